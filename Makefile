@@ -1,0 +1,28 @@
+# The two commands a newcomer needs are in README.md:
+#   go run ./cmd/webmail demo      run the demo
+#   make test                      install what the tests need, then run them all
+
+GO ?= go
+# Where the MinIO test binary is built once per machine.
+export WEBMAIL_TEST_BIN ?= $(HOME)/.cache/webmail/bin
+
+.PHONY: test test-deps check generate
+test: test-deps check
+	$(GO) test -count=1 -p 2 -timeout 45m ./...
+
+# Installs Debian packages and builds MinIO, only what is missing.
+test-deps:
+	bash internal/testenv/install-deps.sh
+
+# gofmt, go vet and templ generate must leave no diff.
+check:
+	@unformatted=$$(gofmt -l .); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	@before=$$(find . -name '*_templ.go' -not -path './.git/*' | sort | xargs sha256sum); \
+	$(GO) tool templ generate >/dev/null 2>&1 || { echo "templ generate failed"; exit 1; }; \
+	after=$$(find . -name '*_templ.go' -not -path './.git/*' | sort | xargs sha256sum); \
+	if [ "$$before" != "$$after" ]; then echo "templ generate changed the generated files: run make generate and commit"; exit 1; fi
+
+generate:
+	$(GO) tool templ generate

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/webmail/webmail/config"
+	"github.com/webmail/webmail/internal/demo"
+)
+
+// Demo credentials, printed at start.
+const (
+	demoUser     = "demo@example.test"
+	demoPassword = "demo"
+)
+
+func runDemo(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8080", "HTTP listen address of the webmail")
+	data := fs.String("data", "webmail-demo", "directory for the SQLite database, attachments and the generated secret")
+	imapPort := fs.Int("imap-port", 0, "port of the built-in IMAP server on 127.0.0.1 (0 = any free port)")
+	smtpPort := fs.Int("smtp-port", 0, "port of the built-in SMTP server on 127.0.0.1 (0 = any free port)")
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "Usage: webmail demo [--listen addr] [--data dir] [--imap-port N] [--smtp-port N]")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "Runs the webmail with everything embedded: SQLite and local files in --data,")
+		fmt.Fprintln(stdout, "sessions in SQLite, and a built-in IMAP and SMTP server on loopback holding a")
+		fmt.Fprintln(stdout, "mailbox with a few hundred sample messages (fresh at every start).")
+		fmt.Fprintf(stdout, "Log in as %s with password %q.\n\n", demoUser, demoPassword)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return err
+	}
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		return err
+	}
+	ctx := context.Background()
+
+	mailServer, err := demo.Start(ctx, demo.Options{
+		Host:     "127.0.0.1",
+		IMAPPort: *imapPort,
+		SMTPPort: *smtpPort,
+		Users:    map[string]string{demoUser: demoPassword},
+		Seed:     true,
+	})
+	if err != nil {
+		return err
+	}
+	defer mailServer.Close()
+
+	secret, err := demoSecret(*data)
+	if err != nil {
+		return err
+	}
+	cfg := config.Default()
+	cfg.Listen = *listen
+	cfg.DataDir = *data
+	cfg.IMAP = "imap://" + mailServer.IMAPAddr
+	cfg.SMTP = "smtp://" + mailServer.SMTPAddr
+	cfg.Secret = secret
+	cfg.SessionStore = "sql"
+	cfg.Attachments = "fs"
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	logger := newLogger(cfg, os.Stderr)
+
+	db, err := openDB(cfg)
+	if err != nil {
+		return err
+	}
+	_, err = db.Migrate(ctx)
+	db.Close()
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(stdout, "\nWebmail demo is running.\n\n")
+	fmt.Fprintf(stdout, "  Open      %s\n", url)
+	fmt.Fprintf(stdout, "  Log in as %s / %s\n\n", demoUser, demoPassword)
+	fmt.Fprintf(stdout, "  IMAP      %s (plain, no TLS) — point Thunderbird or any client here\n", mailServer.IMAPAddr)
+	fmt.Fprintf(stdout, "  SMTP      %s (plain, AUTH PLAIN) — mail to %s lands in its inbox\n", mailServer.SMTPAddr, demoUser)
+	fmt.Fprintf(stdout, "  Data      %s\n\n", *data)
+	fmt.Fprintf(stdout, "Press Ctrl+C to stop.\n\n")
+	return a.serve(ctx, ln)
+}
+
+// demoSecret returns the demo's cluster key, generated once and kept in the
+// data directory so sessions survive a restart of the demo.
+func demoSecret(dir string) (string, error) {
+	path := filepath.Join(dir, "secret")
+	b, err := os.ReadFile(path)
+	if err == nil && len(strings.TrimSpace(string(b))) >= config.MinSecretLength {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	var key [36]byte
+	if _, err := rand.Read(key[:]); err != nil {
+		return "", err
+	}
+	secret := base64.RawURLEncoding.EncodeToString(key[:])
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	return secret, nil
+}

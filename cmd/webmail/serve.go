@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+)
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "", "listen address (overrides WEBMAIL_LISTEN)")
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "Usage: webmail serve [--listen addr]")
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "Runs one instance. Every instance of a cluster gets the same configuration;")
+		fmt.Fprintln(stdout, "any instance serves any request. The schema must be current (webmail migrate).")
+		fmt.Fprintln(stdout)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fmt.Fprintln(stdout)
+		writeVariables(stdout)
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("configuration:\n  %s", indent(err.Error()))
+	}
+	logger := newLogger(cfg, os.Stderr)
+	ctx := context.Background()
+	a, err := newApp(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "imap", cfg.IMAP, "database", a.db.Describe(),
+		"sessions", cfg.SessionStore, "attachments", cfg.Attachments)
+	return a.serve(ctx, ln)
+}

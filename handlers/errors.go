@@ -1,0 +1,113 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/templates/pages"
+)
+
+// UserError is an error with a message prepared for the user. Err, the
+// cause, is logged and never shown.
+type UserError struct {
+	Status  int
+	Title   string
+	Message string
+	Err     error
+}
+
+func (e *UserError) Error() string {
+	if e.Err != nil {
+		return e.Title + ": " + e.Err.Error()
+	}
+	return e.Title
+}
+
+func (e *UserError) Unwrap() error { return e.Err }
+
+// handleError is echo's one error handler: it logs the full error with the
+// request ID and shows the user a safe page. err.Error() never reaches the
+// response.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		s.Logger.Warn("error after response started", "request_id", reqID(c), "err", err)
+		return
+	}
+	var ue *UserError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ue):
+	case errors.As(err, &he):
+		ue = &UserError{Status: he.Code, Title: http.StatusText(he.Code), Message: httpMessage(he.Code), Err: err}
+	default:
+		ue = &UserError{Status: http.StatusInternalServerError, Title: "Something went wrong",
+			Message: "Something went wrong on our side. It has been logged; please try again.", Err: err}
+	}
+	if ue.Status == 0 {
+		ue.Status = http.StatusInternalServerError
+	}
+	attrs := []any{"request_id", reqID(c), "status", ue.Status, "path", c.Request().URL.Path}
+	if ue.Err != nil {
+		attrs = append(attrs, "err", ue.Err)
+	}
+	switch {
+	case ue.Status >= 500:
+		s.Logger.Error("request failed", attrs...)
+	case ue.Status != http.StatusNotFound:
+		s.Logger.Info("request refused", attrs...)
+	}
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(ue.Status)
+		return
+	}
+	if ue.Status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	view := pages.ErrorView{Frame: s.frame(c, ue.Title), Status: ue.Status, Title: ue.Title, Message: ue.Message}
+	if currentSession(c) != nil {
+		view.BackURL = "/mail/INBOX"
+	}
+	if err := render(c, ue.Status, pages.Error(view)); err != nil {
+		s.Logger.Error("rendering error page", "request_id", reqID(c), "err", err)
+	}
+}
+
+func httpMessage(code int) string {
+	switch code {
+	case http.StatusNotFound:
+		return "There is nothing at this address."
+	case http.StatusMethodNotAllowed:
+		return "This address does not accept that kind of request."
+	case http.StatusRequestEntityTooLarge:
+		return "That is too large."
+	default:
+		if code >= 500 {
+			return "Something went wrong on our side. Please try again."
+		}
+		return "The request could not be handled."
+	}
+}
+
+// mailError turns an error from the mail layer into what the user sees.
+func mailError(err error) error {
+	switch {
+	case errors.Is(err, mail.ErrNotFound):
+		return &UserError{Status: http.StatusNotFound, Title: "Not found",
+			Message: "This message or folder no longer exists. It may have been moved or deleted.", Err: err}
+	case errors.Is(err, mail.ErrTooLarge):
+		return &UserError{Status: http.StatusRequestEntityTooLarge, Title: "Message too large",
+			Message: "This message is too large to open here. Download it or use a desktop mail program.", Err: err}
+	case errors.Is(err, mail.ErrUnavailable):
+		return &UserError{Status: http.StatusServiceUnavailable, Title: "Mail server unavailable",
+			Message: "The mail server is not answering right now. Please try again in a minute.", Err: err}
+	case errors.Is(err, mail.ErrAuthFailed):
+		return &UserError{Status: http.StatusUnauthorized, Title: "Signed out",
+			Message: "The mail server no longer accepts your password. Please sign in again.", Err: err}
+	default:
+		return &UserError{Status: http.StatusBadGateway, Title: "Mail server error",
+			Message: "The mail server could not do that. Please try again.", Err: err}
+	}
+}

@@ -1,0 +1,115 @@
+package handlers
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/templates/pages"
+)
+
+// formatSize is a byte count for people: 812 B, 14 KB, 3.2 MB.
+func formatSize(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%d KB", (n+500)/1000)
+	case n < 10*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	default:
+		return fmt.Sprintf("%d MB", (n+500000)/1000000)
+	}
+}
+
+// listDate is a short date for the message list: the time today, the day
+// this year, the full date before.
+func listDate(t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(now.Location())
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := now.Date()
+	switch {
+	case y1 == y2 && m1 == m2 && d1 == d2:
+		return t.Format("15:04")
+	case y1 == y2:
+		return t.Format("Jan 2")
+	default:
+		return t.Format("2006-01-02")
+	}
+}
+
+func fullDate(t time.Time) string {
+	if t.IsZero() {
+		return "(no date)"
+	}
+	return t.Format("Mon, 2 Jan 2006 15:04 -0700")
+}
+
+// addressList shows addresses as people read them: the name when there is
+// one, with the address.
+func addressList(addrs []mail.Address) string {
+	parts := make([]string, 0, len(addrs))
+	for _, a := range addrs {
+		switch {
+		case a.Name != "" && a.Email != "":
+			parts = append(parts, a.Name+" <"+a.Email+">")
+		case a.Email != "":
+			parts = append(parts, a.Email)
+		case a.Name != "":
+			parts = append(parts, a.Name)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// senderName is the short sender shown in lists.
+func senderName(addrs []mail.Address) string {
+	if len(addrs) == 0 {
+		return "(unknown sender)"
+	}
+	if addrs[0].Name != "" {
+		return addrs[0].Name
+	}
+	if addrs[0].Email != "" {
+		return addrs[0].Email
+	}
+	return "(unknown sender)"
+}
+
+func subjectOrPlaceholder(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(no subject)"
+	}
+	return s
+}
+
+// folderItems turns the mailbox list into the folder tree view.
+func folderItems(boxes []mail.Mailbox, current string) []pages.Folder {
+	out := make([]pages.Folder, 0, len(boxes))
+	for _, b := range boxes {
+		out = append(out, pages.Folder{
+			Name:     b.DisplayName,
+			URL:      mailboxURL(b.Name),
+			Unseen:   b.Unseen,
+			Depth:    b.Depth,
+			Current:  b.Name == current,
+			NoSelect: b.NoSelect,
+			Special:  b.SpecialUse,
+		})
+	}
+	return out
+}
+
+// displayName finds the display name of mailbox in the list.
+func displayName(boxes []mail.Mailbox, name string) string {
+	for _, b := range boxes {
+		if b.Name == name {
+			return b.DisplayName
+		}
+	}
+	return name
+}

@@ -1,0 +1,63 @@
+// Package handlers is the HTTP layer: the route table, middleware, one file
+// per resource action, and the one error handler. It is the only package
+// that knows echo.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"sync/atomic"
+	"time"
+
+	"github.com/webmail/webmail/attachments"
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/session"
+	"github.com/webmail/webmail/static"
+	"github.com/webmail/webmail/store"
+)
+
+// Deps is everything the handlers need, built by cmd/webmail.
+type Deps struct {
+	Logger      *slog.Logger
+	DB          *store.DB
+	Sessions    *session.Manager
+	Attachments attachments.Store
+	Assets      *static.Assets
+	IMAP        mail.Endpoint
+	IMAPOptions mail.DialOptions
+
+	TrustedProxies  []netip.Prefix
+	PageSize        int
+	MaxMessageBytes int64
+}
+
+// Server holds the handlers' state: the dependencies and whether the
+// instance is draining.
+type Server struct {
+	Deps
+	draining atomic.Bool
+}
+
+// NewServer returns the handlers for deps.
+func NewServer(deps Deps) *Server {
+	if deps.PageSize <= 0 {
+		deps.PageSize = 50
+	}
+	if deps.MaxMessageBytes <= 0 {
+		deps.MaxMessageBytes = 50 << 20
+	}
+	return &Server{Deps: deps}
+}
+
+// Drain makes /readyz answer 503 so the load balancer stops sending new
+// requests, while in-flight ones finish.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// readyTimeout bounds each dependency check of /readyz, so a hung backend
+// makes the instance unready instead of hanging the health check.
+const readyTimeout = 2 * time.Second
+
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, d)
+}

@@ -1,0 +1,20 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/webmail/webmail/templates/pages"
+)
+
+// showLogin shows the login form, or sends a logged-in user to the inbox.
+func (s *Server) showLogin(c echo.Context) error {
+	if currentSession(c) != nil {
+		return c.Redirect(http.StatusSeeOther, "/mail/INBOX")
+	}
+	return render(c, http.StatusOK, pages.Login(pages.LoginView{
+		Frame: s.frame(c, "Sign in"),
+		CSRF:  s.loginCSRFToken(c),
+	}))
+}

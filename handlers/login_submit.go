@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/templates/pages"
+)
+
+// submitLogin checks the credentials against the IMAP server, then starts a
+// session with a fresh ID. The password is kept only sealed with the cluster
+// key inside the session.
+func (s *Server) submitLogin(c echo.Context) error {
+	username := strings.TrimSpace(c.FormValue("username"))
+	password := c.FormValue("password")
+	again := func(status int, msg string) error {
+		return render(c, status, pages.Login(pages.LoginView{
+			Frame:    s.frame(c, "Sign in"),
+			CSRF:     s.loginCSRFToken(c),
+			Username: username,
+			Error:    msg,
+		}))
+	}
+	if username == "" || password == "" {
+		return again(http.StatusBadRequest, "Enter your email address and password.")
+	}
+	if len(username) > 320 || len(password) > 1024 || !utf8.ValidString(username) || strings.ContainsAny(username, "\r\n\x00") || strings.ContainsAny(password, "\r\n\x00") {
+		return again(http.StatusBadRequest, "Wrong email address or password.")
+	}
+	ctx := c.Request().Context()
+	client, err := mail.DialIMAP(ctx, s.IMAP, username, password, s.IMAPOptions)
+	if err != nil {
+		switch {
+		case errors.Is(err, mail.ErrAuthFailed):
+			s.Logger.Info("login failed", "request_id", reqID(c), "user", username, "client_ip", c.RealIP())
+			return again(http.StatusUnauthorized, "Wrong email address or password.")
+		default:
+			s.Logger.Error("login: mail server unavailable", "request_id", reqID(c), "err", err)
+			return again(http.StatusServiceUnavailable, "The mail server is not answering right now. Please try again in a minute.")
+		}
+	}
+	client.Close()
+
+	sess, err := s.Sessions.Create(ctx, username, password)
+	if err != nil {
+		return &UserError{Status: http.StatusServiceUnavailable, Title: "Temporarily unavailable",
+			Message: "You cannot be signed in right now. Please try again in a moment.", Err: err}
+	}
+	// The users table is bookkeeping: reading mail must work while the
+	// primary database is down, so a failed write is logged, not fatal.
+	if _, err := s.DB.RecordLogin(ctx, username); err != nil {
+		s.Logger.Warn("login: recording the login failed", "request_id", reqID(c), "err", err)
+	}
+	s.Logger.Info("login", "request_id", reqID(c), "user", username, "client_ip", c.RealIP())
+	c.SetCookie(s.Sessions.Cookie(sess, s.isTLS(c)))
+	return c.Redirect(http.StatusSeeOther, "/mail/INBOX")
+}

@@ -1,0 +1,137 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// CookieName is the name of the session cookie.
+const CookieName = "webmail_session"
+
+// touchInterval is how stale LastSeen may get before a request writes the
+// session again to extend its idle timeout; it keeps a busy user from
+// writing to the store on every click.
+const touchInterval = time.Minute
+
+// Manager creates, loads and ends sessions on a Store.
+type Manager struct {
+	store  Store
+	sealer *Sealer
+	idle   time.Duration
+	max    time.Duration
+	now    func() time.Time
+}
+
+// NewManager returns a manager whose sessions expire after idle without use
+// and after max in any case.
+func NewManager(store Store, sealer *Sealer, idle, max time.Duration) *Manager {
+	return &Manager{store: store, sealer: sealer, idle: idle, max: max, now: time.Now}
+}
+
+// Store returns the underlying store (for readiness checks).
+func (m *Manager) Store() Store { return m.store }
+
+func credentialContext(id, user string) []byte {
+	return []byte("webmail-session\x00" + id + "\x00" + user)
+}
+
+// Create starts a session for user with a fresh ID (never one the browser
+// sent: that prevents session fixation) and stores the password sealed.
+func (m *Manager) Create(ctx context.Context, user, password string) (*Session, error) {
+	now := m.now()
+	s := &Session{
+		ID:        NewID(),
+		User:      user,
+		CSRFToken: NewID(),
+		CreatedAt: now,
+		LastSeen:  now,
+	}
+	s.Credentials = m.sealer.Seal([]byte(password), credentialContext(s.ID, user))
+	if err := m.store.Save(ctx, s, m.ttl(s, now)); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ttl is the idle timeout, cut short by the absolute lifetime.
+func (m *Manager) ttl(s *Session, now time.Time) time.Duration {
+	ttl := m.idle
+	if left := s.CreatedAt.Add(m.max).Sub(now); left < ttl {
+		ttl = left
+	}
+	return ttl
+}
+
+// Load returns the live session with this ID, extending its idle timeout.
+// Unknown, expired or malformed IDs give an error wrapping ErrNotFound.
+func (m *Manager) Load(ctx context.Context, id string) (*Session, error) {
+	if !validID(id) {
+		return nil, fmt.Errorf("session: malformed id: %w", ErrNotFound)
+	}
+	s, err := m.store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := m.now()
+	if !now.Before(s.CreatedAt.Add(m.max)) || !now.Before(s.LastSeen.Add(m.idle)) {
+		_ = m.store.Delete(ctx, id)
+		return nil, fmt.Errorf("session: expired: %w", ErrNotFound)
+	}
+	if now.Sub(s.LastSeen) >= touchInterval {
+		s.LastSeen = now
+		if err := m.store.Save(ctx, s, m.ttl(s, now)); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Password decrypts the session's mail password.
+func (m *Manager) Password(s *Session) (string, error) {
+	plain, err := m.sealer.Open(s.Credentials, credentialContext(s.ID, s.User))
+	if err != nil {
+		return "", err
+	}
+	return string(plain), nil
+}
+
+// Destroy deletes the session server-side, so a copied cookie is useless
+// after logout.
+func (m *Manager) Destroy(ctx context.Context, id string) error {
+	if !validID(id) {
+		return nil
+	}
+	return m.store.Delete(ctx, id)
+}
+
+// Cookie is the session cookie for s. secure must be true when the browser
+// reached us over TLS (directly or through a trusted TLS-terminating proxy).
+func (m *Manager) Cookie(s *Session, secure bool) *http.Cookie {
+	return &http.Cookie{
+		Name:     CookieName,
+		Value:    s.ID,
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   secure,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// ClearCookie is the cookie that removes the session cookie from the browser.
+func (m *Manager) ClearCookie(secure bool) *http.Cookie {
+	return &http.Cookie{
+		Name:     CookieName,
+		Value:    "",
+		Path:     "/",
+		MaxAge:   -1,
+		HttpOnly: true,
+		Secure:   secure,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// IsNotFound reports whether err means "no live session".
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

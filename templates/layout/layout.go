@@ -1,0 +1,11 @@
+// Package layout is the frame every page is drawn in.
+package layout
+
+// Frame is what the layout needs from every page.
+type Frame struct {
+	Title   string // page title, without the product name
+	CSSURL  string // hashed URL of the stylesheet
+	IconURL string // hashed URL of the favicon
+	User    string // logged-in user, "" on the login page
+	CSRF    string // anti-forgery token for the logout form
+}
