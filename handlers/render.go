@@ -32,4 +32,3 @@ func (s *Server) frame(c echo.Context, title string) layout.Frame {
 	}
 	return f
 }
-
