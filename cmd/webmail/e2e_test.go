@@ -90,7 +90,7 @@ func startWebmail(t *testing.T, bin string, env []string) string {
 	}
 }
 
-func runMigrate(t *testing.T, bin string, env []string) string {
+func migrateBinary(t *testing.T, bin string, env []string) string {
 	t.Helper()
 	cmd := exec.Command(bin, "migrate")
 	cmd.Env = append(os.Environ(), env...)
@@ -191,7 +191,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "webmail migrate") {
 		t.Fatalf("serve on an empty database: err=%v, output %q; want a refusal naming `webmail migrate`", err, out)
 	}
-	if got := runMigrate(t, bin, env); !strings.Contains(got, "mysql") {
+	if got := migrateBinary(t, bin, env); !strings.Contains(got, "mysql") {
 		t.Fatalf("migrate output %q", got)
 	}
 	base := startWebmail(t, bin, env)
