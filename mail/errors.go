@@ -1,0 +1,19 @@
+package mail
+
+import "errors"
+
+// ErrAuthFailed reports that the server rejected the username or password.
+var ErrAuthFailed = errors.New("mail: authentication failed")
+
+// ErrUnavailable reports that the server could not be reached or stopped
+// answering: dial, TLS or greeting failures, dropped connections and timeouts.
+var ErrUnavailable = errors.New("mail: server unavailable")
+
+// ErrNotFound reports a mailbox, message UID or message part that does not exist.
+var ErrNotFound = errors.New("mail: not found")
+
+// ErrTooLarge reports a message larger than the caller's size limit.
+var ErrTooLarge = errors.New("mail: message too large")
+
+// ErrBadURL reports a server URL that ParseIMAPURL or ParseSMTPURL cannot use.
+var ErrBadURL = errors.New("mail: bad server URL")

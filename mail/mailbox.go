@@ -1,0 +1,168 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/emersion/go-imap/v2"
+)
+
+// Mailbox is one IMAP mailbox (folder) with its message counts.
+type Mailbox struct {
+	// Name is the full IMAP name, already decoded from modified UTF-7 by
+	// go-imap, so it is UTF-8 text; pass it back unchanged to the other
+	// methods. INBOX is always "INBOX".
+	Name string
+	// DisplayName is the last element of Name, "Inbox" for INBOX.
+	DisplayName string
+	// Delimiter separates hierarchy levels in Name; 0 for a flat namespace.
+	Delimiter rune
+	// Depth is the nesting level, 0 for top-level mailboxes.
+	Depth int
+	// SpecialUse is "inbox", "drafts", "sent", "archive", "junk", "trash" or
+	// "": from SPECIAL-USE attributes when the server has them, else from
+	// well-known names.
+	SpecialUse string
+	// Messages and Unseen are the message counts (0 for NoSelect).
+	Messages, Unseen uint32
+	// NoSelect is true for containers that hold no messages, including
+	// parents the server did not list and we added to keep the tree whole.
+	NoSelect bool
+}
+
+// Mailboxes lists all mailboxes with their counts, in display order: INBOX,
+// then the special-use mailboxes (drafts, sent, archive, junk, trash), then
+// the rest alphabetically, children right after their parent. Counts come
+// from LIST-STATUS when the server has it, else from one STATUS per
+// mailbox, pipelined.
+func (c *Client) Mailboxes(ctx context.Context) ([]Mailbox, error) {
+	var caps imap.CapSet
+	err := c.do(ctx, "capabilities", func() error {
+		caps = c.imap.Caps()
+		if caps == nil {
+			return errors.New("no capability list")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	listStatus := caps.Has(imap.CapListStatus)
+	options := &imap.ListOptions{}
+	if listStatus {
+		options.ReturnStatus = &imap.StatusOptions{NumMessages: true, NumUnseen: true}
+	}
+	if caps.Has(imap.CapSpecialUse) && (listStatus || caps.Has(imap.CapListExtended)) {
+		options.ReturnSpecialUse = true
+	}
+
+	var list []*imap.ListData
+	err = c.do(ctx, "list mailboxes", func() error {
+		var err error
+		list, err = c.imap.List("", "*", options).Collect()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	mailboxes := make([]Mailbox, 0, len(list))
+	attrs := make(map[string][]imap.MailboxAttr, len(list))
+	for _, data := range list {
+		mb := newMailbox(data)
+		if _, dup := attrs[mb.Name]; dup {
+			continue
+		}
+		attrs[mb.Name] = data.Attrs
+		if data.Status != nil {
+			mb.Messages, mb.Unseen = statusCounts(data.Status)
+		}
+		mailboxes = append(mailboxes, mb)
+	}
+	if !listStatus {
+		if err := c.statusAll(ctx, mailboxes); err != nil {
+			return nil, err
+		}
+	}
+	assignSpecialUse(mailboxes, attrs)
+	return orderMailboxes(mailboxes), nil
+}
+
+func newMailbox(data *imap.ListData) Mailbox {
+	mb := Mailbox{Name: data.Mailbox, Delimiter: data.Delim}
+	if strings.EqualFold(mb.Name, "INBOX") {
+		mb.Name = "INBOX"
+	}
+	for _, attr := range data.Attrs {
+		if hasAttr(attr, imap.MailboxAttrNoSelect) || hasAttr(attr, imap.MailboxAttrNonExistent) {
+			mb.NoSelect = true
+		}
+	}
+	mb.DisplayName = displayName(mb.Name, mb.Delimiter)
+	return mb
+}
+
+// displayName returns the last hierarchy element of name, "Inbox" for INBOX.
+func displayName(name string, delim rune) string {
+	if name == "INBOX" {
+		return "Inbox"
+	}
+	if delim != 0 {
+		trimmed := strings.TrimRight(name, string(delim))
+		if i := strings.LastIndex(trimmed, string(delim)); i >= 0 {
+			return trimmed[i+len(string(delim)):]
+		}
+		return trimmed
+	}
+	return name
+}
+
+func hasAttr(attr, want imap.MailboxAttr) bool {
+	return strings.EqualFold(string(attr), string(want))
+}
+
+func statusCounts(s *imap.StatusData) (messages, unseen uint32) {
+	if s.NumMessages != nil {
+		messages = *s.NumMessages
+	}
+	if s.NumUnseen != nil {
+		unseen = *s.NumUnseen
+	}
+	return messages, unseen
+}
+
+// statusAll fills the counts with STATUS, all commands sent before waiting
+// for the first answer. A mailbox the server refuses STATUS for keeps zero
+// counts rather than failing the whole list.
+func (c *Client) statusAll(ctx context.Context, mailboxes []Mailbox) error {
+	return c.do(ctx, "mailbox status", func() error {
+		type pending struct {
+			index int
+			cmd   interface {
+				Wait() (*imap.StatusData, error)
+			}
+		}
+		var cmds []pending
+		for i, mb := range mailboxes {
+			if mb.NoSelect {
+				continue
+			}
+			cmd := c.imap.Status(mb.Name, &imap.StatusOptions{NumMessages: true, NumUnseen: true})
+			cmds = append(cmds, pending{index: i, cmd: cmd})
+		}
+		var failed error
+		for _, p := range cmds {
+			data, err := p.cmd.Wait()
+			var imapErr *imap.Error
+			switch {
+			case err == nil:
+				mailboxes[p.index].Messages, mailboxes[p.index].Unseen = statusCounts(data)
+			case errors.As(err, &imapErr):
+				// NO for one mailbox (gone, no rights): keep zero counts.
+			default:
+				failed = err
+			}
+		}
+		return failed
+	})
+}

@@ -1,0 +1,72 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/emersion/go-imap/v2"
+)
+
+// selectMailbox selects mailbox unless it is selected already, in which
+// case a NOOP collects the server's news (new and expunged messages). It
+// returns the number of messages.
+func (c *Client) selectMailbox(ctx context.Context, mailbox string) (uint32, error) {
+	if strings.EqualFold(mailbox, "INBOX") {
+		mailbox = "INBOX"
+	}
+	if mailbox == "" {
+		return 0, fmt.Errorf("mail: select: empty mailbox name: %w", ErrNotFound)
+	}
+	if c.selected == mailbox {
+		if err := c.Noop(ctx); err != nil {
+			return 0, err
+		}
+		if cur := c.imap.Mailbox(); cur != nil && cur.Name == mailbox {
+			return cur.NumMessages, nil
+		}
+	}
+	// The server deselects on any SELECT, even a failed one.
+	c.selected = ""
+	var data *imap.SelectData
+	err := c.do(ctx, "select "+mailbox, func() error {
+		var err error
+		data, err = c.imap.Select(mailbox, nil).Wait()
+		return err
+	})
+	var imapErr *imap.Error
+	if err != nil && !errors.Is(err, ErrNotFound) && errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo {
+		// Servers without the NONEXISTENT code still answer NO.
+		return 0, fmt.Errorf("mail: select %s: %w: %w", mailbox, ErrNotFound, imapErr)
+	}
+	if err != nil {
+		return 0, err
+	}
+	c.selected = mailbox
+	return data.NumMessages, nil
+}
+
+// countUnseen counts unseen messages in the selected mailbox with SEARCH
+// (RETURN COUNT where ESEARCH allows, so the answer stays small).
+func (c *Client) countUnseen(ctx context.Context) (uint32, error) {
+	var count uint32
+	err := c.do(ctx, "count unseen", func() error {
+		criteria := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagSeen}}
+		if c.imap.Caps().Has(imap.CapESearch) {
+			data, err := c.imap.Search(criteria, &imap.SearchOptions{ReturnCount: true}).Wait()
+			if err != nil {
+				return err
+			}
+			count = data.Count
+			return nil
+		}
+		data, err := c.imap.Search(criteria, nil).Wait()
+		if err != nil {
+			return err
+		}
+		count = uint32(len(data.AllSeqNums()))
+		return nil
+	})
+	return count, err
+}
