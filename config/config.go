@@ -46,6 +46,9 @@ type Config struct {
 
 	TrustedProxies []netip.Prefix // WEBMAIL_TRUSTED_PROXIES: CIDRs whose X-Forwarded-For is believed
 
+	IMAPMaxPerUser  int           // WEBMAIL_IMAP_MAX_PER_USER: IMAP connections per user on one instance
+	IMAPIdleTimeout time.Duration // WEBMAIL_IMAP_IDLE_TIMEOUT: pooled IMAP connections unused this long are closed
+
 	PageSize        int   // WEBMAIL_PAGE_SIZE: messages per list page
 	MaxMessageBytes int64 // WEBMAIL_MAX_MESSAGE_BYTES: largest message the webmail will open
 
@@ -63,6 +66,8 @@ func Default() Config {
 		SessionMax:         12 * time.Hour,
 		Attachments:        "fs",
 		AttachmentSettings: map[string]string{},
+		IMAPMaxPerUser:     4,
+		IMAPIdleTimeout:    5 * time.Minute,
 		PageSize:           50,
 		MaxMessageBytes:    50 << 20,
 		LogLevel:           "info",
@@ -94,6 +99,8 @@ func Variables() []Variable {
 		{"WEBMAIL_SECRET", "cluster key encrypting credentials in sessions (at least 32 characters); every instance must share it; required by serve"},
 		{"WEBMAIL_SECRET_PREVIOUS", "comma-separated former secrets still accepted for decryption (key rotation)"},
 		{"WEBMAIL_TRUSTED_PROXIES", "comma-separated CIDRs of proxies whose X-Forwarded-For and X-Forwarded-Proto are trusted"},
+		{"WEBMAIL_IMAP_MAX_PER_USER", "IMAP connections one user may hold on one instance (default 4; keep instances × this under the server's per-user limit, Dovecot: 10)"},
+		{"WEBMAIL_IMAP_IDLE_TIMEOUT", "close pooled IMAP connections unused this long (default 5m)"},
 		{"WEBMAIL_PAGE_SIZE", "messages per list page (default 50)"},
 		{"WEBMAIL_MAX_MESSAGE_BYTES", "largest message the webmail opens (default 52428800)"},
 		{"WEBMAIL_LOG_LEVEL", "debug, info (default), warn or error"},
@@ -214,6 +221,10 @@ func fromVars(vars map[string]string) (Config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, prefix)
 	}
+	dur("WEBMAIL_IMAP_IDLE_TIMEOUT", &c.IMAPIdleTimeout)
+	maxPerUser := int64(c.IMAPMaxPerUser)
+	integer("WEBMAIL_IMAP_MAX_PER_USER", &maxPerUser)
+	c.IMAPMaxPerUser = int(maxPerUser)
 	pageSize := int64(c.PageSize)
 	integer("WEBMAIL_PAGE_SIZE", &pageSize)
 	c.PageSize = int(pageSize)

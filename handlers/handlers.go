@@ -26,6 +26,7 @@ type Deps struct {
 	Assets      *static.Assets
 	IMAP        mail.Endpoint
 	IMAPOptions mail.DialOptions
+	Pool        *mail.Pool // this instance's IMAP connections
 
 	TrustedProxies  []netip.Prefix
 	PageSize        int

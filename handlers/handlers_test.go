@@ -29,6 +29,7 @@ type fixture struct {
 	http     *httptest.Server
 	sessions *session.Memory
 	mail     *demo.Server
+	pool     *mail.Pool
 }
 
 // newFixture runs the handlers in an httptest.Server against the demo's
@@ -64,6 +65,8 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pool := mail.NewPool(mail.PoolOptions{})
+	t.Cleanup(pool.Close)
 	srv := handlers.NewServer(handlers.Deps{
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		DB:          db,
@@ -71,11 +74,12 @@ func newFixture(t *testing.T) *fixture {
 		Attachments: att,
 		Assets:      assets,
 		IMAP:        ep,
+		Pool:        pool,
 		PageSize:    50,
 	})
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)
-	return &fixture{server: srv, http: hs, sessions: mem, mail: mailSrv}
+	return &fixture{server: srv, http: hs, sessions: mem, mail: mailSrv, pool: pool}
 }
 
 func (f *fixture) client() *http.Client {
@@ -311,6 +315,12 @@ func TestReadMail(t *testing.T) {
 		if msg := doc.Find(`[data-testid="error-message"]`).Text(); msg == "" || strings.Contains(msg, "mail:") {
 			t.Fatalf("%s message %q", p, msg)
 		}
+	}
+
+	// Dozens of requests, and the pool logged in no more than its per-user
+	// bound: no new IMAP connection per request.
+	if st := f.pool.Stats(); st.Dialed > 4 || st.Reused < 50 {
+		t.Fatalf("pool stats %+v: requests are not reusing IMAP connections", st)
 	}
 
 	// Logout needs the token, then ends the session server-side.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -8,8 +9,11 @@ import (
 	"github.com/webmail/webmail/mail"
 )
 
-// withIMAP runs fn with an IMAP connection logged in as the session's user.
-// Credentials come from the session, so any instance can do this.
+// withIMAP runs fn with an IMAP connection logged in as the session's user,
+// borrowed from this instance's pool. Credentials come from the session, so
+// any instance can do this. fn must be safe to run twice: when a pooled
+// connection turns out to have died while idle, fn runs once more on a
+// fresh one and the user never sees the dead connection.
 func (s *Server) withIMAP(c echo.Context, fn func(*mail.Client) error) error {
 	sess := currentSession(c)
 	password, err := s.Sessions.Password(sess)
@@ -21,13 +25,26 @@ func (s *Server) withIMAP(c echo.Context, fn func(*mail.Client) error) error {
 		return &UserError{Status: http.StatusUnauthorized, Title: "Signed out",
 			Message: "Your session can no longer be used. Please sign in again.", Err: err}
 	}
-	client, err := mail.DialIMAP(c.Request().Context(), s.IMAP, sess.User, password, s.IMAPOptions)
-	if err != nil {
-		return mailError(err)
+	ctx := c.Request().Context()
+	for attempt := 0; ; attempt++ {
+		conn, err := s.Pool.Get(ctx, s.IMAP, sess.User, password, s.IMAPOptions)
+		if err != nil {
+			return mailError(err)
+		}
+		err = fn(conn.Client)
+		retry := err != nil && conn.Reused && conn.Broken() && ctx.Err() == nil && attempt == 0
+		conn.Release()
+		if retry {
+			s.Logger.Debug("pooled IMAP connection was dead; retrying on a new one", "request_id", reqID(c), "err", err)
+			continue
+		}
+		if err != nil {
+			if errors.Is(err, mail.ErrAuthFailed) {
+				s.Sessions.Destroy(ctx, sess.ID)
+				c.SetCookie(s.Sessions.ClearCookie(s.isTLS(c)))
+			}
+			return mailError(err)
+		}
+		return nil
 	}
-	defer client.Close()
-	if err := fn(client); err != nil {
-		return mailError(err)
-	}
-	return nil
 }

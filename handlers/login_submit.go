@@ -33,7 +33,9 @@ func (s *Server) submitLogin(c echo.Context) error {
 		return again(http.StatusBadRequest, "Wrong email address or password.")
 	}
 	ctx := c.Request().Context()
-	client, err := mail.DialIMAP(ctx, s.IMAP, username, password, s.IMAPOptions)
+	// The login proves the password; the connection then serves the
+	// inbox this user is redirected to.
+	conn, err := s.Pool.Get(ctx, s.IMAP, username, password, s.IMAPOptions)
 	if err != nil {
 		switch {
 		case errors.Is(err, mail.ErrAuthFailed):
@@ -44,7 +46,7 @@ func (s *Server) submitLogin(c echo.Context) error {
 			return again(http.StatusServiceUnavailable, "The mail server is not answering right now. Please try again in a minute.")
 		}
 	}
-	client.Close()
+	conn.Release()
 
 	sess, err := s.Sessions.Create(ctx, username, password)
 	if err != nil {

@@ -33,6 +33,7 @@ type app struct {
 	sessions *session.Manager
 	sqlStore *session.SQL // non-nil when sessions live in SQL, for cleanup
 	redis    redis.UniversalClient
+	pool     *mail.Pool
 	server   *handlers.Server
 	http     *http.Server
 }
@@ -113,6 +114,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 	if err != nil {
 		return nil, err
 	}
+	a.pool = mail.NewPool(mail.PoolOptions{MaxPerUser: cfg.IMAPMaxPerUser, IdleTimeout: cfg.IMAPIdleTimeout})
 	a.server = handlers.NewServer(handlers.Deps{
 		Logger:          logger,
 		DB:              a.db,
@@ -121,6 +123,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 		Assets:          assets,
 		IMAP:            imapEndpoint,
 		IMAPOptions:     mail.DialOptions{TLSConfig: &tls.Config{ServerName: imapEndpoint.ServerName(), MinVersion: tls.VersionTLS12}},
+		Pool:            a.pool,
 		TrustedProxies:  cfg.TrustedProxies,
 		PageSize:        cfg.PageSize,
 		MaxMessageBytes: cfg.MaxMessageBytes,
@@ -138,6 +141,9 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 }
 
 func (a *app) close() {
+	if a.pool != nil {
+		a.pool.Close()
+	}
 	if a.redis != nil {
 		a.redis.Close()
 	}
