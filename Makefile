@@ -5,10 +5,15 @@
 GO ?= go
 # Where the MinIO test binary is built once per machine.
 export WEBMAIL_TEST_BIN ?= $(HOME)/.cache/webmail/bin
+SHELL := /bin/bash
 
 .PHONY: test test-deps check generate
+# Every test, as JSON through internal/testreport: one line per test, the
+# real servers the helpers started, full output of failures, and a closing
+# "N passed, N failed, N skipped" line.
 test: test-deps check
-	$(GO) test -count=1 -p 2 -timeout 45m ./...
+	@set -o pipefail; $(GO) build -o .build/testreport ./internal/testreport && \
+	$(GO) test -json -count=1 -p 2 -timeout 45m ./... | .build/testreport
 
 # Installs Debian packages and builds MinIO, only what is missing.
 test-deps:

@@ -358,6 +358,7 @@ func startMariaDBPair() (*mariadbPair, error) {
 	if err := pair.waitReplicated(); err != nil {
 		return nil, err
 	}
+	fmt.Printf("testenv: started mariadb GTID replication primary :%d -> replica :%d\n", pair.primary.port, pair.replica.port)
 	return pair, nil
 }
 

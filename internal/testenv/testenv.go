@@ -266,8 +266,12 @@ func freePorts(n int) ([]int, error) {
 // success or the last error. start must clean up after itself on failure.
 func retryStart(what string, start func() error) error {
 	var err error
+	began := time.Now()
 	for attempt := 1; attempt <= startAttempts; attempt++ {
 		if err = start(); err == nil {
+			// The test report shows these lines, so a run proves which
+			// real servers its tests talked to.
+			fmt.Printf("testenv: started %s in %.2fs\n", what, time.Since(began).Seconds())
 			return nil
 		}
 		fmt.Fprintf(os.Stderr, "testenv: starting %s (attempt %d of %d): %v\n", what, attempt, startAttempts, err)
