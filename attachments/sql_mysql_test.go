@@ -5,11 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/go-sql-driver/mysql" // the driver the application uses for MySQL/MariaDB
-
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/attachments/attachmentstest"
 	"github.com/webmail/webmail/internal/testenv"
+	"github.com/webmail/webmail/store"
 )
 
 // newMariaDB returns a pool on a fresh MariaDB database with the sql
@@ -17,15 +16,23 @@ import (
 func newMariaDB(t *testing.T) *sql.DB {
 	t.Helper()
 	server := testenv.NewMariaDB(t)
-	db, err := sql.Open("mysql", server.PrimaryDSN)
+	return migratedPool(t, store.Options{WriteDSN: server.PrimaryDSN})
+}
+
+// migratedPool opens the database the way the application does and creates
+// the tables with the project's own migrations, so the tests check the
+// schema that ships.
+func migratedPool(t *testing.T, opts store.Options) *sql.DB {
+	t.Helper()
+	db, err := store.Open(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Exec(mysqlSchema); err != nil { // the DSN allows multiple statements
-		t.Fatalf("creating tables: %v", err)
+	if _, err := db.Migrate(t.Context()); err != nil {
+		t.Fatalf("migrating: %v", err)
 	}
-	return db
+	return db.Write()
 }
 
 func TestMariaDBConformance(t *testing.T) {

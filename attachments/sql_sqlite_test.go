@@ -10,26 +10,16 @@ import (
 	"testing"
 	"time"
 
-	_ "modernc.org/sqlite" // the driver the application uses for SQLite
-
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/attachments/attachmentstest"
+	"github.com/webmail/webmail/store"
 )
 
-// newSQLiteDB returns a fresh SQLite database file with the sql backend's
-// tables, opened the way the application opens SQLite (WAL, busy timeout).
+// newSQLiteDB returns the write pool of a fresh SQLite database, opened and
+// migrated the way the application does it.
 func newSQLiteDB(t *testing.T) *sql.DB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "webmail.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Exec(sqliteSchema); err != nil {
-		t.Fatalf("creating tables: %v", err)
-	}
-	return db
+	return migratedPool(t, store.Options{SQLitePath: filepath.Join(t.TempDir(), "webmail.db")})
 }
 
 func openSQL(t *testing.T, db *sql.DB, dialect string) attachments.Store {

@@ -48,3 +48,14 @@ func (s *Server) withIMAP(c echo.Context, fn func(*mail.Client) error) error {
 		return nil
 	}
 }
+
+// fetchRaw returns the whole message, bounded by MaxMessageBytes.
+func (s *Server) fetchRaw(c echo.Context, mailbox string, uid uint32) ([]byte, error) {
+	var raw []byte
+	err := s.withIMAP(c, func(client *mail.Client) error {
+		var err error
+		raw, err = client.FetchRaw(c.Request().Context(), mailbox, uid, s.MaxMessageBytes)
+		return err
+	})
+	return raw, err
+}

@@ -30,20 +30,11 @@ const bodyCSPRemote = "default-src 'none'; style-src 'unsafe-inline'; img-src da
 // showMessageBody serves the sanitized HTML body of a message, to be framed
 // by the message page in a sandboxed iframe.
 func (s *Server) showMessageBody(c echo.Context) error {
-	mailbox, err := mailboxParam(c)
+	mailbox, uid, err := messageParams(c)
 	if err != nil {
 		return err
 	}
-	uid, err := uidParam(c)
-	if err != nil {
-		return err
-	}
-	var raw []byte
-	err = s.withIMAP(c, func(client *mail.Client) error {
-		var err error
-		raw, err = client.FetchRaw(c.Request().Context(), mailbox, uid, s.MaxMessageBytes)
-		return err
-	})
+	raw, err := s.fetchRaw(c, mailbox, uid)
 	if err != nil {
 		return err
 	}

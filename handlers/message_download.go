@@ -13,20 +13,11 @@ import (
 
 // downloadMessage sends the whole message as an .eml file.
 func (s *Server) downloadMessage(c echo.Context) error {
-	mailbox, err := mailboxParam(c)
+	mailbox, uid, err := messageParams(c)
 	if err != nil {
 		return err
 	}
-	uid, err := uidParam(c)
-	if err != nil {
-		return err
-	}
-	var raw []byte
-	err = s.withIMAP(c, func(client *mail.Client) error {
-		var err error
-		raw, err = client.FetchRaw(c.Request().Context(), mailbox, uid, s.MaxMessageBytes)
-		return err
-	})
+	raw, err := s.fetchRaw(c, mailbox, uid)
 	if err != nil {
 		return err
 	}
@@ -38,11 +29,7 @@ func (s *Server) downloadMessage(c echo.Context) error {
 // attachment with nosniff, so a hostile part can never render as a page of
 // ours.
 func (s *Server) downloadPart(c echo.Context) error {
-	mailbox, err := mailboxParam(c)
-	if err != nil {
-		return err
-	}
-	uid, err := uidParam(c)
+	mailbox, uid, err := messageParams(c)
 	if err != nil {
 		return err
 	}
@@ -50,12 +37,7 @@ func (s *Server) downloadPart(c echo.Context) error {
 	if partID == "" || len(partID) > 64 || strings.Trim(partID, "0123456789.") != "" {
 		return errBadAddress
 	}
-	var raw []byte
-	err = s.withIMAP(c, func(client *mail.Client) error {
-		var err error
-		raw, err = client.FetchRaw(c.Request().Context(), mailbox, uid, s.MaxMessageBytes)
-		return err
-	})
+	raw, err := s.fetchRaw(c, mailbox, uid)
 	if err != nil {
 		return err
 	}

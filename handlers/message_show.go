@@ -12,11 +12,7 @@ import (
 
 // showMessage shows one message at /mail/{mailbox}/{uid} and marks it read.
 func (s *Server) showMessage(c echo.Context) error {
-	mailbox, err := mailboxParam(c)
-	if err != nil {
-		return err
-	}
-	uid, err := uidParam(c)
+	mailbox, uid, err := messageParams(c)
 	if err != nil {
 		return err
 	}

@@ -45,3 +45,16 @@ func uidParam(c echo.Context) (uint32, error) {
 	}
 	return uint32(n), nil
 }
+
+// messageParams reads {mailbox} and {uid} from the path.
+func messageParams(c echo.Context) (string, uint32, error) {
+	mailbox, err := mailboxParam(c)
+	if err != nil {
+		return "", 0, err
+	}
+	uid, err := uidParam(c)
+	if err != nil {
+		return "", 0, err
+	}
+	return mailbox, uid, nil
+}
