@@ -37,8 +37,17 @@ type Deps struct {
 // instance is draining.
 type Server struct {
 	Deps
-	draining atomic.Bool
+	draining    atomic.Bool
+	stylesheets []string // hashed URLs, computed once
+	scripts     []string
 }
+
+// Stylesheets and scripts every page loads, in order. Each area of the UI
+// has its own file so the code for one page stays together.
+var (
+	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css"}
+	scriptNames     = []string{"app.js", "list.js", "message.js"}
+)
 
 // NewServer returns the handlers for deps.
 func NewServer(deps Deps) *Server {
@@ -48,7 +57,14 @@ func NewServer(deps Deps) *Server {
 	if deps.MaxMessageBytes <= 0 {
 		deps.MaxMessageBytes = 50 << 20
 	}
-	return &Server{Deps: deps}
+	s := &Server{Deps: deps}
+	for _, name := range stylesheetNames {
+		s.stylesheets = append(s.stylesheets, deps.Assets.Path(name))
+	}
+	for _, name := range scriptNames {
+		s.scripts = append(s.scripts, deps.Assets.Path(name))
+	}
+	return s
 }
 
 // Drain makes /readyz answer 503 so the load balancer stops sending new

@@ -23,7 +23,8 @@ func render(c echo.Context, status int, component templ.Component) error {
 func (s *Server) frame(c echo.Context, title string) layout.Frame {
 	f := layout.Frame{
 		Title:   title,
-		CSSURL:  s.Assets.Path("app.css"),
+		CSSURLs: s.stylesheets,
+		JSURLs:  s.scripts,
 		IconURL: s.Assets.Path("favicon.svg"),
 	}
 	if sess := currentSession(c); sess != nil {

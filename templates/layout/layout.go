@@ -4,8 +4,9 @@ package layout
 // Frame is what the layout needs from every page.
 type Frame struct {
 	Title   string // page title, without the product name
-	CSSURL  string // hashed URL of the stylesheet
-	IconURL string // hashed URL of the favicon
+	CSSURLs []string // hashed URLs of the stylesheets, in order
+	JSURLs  []string // hashed URLs of the scripts (deferred), in order
+	IconURL string   // hashed URL of the favicon
 	User    string // logged-in user, "" on the login page
 	CSRF    string // anti-forgery token for the logout form
 }

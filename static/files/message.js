@@ -1,0 +1,2 @@
+// message.js: the message page.
+"use strict";
