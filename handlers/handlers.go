@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/netip"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,7 +27,8 @@ type Deps struct {
 	Assets      *static.Assets
 	IMAP        mail.Endpoint
 	IMAPOptions mail.DialOptions
-	Pool        *mail.Pool // this instance's IMAP connections
+	Pool        *mail.Pool    // this instance's IMAP connections
+	Watcher     *mail.Watcher // this instance's IDLE connections for new-mail push
 
 	TrustedProxies  []netip.Prefix
 	PageSize        int
@@ -38,6 +40,8 @@ type Deps struct {
 type Server struct {
 	Deps
 	draining    atomic.Bool
+	streamsEnd  chan struct{} // closed to end long-lived responses
+	endStreams  sync.Once
 	stylesheets []string // hashed URLs, computed once
 	scripts     []string
 }
@@ -46,7 +50,7 @@ type Server struct {
 // has its own file so the code for one page stays together.
 var (
 	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css"}
-	scriptNames     = []string{"app.js", "list.js", "message.js"}
+	scriptNames     = []string{"app.js", "list.js", "message.js", "events.js"}
 )
 
 // NewServer returns the handlers for deps.
@@ -57,7 +61,7 @@ func NewServer(deps Deps) *Server {
 	if deps.MaxMessageBytes <= 0 {
 		deps.MaxMessageBytes = 50 << 20
 	}
-	s := &Server{Deps: deps}
+	s := &Server{Deps: deps, streamsEnd: make(chan struct{})}
 	for _, name := range stylesheetNames {
 		s.stylesheets = append(s.stylesheets, deps.Assets.Path(name))
 	}
@@ -70,6 +74,13 @@ func NewServer(deps Deps) *Server {
 // Drain makes /readyz answer 503 so the load balancer stops sending new
 // requests, while in-flight ones finish.
 func (s *Server) Drain() { s.draining.Store(true) }
+
+// Draining returns a channel closed when long-lived responses (the event
+// stream) must end, so browsers reconnect to another instance.
+func (s *Server) Draining() <-chan struct{} { return s.streamsEnd }
+
+// EndStreams closes the channel Draining returns; later calls do nothing.
+func (s *Server) EndStreams() { s.endStreams.Do(func() { close(s.streamsEnd) }) }
 
 // readyTimeout bounds each dependency check of /readyz, so a hung backend
 // makes the instance unready instead of hanging the health check.

@@ -75,6 +75,7 @@ func newFixture(t *testing.T) *fixture {
 		Assets:      assets,
 		IMAP:        ep,
 		Pool:        pool,
+		Watcher:     mail.NewWatcher(mail.WatcherOptions{}),
 		PageSize:    50,
 	})
 	hs := httptest.NewServer(srv.Routes())

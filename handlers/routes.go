@@ -47,5 +47,8 @@ func (s *Server) Routes() *echo.Echo {
 	app.GET("/mail/:mailbox/:uid/body", s.showMessageBody)
 	app.GET("/mail/:mailbox/:uid/raw", s.downloadMessage)
 	app.GET("/mail/:mailbox/:uid/part/:part", s.downloadPart)
+
+	// New-mail push: a Server-Sent Events stream fed by IMAP IDLE.
+	app.GET("/events", s.streamEvents)
 	return e
 }

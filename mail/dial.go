@@ -26,6 +26,11 @@ type DialOptions struct {
 	// Timeout bounds dial, TLS handshake, greeting and login together.
 	// Zero means 10 seconds.
 	Timeout time.Duration
+	// OnUpdate, if set, is called (on the connection's reader goroutine;
+	// it must not block) whenever the server reports a change without
+	// being asked: new messages, expunges, flag changes. Watchers use it
+	// to end IDLE.
+	OnUpdate func()
 }
 
 // DialIMAP connects to the IMAP server at ep and logs in. A wrong username
@@ -47,7 +52,7 @@ func DialIMAP(ctx context.Context, ep Endpoint, username, password string, opts 
 	}
 	// Until login is done, the deadline is enforced by closing the socket.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	c, err := startIMAP(ctx, ep, conn, opts.TLSConfig)
+	c, err := startIMAP(ctx, ep, conn, opts.TLSConfig, opts.OnUpdate)
 	if err == nil {
 		err = c.login(username, password)
 	}
@@ -69,7 +74,7 @@ func DialIMAP(ctx context.Context, ep Endpoint, username, password string, opts 
 }
 
 // startIMAP sets up TLS as the endpoint asks and waits for the greeting.
-func startIMAP(ctx context.Context, ep Endpoint, conn net.Conn, base *tls.Config) (*Client, error) {
+func startIMAP(ctx context.Context, ep Endpoint, conn net.Conn, base *tls.Config, onUpdate func()) (*Client, error) {
 	tlsConfig := &tls.Config{}
 	if base != nil {
 		tlsConfig = base.Clone()
@@ -84,6 +89,13 @@ func startIMAP(ctx context.Context, ep Endpoint, conn net.Conn, base *tls.Config
 		TLSConfig: tlsConfig,
 		// Subjects and names in ENVELOPE decode with our lenient charsets.
 		WordDecoder: &mime.WordDecoder{CharsetReader: charsetReader},
+	}
+	if onUpdate != nil {
+		options.UnilateralDataHandler = &imapclient.UnilateralDataHandler{
+			Expunge: func(uint32) { onUpdate() },
+			Mailbox: func(*imapclient.UnilateralDataMailbox) { onUpdate() },
+			Fetch:   func(*imapclient.FetchMessageData) { onUpdate() },
+		}
 	}
 	var ic *imapclient.Client
 	switch ep.Security {

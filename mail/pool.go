@@ -92,7 +92,13 @@ func NewPool(opts PoolOptions) *Pool {
 }
 
 func (p *Pool) key(ep Endpoint, username, password string) poolKey {
-	mac := hmac.New(sha256.New, p.salt[:])
+	return connKey(p.salt, ep, username, password)
+}
+
+// connKey names a user's connections; the password enters only through a
+// keyed hash with a per-process random salt.
+func connKey(salt [32]byte, ep Endpoint, username, password string) poolKey {
+	mac := hmac.New(sha256.New, salt[:])
 	mac.Write([]byte(password))
 	k := poolKey{endpoint: ep.String(), user: username}
 	copy(k.secret[:], mac.Sum(nil))

@@ -1,0 +1,70 @@
+// events.js: new mail without a reload. The server pushes INBOX counts over
+// Server-Sent Events (from IMAP IDLE); this keeps the unread count in the
+// tab title and the folder list current, and refreshes the INBOX list when
+// mail arrives, unless the user is in the middle of selecting messages.
+"use strict";
+(function () {
+  if (!document.body.dataset.csrf || !window.EventSource) {
+    return; // logged out, or a browser without EventSource
+  }
+  var baseTitle = document.title.replace(/^\(\d+\) /, "");
+  var lastMessages = null;
+
+  function setTitle(unseen) {
+    document.title = unseen > 0 ? "(" + unseen + ") " + baseTitle : baseTitle;
+  }
+
+  function setInboxCount(unseen) {
+    var link = document.querySelector('[data-testid="folder"][href="/mail/INBOX"]');
+    if (!link) return;
+    var count = link.querySelector('[data-testid="unseen"]');
+    if (unseen > 0) {
+      if (!count) {
+        count = document.createElement("span");
+        count.className = "count";
+        count.setAttribute("data-testid", "unseen");
+        link.appendChild(count);
+      }
+      count.textContent = String(unseen);
+    } else if (count) {
+      count.remove();
+    }
+  }
+
+  function onInboxList() {
+    return /^\/mail\/INBOX\/?$/.test(location.pathname);
+  }
+
+  function refreshList() {
+    if (document.querySelector('input[type="checkbox"]:checked')) {
+      return; // never pull rows away from under a selection
+    }
+    var current = document.querySelector('[data-testid="message-list"], [data-testid="empty"]');
+    if (!current) return;
+    fetch(location.href, { credentials: "same-origin", headers: { "X-Requested-With": "events" } })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelector('[data-testid="message-list"], [data-testid="empty"]');
+        var still = document.querySelector('[data-testid="message-list"], [data-testid="empty"]');
+        if (fresh && still) {
+          still.replaceWith(document.importNode(fresh, true));
+          document.dispatchEvent(new CustomEvent("webmail:list-replaced"));
+        }
+      })
+      .catch(function () { /* the next event tries again */ });
+  }
+
+  var source = new EventSource("/events");
+  source.addEventListener("status", function (e) {
+    var st;
+    try { st = JSON.parse(e.data); } catch (err) { return; }
+    setTitle(st.unseen);
+    setInboxCount(st.unseen);
+    if (lastMessages !== null && st.messages !== lastMessages && onInboxList()) {
+      refreshList();
+    }
+    lastMessages = st.messages;
+    document.body.dataset.inboxMessages = String(st.messages);
+  });
+})();
