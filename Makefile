@@ -7,7 +7,7 @@ GO ?= go
 export WEBMAIL_TEST_BIN ?= $(HOME)/.cache/webmail/bin
 SHELL := /bin/bash
 
-.PHONY: test test-deps check generate
+.PHONY: test test-deps check generate bench
 # Every test, as JSON through internal/testreport: one line per test, the
 # real servers the helpers started, full output of failures, and a closing
 # "N passed, N failed, N skipped" line.
@@ -31,3 +31,9 @@ check:
 
 generate:
 	$(GO) tool templ generate
+
+# Reading benchmarks against Dovecot with a 5,000-message INBOX: list page,
+# message view, and the raw IMAP cost of the same work, with the CPU time of
+# both processes per request. Needs the test servers (make test-deps).
+bench: test-deps
+	$(GO) test -count=1 -run '^$$' -bench Reading -benchtime 300x ./cmd/webmail/
