@@ -23,7 +23,7 @@ import (
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 // buildBinary compiles the webmail command once per test run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "webmail")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -34,7 +34,7 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -45,7 +45,14 @@ func freeAddr(t *testing.T) string {
 }
 
 // startWebmail runs `webmail serve` with env and waits for /readyz.
-func startWebmail(t *testing.T, bin string, env []string) string {
+func startWebmail(t testing.TB, bin string, env []string) string {
+	t.Helper()
+	base, _ := startWebmailProcess(t, bin, env)
+	return base
+}
+
+// startWebmailProcess is startWebmail that also returns the process.
+func startWebmailProcess(t testing.TB, bin string, env []string) (string, *exec.Cmd) {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve")
@@ -79,7 +86,7 @@ func startWebmail(t *testing.T, bin string, env []string) string {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return base
+				return base, cmd
 			}
 		}
 		if time.Now().After(deadline) {
@@ -90,7 +97,7 @@ func startWebmail(t *testing.T, bin string, env []string) string {
 	}
 }
 
-func migrateBinary(t *testing.T, bin string, env []string) string {
+func migrateBinary(t testing.TB, bin string, env []string) string {
 	t.Helper()
 	cmd := exec.Command(bin, "migrate")
 	cmd.Env = append(os.Environ(), env...)
@@ -101,12 +108,12 @@ func migrateBinary(t *testing.T, bin string, env []string) string {
 	return string(out)
 }
 
-func newClient(t *testing.T) *http.Client {
+func newClient(t testing.TB) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, Timeout: 30 * time.Second}
 }
 
-func getDoc(t *testing.T, c *http.Client, u string) (*http.Response, *goquery.Document) {
+func getDoc(t testing.TB, c *http.Client, u string) (*http.Response, *goquery.Document) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
@@ -120,7 +127,7 @@ func getDoc(t *testing.T, c *http.Client, u string) (*http.Response, *goquery.Do
 	return resp, doc
 }
 
-func login(t *testing.T, c *http.Client, base, user, password string) (*http.Response, *goquery.Document) {
+func login(t testing.TB, c *http.Client, base, user, password string) (*http.Response, *goquery.Document) {
 	t.Helper()
 	_, doc := getDoc(t, c, base+"/login")
 	csrf, ok := doc.Find(`form[action="/login"] input[name="csrf"]`).Attr("value")
