@@ -84,4 +84,3 @@ func TestWatcherEndsOnWrongPassword(t *testing.T) {
 		t.Fatal("the watch did not end")
 	}
 }
-

@@ -3,10 +3,10 @@ package layout
 
 // Frame is what the layout needs from every page.
 type Frame struct {
-	Title   string // page title, without the product name
+	Title   string   // page title, without the product name
 	CSSURLs []string // hashed URLs of the stylesheets, in order
 	JSURLs  []string // hashed URLs of the scripts (deferred), in order
 	IconURL string   // hashed URL of the favicon
-	User    string // logged-in user, "" on the login page
-	CSRF    string // anti-forgery token for the logout form
+	User    string   // logged-in user, "" on the login page
+	CSRF    string   // anti-forgery token for the logout form
 }
