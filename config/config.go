@@ -29,10 +29,25 @@ type Config struct {
 	DBWrite string   // WEBMAIL_DB_WRITE: primary DSN (MySQL/MariaDB); empty = SQLite in DataDir
 	DBRead  []string // WEBMAIL_DB_READ: comma-separated replica DSNs
 
+	// DBMaxLag is the replication lag above which a replica is taken out
+	// of rotation (WEBMAIL_DB_MAX_LAG); DBSticky how long a browser's reads
+	// go to the primary after it changed something (WEBMAIL_DB_STICKY).
+	DBMaxLag time.Duration
+	DBSticky time.Duration
+
 	SessionStore string        // WEBMAIL_SESSION_STORE: sql, redis or memory
-	Redis        string        // WEBMAIL_REDIS: host:port or redis:// URL
 	SessionIdle  time.Duration // WEBMAIL_SESSION_IDLE: a session ends after this long unused
 	SessionMax   time.Duration // WEBMAIL_SESSION_MAX: and after this long in any case
+
+	// Redis is one server (WEBMAIL_REDIS: host:port or redis:// URL), a
+	// Sentinel-watched primary (WEBMAIL_REDIS_SENTINELS with
+	// WEBMAIL_REDIS_MASTER) or a Cluster (WEBMAIL_REDIS_CLUSTER). When any is
+	// set, Redis also holds the job lease and the login rate limits.
+	Redis          string
+	RedisSentinels []string
+	RedisMaster    string
+	RedisCluster   []string
+	RedisPassword  string // WEBMAIL_REDIS_PASSWORD: for Sentinel and Cluster nodes (a URL carries its own)
 
 	Attachments        string            // WEBMAIL_ATTACHMENTS: backend name (fs, s3, sql, ...)
 	AttachmentSettings map[string]string // WEBMAIL_ATTACHMENTS_<KEY>: backend settings, keys lower-cased
@@ -45,12 +60,28 @@ type Config struct {
 	PreviousSecrets []string
 
 	TrustedProxies []netip.Prefix // WEBMAIL_TRUSTED_PROXIES: CIDRs whose X-Forwarded-For is believed
+	ProxyProtocol  bool           // WEBMAIL_PROXY_PROTOCOL: accept a PROXY protocol header from trusted proxies
+
+	// Login rate limits, shared by every instance: at most LoginLimitUser
+	// failed logins per username and LoginLimitIP per client address within
+	// LoginLimitWindow (WEBMAIL_LOGIN_LIMIT_USER, _IP, _WINDOW).
+	LoginLimitUser   int
+	LoginLimitIP     int
+	LoginLimitWindow time.Duration
+
+	Instance      string // WEBMAIL_INSTANCE: this instance's name in logs, metrics and the job lease
+	MetricsListen string // WEBMAIL_METRICS_LISTEN: separate listener for /metrics; empty = main listener, "off" = none
 
 	IMAPMaxPerUser  int           // WEBMAIL_IMAP_MAX_PER_USER: IMAP connections per user on one instance
 	IMAPIdleTimeout time.Duration // WEBMAIL_IMAP_IDLE_TIMEOUT: pooled IMAP connections unused this long are closed
 
 	PageSize        int   // WEBMAIL_PAGE_SIZE: messages per list page
 	MaxMessageBytes int64 // WEBMAIL_MAX_MESSAGE_BYTES: largest message the webmail will open
+
+	// Drain (WEBMAIL_DRAIN) is how long an instance keeps serving after
+	// SIGTERM while /readyz answers 503, so the load balancer takes it out
+	// of rotation before it stops accepting connections.
+	Drain time.Duration
 
 	LogLevel  string // WEBMAIL_LOG_LEVEL: debug, info, warn, error
 	LogFormat string // WEBMAIL_LOG_FORMAT: text or json
@@ -61,7 +92,12 @@ func Default() Config {
 	return Config{
 		Listen:             "127.0.0.1:8080",
 		DataDir:            "data",
+		DBMaxLag:           2 * time.Second,
+		DBSticky:           5 * time.Second,
 		SessionStore:       "sql",
+		LoginLimitUser:     10,
+		LoginLimitIP:       50,
+		LoginLimitWindow:   15 * time.Minute,
 		SessionIdle:        30 * time.Minute,
 		SessionMax:         12 * time.Hour,
 		Attachments:        "fs",
@@ -70,6 +106,7 @@ func Default() Config {
 		IMAPIdleTimeout:    5 * time.Minute,
 		PageSize:           50,
 		MaxMessageBytes:    50 << 20,
+		Drain:              5 * time.Second,
 		LogLevel:           "info",
 		LogFormat:          "text",
 	}
@@ -86,24 +123,37 @@ func Variables() []Variable {
 		{"WEBMAIL_CONFIG", "optional file of KEY=value lines read before the environment"},
 		{"WEBMAIL_LISTEN", "HTTP listen address (default 127.0.0.1:8080)"},
 		{"WEBMAIL_DATA", "directory for the embedded defaults: SQLite file, attachment files (default ./data)"},
-		{"WEBMAIL_IMAP", "IMAP server: imap://host:143, imap+starttls://host:143 or imaps://host:993"},
-		{"WEBMAIL_SMTP", "SMTP server: smtp://host:25, smtp+starttls://host:587 or smtps://host:465"},
+		{"WEBMAIL_IMAP", "IMAP server: imap://host:143, imap+starttls://host:143 or imaps://host:993; %d is replaced by the login's domain, %u by its local part (imaps://imap.%d:993); `webmail domain add` overrides it per domain"},
+		{"WEBMAIL_SMTP", "SMTP server: smtp://host:25, smtp+starttls://host:587 or smtps://host:465; %d and %u as in WEBMAIL_IMAP"},
 		{"WEBMAIL_DB_WRITE", "primary database DSN (MySQL/MariaDB, go-sql-driver format); unset = SQLite in WEBMAIL_DATA"},
 		{"WEBMAIL_DB_READ", "comma-separated read replica DSNs; unset = reads go to the primary"},
+		{"WEBMAIL_DB_MAX_LAG", "a replica lagging more than this (measured by the heartbeat row) is out of rotation until it catches up (default 2s)"},
+		{"WEBMAIL_DB_STICKY", "after a browser changes something, its reads go to the primary for this long (default 5s)"},
 		{"WEBMAIL_SESSION_STORE", "where sessions live: sql (default), redis or memory (single instance only)"},
-		{"WEBMAIL_REDIS", "Redis address (host:port) or URL (redis://[:password@]host:port/db), for WEBMAIL_SESSION_STORE=redis"},
+		{"WEBMAIL_REDIS", "one Redis server: host:port or URL (redis://[:password@]host:port/db); any WEBMAIL_REDIS* also moves the job lease and login rate limits to Redis"},
+		{"WEBMAIL_REDIS_SENTINELS", "comma-separated Sentinel addresses (host:26379); use with WEBMAIL_REDIS_MASTER instead of WEBMAIL_REDIS"},
+		{"WEBMAIL_REDIS_MASTER", "the name the Sentinels know the Redis primary by"},
+		{"WEBMAIL_REDIS_CLUSTER", "comma-separated Redis Cluster node addresses (host:7000), instead of WEBMAIL_REDIS"},
+		{"WEBMAIL_REDIS_PASSWORD", "password for Redis through Sentinel or Cluster (a WEBMAIL_REDIS URL carries its own)"},
 		{"WEBMAIL_SESSION_IDLE", "idle timeout of a session, Go duration (default 30m)"},
 		{"WEBMAIL_SESSION_MAX", "absolute lifetime of a session (default 12h)"},
 		{"WEBMAIL_ATTACHMENTS", "attachment store backend: fs (default), s3, sql, or a plugin's name"},
 		{"WEBMAIL_ATTACHMENTS_*", "backend settings, e.g. WEBMAIL_ATTACHMENTS_DIR (fs); WEBMAIL_ATTACHMENTS_ENDPOINT, _BUCKET, _ACCESS_KEY, _SECRET_KEY, _REGION, _SECURE (s3)"},
 		{"WEBMAIL_SECRET", "cluster key encrypting credentials in sessions (at least 32 characters); every instance must share it; required by serve"},
 		{"WEBMAIL_SECRET_PREVIOUS", "comma-separated former secrets still accepted for decryption (key rotation)"},
-		{"WEBMAIL_TRUSTED_PROXIES", "comma-separated CIDRs of proxies whose X-Forwarded-For and X-Forwarded-Proto are trusted"},
+		{"WEBMAIL_TRUSTED_PROXIES", "comma-separated CIDRs of proxies whose X-Forwarded-For and X-Forwarded-Proto are trusted (reloaded on SIGHUP)"},
+		{"WEBMAIL_PROXY_PROTOCOL", "true: accept a PROXY protocol v1/v2 header (HAProxy send-proxy) on the listener, from trusted proxies only (default false)"},
+		{"WEBMAIL_LOGIN_LIMIT_USER", "failed logins allowed per username within the window, all instances together (default 10; reloaded on SIGHUP)"},
+		{"WEBMAIL_LOGIN_LIMIT_IP", "failed logins allowed per client address (IPv6: per /64) within the window (default 50; reloaded on SIGHUP)"},
+		{"WEBMAIL_LOGIN_LIMIT_WINDOW", "the sliding window of the login limits (default 15m; reloaded on SIGHUP)"},
+		{"WEBMAIL_INSTANCE", "this instance's name in logs, metrics and the job lease (default host-pid)"},
+		{"WEBMAIL_METRICS_LISTEN", "address of a separate listener for /metrics (e.g. 127.0.0.1:9100); unset = /metrics on the main listener; off = no metrics"},
 		{"WEBMAIL_IMAP_MAX_PER_USER", "IMAP connections one user may hold on one instance (default 4; keep instances × this under the server's per-user limit, Dovecot: 10)"},
 		{"WEBMAIL_IMAP_IDLE_TIMEOUT", "close pooled IMAP connections unused this long (default 5m)"},
 		{"WEBMAIL_PAGE_SIZE", "messages per list page (default 50)"},
 		{"WEBMAIL_MAX_MESSAGE_BYTES", "largest message the webmail opens (default 52428800)"},
-		{"WEBMAIL_LOG_LEVEL", "debug, info (default), warn or error"},
+		{"WEBMAIL_DRAIN", "after SIGTERM, keep serving this long with /readyz at 503 before shutting down (default 5s; longer than the load balancer needs to mark the instance down)"},
+		{"WEBMAIL_LOG_LEVEL", "debug, info (default), warn or error (reloaded on SIGHUP)"},
 		{"WEBMAIL_LOG_FORMAT", "text (default) or json"},
 	}
 }
@@ -186,6 +236,16 @@ func fromVars(vars map[string]string) (Config, error) {
 			*dst = d
 		}
 	}
+	boolean := func(name string, dst *bool) {
+		if v, ok := vars[name]; ok && v != "" {
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %q is not true or false", name, v))
+				return
+			}
+			*dst = b
+		}
+	}
 	integer := func(name string, dst *int64) {
 		if v, ok := vars[name]; ok && v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
@@ -202,8 +262,16 @@ func fromVars(vars map[string]string) (Config, error) {
 	str("WEBMAIL_SMTP", &c.SMTP)
 	str("WEBMAIL_DB_WRITE", &c.DBWrite)
 	list("WEBMAIL_DB_READ", &c.DBRead)
+	dur("WEBMAIL_DB_MAX_LAG", &c.DBMaxLag)
+	dur("WEBMAIL_DB_STICKY", &c.DBSticky)
 	str("WEBMAIL_SESSION_STORE", &c.SessionStore)
 	str("WEBMAIL_REDIS", &c.Redis)
+	list("WEBMAIL_REDIS_SENTINELS", &c.RedisSentinels)
+	str("WEBMAIL_REDIS_MASTER", &c.RedisMaster)
+	list("WEBMAIL_REDIS_CLUSTER", &c.RedisCluster)
+	if v, ok := vars["WEBMAIL_REDIS_PASSWORD"]; ok {
+		c.RedisPassword = v // a secret: used byte for byte
+	}
 	dur("WEBMAIL_SESSION_IDLE", &c.SessionIdle)
 	dur("WEBMAIL_SESSION_MAX", &c.SessionMax)
 	str("WEBMAIL_ATTACHMENTS", &c.Attachments)
@@ -221,6 +289,14 @@ func fromVars(vars map[string]string) (Config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, prefix)
 	}
+	boolean("WEBMAIL_PROXY_PROTOCOL", &c.ProxyProtocol)
+	limitUser, limitIP := int64(c.LoginLimitUser), int64(c.LoginLimitIP)
+	integer("WEBMAIL_LOGIN_LIMIT_USER", &limitUser)
+	integer("WEBMAIL_LOGIN_LIMIT_IP", &limitIP)
+	c.LoginLimitUser, c.LoginLimitIP = int(limitUser), int(limitIP)
+	dur("WEBMAIL_LOGIN_LIMIT_WINDOW", &c.LoginLimitWindow)
+	str("WEBMAIL_INSTANCE", &c.Instance)
+	str("WEBMAIL_METRICS_LISTEN", &c.MetricsListen)
 	dur("WEBMAIL_IMAP_IDLE_TIMEOUT", &c.IMAPIdleTimeout)
 	maxPerUser := int64(c.IMAPMaxPerUser)
 	integer("WEBMAIL_IMAP_MAX_PER_USER", &maxPerUser)
@@ -229,6 +305,7 @@ func fromVars(vars map[string]string) (Config, error) {
 	integer("WEBMAIL_PAGE_SIZE", &pageSize)
 	c.PageSize = int(pageSize)
 	integer("WEBMAIL_MAX_MESSAGE_BYTES", &c.MaxMessageBytes)
+	dur("WEBMAIL_DRAIN", &c.Drain)
 	str("WEBMAIL_LOG_LEVEL", &c.LogLevel)
 	str("WEBMAIL_LOG_FORMAT", &c.LogFormat)
 
@@ -294,11 +371,26 @@ func (c Config) Validate() error {
 	if c.DBWrite == "" && c.DataDir == "" {
 		errs = append(errs, errors.New("WEBMAIL_DATA is empty and no WEBMAIL_DB_WRITE is set"))
 	}
+	redisModes := 0
+	for _, set := range []bool{c.Redis != "", len(c.RedisSentinels) > 0, len(c.RedisCluster) > 0} {
+		if set {
+			redisModes++
+		}
+	}
+	if redisModes > 1 {
+		errs = append(errs, errors.New("set only one of WEBMAIL_REDIS, WEBMAIL_REDIS_SENTINELS and WEBMAIL_REDIS_CLUSTER"))
+	}
+	if len(c.RedisSentinels) > 0 && c.RedisMaster == "" {
+		errs = append(errs, errors.New("WEBMAIL_REDIS_SENTINELS needs WEBMAIL_REDIS_MASTER, the name the Sentinels monitor"))
+	}
+	if c.RedisMaster != "" && len(c.RedisSentinels) == 0 {
+		errs = append(errs, errors.New("WEBMAIL_REDIS_MASTER is set without WEBMAIL_REDIS_SENTINELS"))
+	}
 	switch c.SessionStore {
 	case "sql", "memory":
 	case "redis":
-		if c.Redis == "" {
-			errs = append(errs, errors.New("WEBMAIL_SESSION_STORE=redis needs WEBMAIL_REDIS"))
+		if !c.HasRedis() {
+			errs = append(errs, errors.New("WEBMAIL_SESSION_STORE=redis needs WEBMAIL_REDIS, WEBMAIL_REDIS_SENTINELS or WEBMAIL_REDIS_CLUSTER"))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("WEBMAIL_SESSION_STORE: %q is not one of sql, redis, memory", c.SessionStore))
@@ -312,6 +404,15 @@ func (c Config) Validate() error {
 	if c.PageSize > 500 {
 		errs = append(errs, errors.New("WEBMAIL_PAGE_SIZE: at most 500"))
 	}
+	if c.MetricsListen != "" && c.MetricsListen != "off" && c.MetricsListen == c.Listen {
+		errs = append(errs, errors.New("WEBMAIL_METRICS_LISTEN is the same address as WEBMAIL_LISTEN: leave it unset to serve /metrics on the main listener"))
+	}
+	if c.LoginLimitWindow > 24*time.Hour {
+		errs = append(errs, errors.New("WEBMAIL_LOGIN_LIMIT_WINDOW: at most 24h"))
+	}
+	if c.ProxyProtocol && len(c.TrustedProxies) == 0 {
+		errs = append(errs, errors.New("WEBMAIL_PROXY_PROTOCOL=true needs WEBMAIL_TRUSTED_PROXIES: a PROXY header is accepted only from them"))
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -323,6 +424,11 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("WEBMAIL_LOG_FORMAT: %q is not text or json", c.LogFormat))
 	}
 	return errors.Join(errs...)
+}
+
+// HasRedis reports whether any Redis deployment is configured.
+func (c Config) HasRedis() bool {
+	return c.Redis != "" || len(c.RedisSentinels) > 0 || len(c.RedisCluster) > 0
 }
 
 // SettingKeys returns the attachment setting keys in order, for logging

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/store"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -42,6 +43,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.As(err, &ue):
 	case errors.As(err, &he):
 		ue = &UserError{Status: he.Code, Title: http.StatusText(he.Code), Message: httpMessage(he.Code), Err: err}
+	case store.IsUnavailable(err):
+		// A write a handler did not map itself: the primary is down.
+		errors.As(storeError(err), &ue)
 	default:
 		ue = &UserError{Status: http.StatusInternalServerError, Title: "Something went wrong",
 			Message: "Something went wrong on our side. It has been logged; please try again.", Err: err}

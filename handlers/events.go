@@ -30,7 +30,11 @@ func (s *Server) streamEvents(c echo.Context) error {
 		return &UserError{Status: http.StatusUnauthorized, Title: "Signed out",
 			Message: "Your session can no longer be used. Please sign in again.", Err: err}
 	}
-	updates, stop := s.Watcher.Watch(s.IMAP, sess.User, password, s.IMAPOptions)
+	endpoint, err := s.sessionIMAP(sess)
+	if err != nil {
+		return mailError(err)
+	}
+	updates, stop := s.Watcher.Watch(endpoint, sess.User, password, s.IMAPOptions)
 	defer stop()
 
 	w := c.Response()

@@ -6,6 +6,7 @@ package handlers
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -30,9 +31,29 @@ type Deps struct {
 	Pool        *mail.Pool    // this instance's IMAP connections
 	Watcher     *mail.Watcher // this instance's IDLE connections for new-mail push
 
-	TrustedProxies  []netip.Prefix
+	TrustedProxies  []netip.Prefix // initial list; SetTrustedProxies replaces it
 	PageSize        int
 	MaxMessageBytes int64
+
+	// Router resolves a login to its mail servers; the session keeps the
+	// result. Nil: every login uses IMAP.
+	Router MailRouter
+	// LoginFailures counts failed logins for LoginLimits, shared by every
+	// instance (Redis or SQL). Nil: no login limits.
+	LoginFailures FailureCounter
+	LoginLimits   LoginLimits // initial limits; SetLoginLimits replaces them
+	// StickyWindow is how long a browser's reads go to the primary after a
+	// change (read-your-writes); 0 turns it off.
+	StickyWindow time.Duration
+	// Metrics instruments requests (nil: not instrumented); MetricsHandler,
+	// if set, serves GET /metrics on this listener.
+	Metrics        *Metrics
+	MetricsHandler http.Handler
+}
+
+// MailRouter is what the handlers need of mail.Router.
+type MailRouter interface {
+	Resolve(login string) (mail.Route, error)
 }
 
 // Server holds the handlers' state: the dependencies and whether the
@@ -40,10 +61,12 @@ type Deps struct {
 type Server struct {
 	Deps
 	draining    atomic.Bool
-	streamsEnd  chan struct{} // closed to end long-lived responses
+	streamsEnd  chan struct{} // closed by EndStreams
 	endStreams  sync.Once
 	stylesheets []string // hashed URLs, computed once
 	scripts     []string
+	proxyTrust  atomic.Pointer[proxyTrust]  // reloadable (SIGHUP)
+	loginLimits atomic.Pointer[LoginLimits] // reloadable (SIGHUP)
 }
 
 // Stylesheets and scripts every page loads, in order. Each area of the UI
@@ -62,6 +85,8 @@ func NewServer(deps Deps) *Server {
 		deps.MaxMessageBytes = 50 << 20
 	}
 	s := &Server{Deps: deps, streamsEnd: make(chan struct{})}
+	s.SetTrustedProxies(deps.TrustedProxies)
+	s.SetLoginLimits(deps.LoginLimits)
 	for _, name := range stylesheetNames {
 		s.stylesheets = append(s.stylesheets, deps.Assets.Path(name))
 	}
@@ -72,15 +97,34 @@ func NewServer(deps Deps) *Server {
 }
 
 // Drain makes /readyz answer 503 so the load balancer stops sending new
-// requests, while in-flight ones finish.
+// requests, while in-flight ones finish. From then on responses also ask
+// the client to close the connection (see CloseConnectionsWhileDraining).
 func (s *Server) Drain() { s.draining.Store(true) }
 
-// Draining returns a channel closed when long-lived responses (the event
-// stream) must end, so browsers reconnect to another instance.
+// Draining returns a channel that is closed when long-lived responses, such
+// as a new-mail event stream, must end. cmd/webmail closes it at the end of
+// the drain period, when the load balancer has stopped sending requests
+// here, so a browser that reconnects lands on another instance. A stream
+// handler selects on it and then returns normally: an EventSource
+// reconnects after a normal end but gives up after an error status.
 func (s *Server) Draining() <-chan struct{} { return s.streamsEnd }
 
 // EndStreams closes the channel Draining returns; later calls do nothing.
 func (s *Server) EndStreams() { s.endStreams.Do(func() { close(s.streamsEnd) }) }
+
+// CloseConnectionsWhileDraining wraps the route handler: once Drain was
+// called, every response carries "Connection: close". Connections from the
+// load balancer then end after a response, instead of sitting idle until
+// the shutdown closes them, perhaps just as a request is sent on one
+// (which the load balancer may not retry for a POST).
+func (s *Server) CloseConnectionsWhileDraining(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
 
 // readyTimeout bounds each dependency check of /readyz, so a hung backend
 // makes the instance unready instead of hanging the health check.

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/session"
 )
 
 // withIMAP runs fn with an IMAP connection logged in as the session's user,
@@ -26,8 +27,12 @@ func (s *Server) withIMAP(c echo.Context, fn func(*mail.Client) error) error {
 			Message: "Your session can no longer be used. Please sign in again.", Err: err}
 	}
 	ctx := c.Request().Context()
+	endpoint, err := s.sessionIMAP(sess)
+	if err != nil {
+		return mailError(err)
+	}
 	for attempt := 0; ; attempt++ {
-		conn, err := s.Pool.Get(ctx, s.IMAP, sess.User, password, s.IMAPOptions)
+		conn, err := s.Pool.Get(ctx, endpoint, sess.User, password, s.IMAPOptions)
 		if err != nil {
 			return mailError(err)
 		}
@@ -47,6 +52,28 @@ func (s *Server) withIMAP(c echo.Context, fn func(*mail.Client) error) error {
 		}
 		return nil
 	}
+}
+
+// sessionIMAP is the IMAP server of the session: the one its login was
+// routed to, so every instance talks to the same backend for it. Sessions
+// from before routing resolve now.
+func (s *Server) sessionIMAP(sess *session.Session) (mail.Endpoint, error) {
+	if sess.IMAP != "" {
+		return mail.ParseIMAPURL(sess.IMAP)
+	}
+	return s.resolveIMAP(sess.User)
+}
+
+// resolveIMAP routes a login to its IMAP server.
+func (s *Server) resolveIMAP(login string) (mail.Endpoint, error) {
+	if s.Router == nil {
+		return s.IMAP, nil
+	}
+	route, err := s.Router.Resolve(login)
+	if err != nil {
+		return mail.Endpoint{}, err
+	}
+	return route.IMAP, nil
 }
 
 // fetchRaw returns the whole message, bounded by MaxMessageBytes.

@@ -3,7 +3,9 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -33,12 +35,25 @@ func (s *Server) submitLogin(c echo.Context) error {
 		return again(http.StatusBadRequest, "Wrong email address or password.")
 	}
 	ctx := c.Request().Context()
+	// Rate limits first: a limited attempt never reaches the mail server.
+	if wait := s.loginWait(ctx, c.RealIP(), username); wait > 0 {
+		s.log(c).Info("login refused: too many failed attempts", "user", username, "client_ip", c.RealIP(), "wait", wait.Round(time.Second))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		return again(http.StatusTooManyRequests, tooManyAttempts(wait))
+	}
+	route, err := s.routeLogin(username)
+	if err != nil {
+		s.recordLoginFailure(ctx, c.RealIP(), username)
+		s.log(c).Info("login failed: no mail server for this login", "user", username, "client_ip", c.RealIP(), "err", err)
+		return again(http.StatusUnauthorized, "Wrong email address or password.")
+	}
 	// The login proves the password; the connection then serves the
 	// inbox this user is redirected to.
-	conn, err := s.Pool.Get(ctx, s.IMAP, username, password, s.IMAPOptions)
+	conn, err := s.Pool.Get(ctx, route.IMAP, username, password, s.IMAPOptions)
 	if err != nil {
 		switch {
 		case errors.Is(err, mail.ErrAuthFailed):
+			s.recordLoginFailure(ctx, c.RealIP(), username)
 			s.Logger.Info("login failed", "request_id", reqID(c), "user", username, "client_ip", c.RealIP())
 			return again(http.StatusUnauthorized, "Wrong email address or password.")
 		default:
@@ -47,8 +62,13 @@ func (s *Server) submitLogin(c echo.Context) error {
 		}
 	}
 	conn.Release()
+	s.clearLoginFailures(ctx, username)
 
-	sess, err := s.Sessions.Create(ctx, username, password)
+	smtp := ""
+	if route.SMTP.Host != "" {
+		smtp = route.SMTP.String()
+	}
+	sess, err := s.Sessions.CreateRouted(ctx, username, password, route.IMAP.String(), smtp)
 	if err != nil {
 		return &UserError{Status: http.StatusServiceUnavailable, Title: "Temporarily unavailable",
 			Message: "You cannot be signed in right now. Please try again in a moment.", Err: err}
@@ -61,4 +81,13 @@ func (s *Server) submitLogin(c echo.Context) error {
 	s.Logger.Info("login", "request_id", reqID(c), "user", username, "client_ip", c.RealIP())
 	c.SetCookie(s.Sessions.Cookie(sess, s.isTLS(c)))
 	return c.Redirect(http.StatusSeeOther, "/mail/INBOX")
+}
+
+// routeLogin finds the mail servers for a login: the router's answer, or
+// the configured IMAP server when there is no router.
+func (s *Server) routeLogin(login string) (mail.Route, error) {
+	if s.Router == nil {
+		return mail.Route{IMAP: s.IMAP}, nil
+	}
+	return s.Router.Resolve(login)
 }

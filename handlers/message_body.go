@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -14,18 +15,21 @@ import (
 // body, so a hostile message cannot make us build a huge page.
 const maxInlineImages = 10 << 20
 
-// bodyCSP is the policy of a message body document. It runs no script at
-// all, loads nothing but inline styles and embedded images, and is itself
-// sandboxed even if someone opens its URL outside our iframe.
-const bodyCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'none'; " +
-	"form-action 'none'; base-uri 'none'; frame-ancestors 'self'; " +
-	"sandbox allow-popups allow-popups-to-escape-sandbox"
-
-// bodyCSPRemote is bodyCSP for a message whose remote images the user
-// allowed.
-const bodyCSPRemote = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https: http:; font-src 'none'; " +
-	"form-action 'none'; base-uri 'none'; frame-ancestors 'self'; " +
-	"sandbox allow-popups allow-popups-to-escape-sandbox"
+// bodyPolicy is the CSP of a message body document (and of the print
+// view). It runs no script at all, loads nothing but inline styles and
+// embedded images (and remote images when the user allowed them), and is
+// itself sandboxed even if someone opens its URL outside our iframe.
+// frameAncestors is 'self' for the body our page frames, 'none' for a
+// page that is never framed.
+func bodyPolicy(allowRemote bool, frameAncestors string) string {
+	img := "img-src data:"
+	if allowRemote {
+		img = "img-src data: https: http:"
+	}
+	return "default-src 'none'; style-src 'unsafe-inline'; " + img + "; font-src 'none'; " +
+		"form-action 'none'; base-uri 'none'; frame-ancestors " + frameAncestors + "; " +
+		"sandbox allow-popups allow-popups-to-escape-sandbox"
+}
 
 // showMessageBody serves the sanitized HTML body of a message, to be framed
 // by the message page in a sandboxed iframe.
@@ -38,25 +42,23 @@ func (s *Server) showMessageBody(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.serveBody(c, raw)
+}
+
+// serveBody parses the message raw and answers with its body document.
+func (s *Server) serveBody(c echo.Context, raw []byte) error {
 	msg, err := mail.ParseMessage(raw)
 	if err != nil {
 		return &UserError{Status: http.StatusUnprocessableEntity, Title: "Unreadable message", Message: "This message could not be read.", Err: err}
 	}
 	allowRemote := c.QueryParam("images") == "1"
-	images := inlineImages(raw, msg)
-	safe, _ := mail.SanitizeHTML(msg.HTML, mail.SanitizeOptions{
-		AllowRemote: allowRemote,
-		CIDURL:      func(cid string) string { return images[cid] },
-	})
+	safe := sanitizeBody(raw, msg, allowRemote)
 	h := c.Response().Header()
-	if allowRemote {
-		h.Set("Content-Security-Policy", bodyCSPRemote)
-	} else {
-		h.Set("Content-Security-Policy", bodyCSP)
-	}
+	h.Set("Content-Security-Policy", bodyPolicy(allowRemote, "'self'"))
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Referrer-Policy", "no-referrer")
 	var page strings.Builder
+	page.Grow(len(safe) + 512)
 	page.WriteString(`<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><base target="_blank">`)
 	page.WriteString(`<style>body{margin:8px;font:15px/1.45 system-ui,sans-serif;color:#1b1f24;background:#fff;overflow-wrap:anywhere}img{max-width:100%;height:auto}</style></head><body>`)
 	page.WriteString(safe)
@@ -64,21 +66,33 @@ func (s *Server) showMessageBody(c echo.Context) error {
 	return c.HTML(http.StatusOK, page.String())
 }
 
-// inlineImages maps the Content-IDs of the message's raster image parts to
-// data: URLs. A sandboxed iframe has an opaque origin, so the browser would
-// not send our session cookie with a request for /part/...; embedding the
-// bytes avoids that and needs no second trip to IMAP.
+// sanitizeBody is the message's HTML body made safe, with its cid: images
+// embedded and remote content kept only when allowRemote.
+func sanitizeBody(raw []byte, msg *mail.Message, allowRemote bool) string {
+	if msg.HTML == "" {
+		return ""
+	}
+	images := inlineImages(raw, msg)
+	safe, _ := mail.SanitizeHTML(msg.HTML, mail.SanitizeOptions{
+		AllowRemote: allowRemote,
+		CIDURL:      func(cid string) string { return images[cid] },
+	})
+	return safe
+}
+
+// inlineImages maps the Content-IDs of the message's raster image parts
+// that the HTML refers to, to data: URLs. A sandboxed iframe has an opaque
+// origin, so the browser would not send our session cookie with a request
+// for /part/...; embedding the bytes avoids that and needs no second trip
+// to IMAP.
 func inlineImages(raw []byte, msg *mail.Message) map[string]string {
 	images := map[string]string{}
 	budget := maxInlineImages
 	for _, p := range msg.Parts {
-		if p.ContentID == "" {
+		if p.ContentID == "" || !rasterImage(p.ContentType) || !htmlRefersTo(msg.HTML, p.ContentID) {
 			continue
 		}
-		ct := strings.ToLower(p.ContentType)
-		switch ct {
-		case "image/png", "image/jpeg", "image/gif", "image/webp":
-		default:
+		if p.Size > int64(budget) {
 			continue
 		}
 		_, data, err := mail.PartContent(raw, p.ID)
@@ -86,7 +100,14 @@ func inlineImages(raw []byte, msg *mail.Message) map[string]string {
 			continue
 		}
 		budget -= len(data)
-		images[p.ContentID] = "data:" + ct + ";base64," + base64.StdEncoding.EncodeToString(data)
+		images[p.ContentID] = "data:" + strings.ToLower(p.ContentType) + ";base64," + base64.StdEncoding.EncodeToString(data)
 	}
 	return images
+}
+
+// htmlRefersTo reports whether html mentions the Content-ID cid, as it is
+// or URL-escaped ("cid:a%40b" for <a@b>). It is a cheap filter: an image
+// it lets through that the HTML does not use costs only its embedding.
+func htmlRefersTo(html, cid string) bool {
+	return strings.Contains(html, cid) || strings.Contains(html, url.PathEscape(cid)) || strings.Contains(html, url.QueryEscape(cid))
 }

@@ -1,8 +1,9 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -10,21 +11,33 @@ import (
 	"github.com/webmail/webmail/templates/pages"
 )
 
-// showMessage shows one message at /mail/{mailbox}/{uid} and marks it read.
+// showMessage shows one message at /mail/{mailbox}/{uid}: headers, body,
+// attachments, the actions and the neighbours for j/k. Opening it marks
+// it read, unless the user's mark-read delay hands that to message.js (or
+// turns it off).
 func (s *Server) showMessage(c echo.Context) error {
 	mailbox, uid, err := messageParams(c)
 	if err != nil {
 		return err
 	}
-	var boxes []mail.Mailbox
-	var raw []byte
+	prefs := s.readerPrefs(c)
+	var (
+		boxes []mail.Mailbox
+		raw   []byte
+		nav   mail.MessageNav
+	)
 	err = s.withIMAP(c, func(client *mail.Client) error {
 		ctx := c.Request().Context()
 		var err error
 		if raw, err = client.FetchRaw(ctx, mailbox, uid, s.MaxMessageBytes); err != nil {
 			return err
 		}
-		if err := client.SetSeen(ctx, mailbox, true, uid); err != nil {
+		if prefs.markReadDelay == 0 {
+			if err := client.SetSeen(ctx, mailbox, true, uid); err != nil {
+				return err
+			}
+		}
+		if nav, err = client.MessageNav(ctx, mailbox, uid); err != nil {
 			return err
 		}
 		boxes, err = client.Mailboxes(ctx)
@@ -33,37 +46,84 @@ func (s *Server) showMessage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	msg := s.parseForDisplay(c, raw)
+	base := messageURL(mailbox, uid)
+	view := s.messageView(c, msg, messageLinks{
+		page:     base,
+		body:     base + "/body",
+		raw:      base + "/raw",
+		partBase: base + "/part/",
+		trust:    base + "/trust-sender",
+	}, prefs.userID)
+	view.Folders = folderItems(boxes, mailbox)
+	view.BackURL = mailboxURL(mailbox)
+	view.SourceURL = base + "/source"
+	view.PrintURL = base + "/print"
+	if view.ImagesShown {
+		view.PrintURL += "?images=1"
+	}
+	if nav.Newer != 0 {
+		view.NewerURL = messageURL(mailbox, nav.Newer)
+	}
+	if nav.Older != 0 {
+		view.OlderURL = messageURL(mailbox, nav.Older)
+	}
+	view.Status = actionStatus(c.QueryParam("done"))
+	view.Actions = messageActions(base, mailbox, boxes, nav)
+	if prefs.markReadDelay > 0 && !nav.Seen {
+		view.MarkReadURL = base + "/actions"
+		view.MarkReadAfter = prefs.markReadDelay
+	}
+	return render(c, http.StatusOK, pages.Message(view))
+}
+
+// parseForDisplay parses raw. ParseMessage degrades instead of failing; if
+// it does fail (an internal bug it caught), the message still shows, with
+// a pointer to the download.
+func (s *Server) parseForDisplay(c echo.Context, raw []byte) *mail.Message {
 	msg, err := mail.ParseMessage(raw)
 	if err != nil {
-		// ParseMessage degrades instead of failing; if it does fail, the
-		// message is still downloadable.
 		s.Logger.Warn("message parse failed", "request_id", reqID(c), "err", err)
-		msg = &mail.Message{Text: "This message could not be read. Use \"Download .eml\" to open it in another program."}
+		return &mail.Message{Text: "This message could not be read. Use \"Download .eml\" to open it in another program."}
 	}
-	showImages := c.QueryParam("images") == "1"
-	base := messageURL(mailbox, uid)
+	return msg
+}
+
+// messageLinks are the URLs of one message's views, for a message in a
+// mailbox and for a message attached to another alike.
+type messageLinks struct {
+	page     string // the message page itself (remote images are asked for with ?images=1)
+	body     string // the sandboxed HTML body document
+	raw      string // the .eml download
+	partBase string // a part's download URL is partBase + partPrefix + part ID
+	prefix   string // "" in a mailbox message; "2:" in the message attached as part 2
+	trust    string // POST target for "always show images from this sender"
+	part     string // the attached message's part path, "" for a mailbox message
+}
+
+// messageView fills the view model parts every message shows: headers,
+// body, remote-content choice and attachments.
+func (s *Server) messageView(c echo.Context, msg *mail.Message, links messageLinks, userID int64) pages.MessageView {
 	view := pages.MessageView{
 		Frame:   s.frame(c, subjectOrPlaceholder(msg.Subject)),
-		Folders: folderItems(boxes, mailbox),
-		BackURL: mailboxURL(mailbox),
 		Subject: subjectOrPlaceholder(msg.Subject),
 		From:    addressList(msg.From),
 		To:      addressList(msg.To),
 		Cc:      addressList(msg.Cc),
 		Date:    fullDate(msg.Date),
-		RawURL:  base + "/raw",
+		RawURL:  links.raw,
 	}
 	if view.From == "" {
 		view.From = "(unknown sender)"
 	}
+	if reply := addressList(msg.ReplyTo); reply != "" && reply != view.From {
+		view.ReplyTo = reply
+	}
+	for _, h := range msg.Headers {
+		view.Headers = append(view.Headers, pages.HeaderLine{Name: h.Key, Value: h.Value})
+	}
 	if msg.HTML != "" {
-		view.BodyURL = base + "/body"
-		if showImages {
-			view.BodyURL += "?images=1"
-		} else {
-			_, view.BlockedRemote = mail.SanitizeHTML(msg.HTML, mail.SanitizeOptions{})
-			view.ShowImagesURL = base + "?images=1"
-		}
+		s.chooseRemoteContent(c, &view, msg, links, userID)
 	} else {
 		text := msg.Text
 		if text == "" {
@@ -71,17 +131,86 @@ func (s *Server) showMessage(c echo.Context) error {
 		}
 		view.TextHTML = mail.LinkifyText(text)
 	}
-	for _, p := range msg.Parts {
-		if p.Inline && p.ContentID != "" && msg.HTML != "" {
-			continue // shown inside the HTML body
+	view.Attachments = attachmentItems(msg, links)
+	return view
+}
+
+// chooseRemoteContent decides whether the HTML body loads remote images:
+// when the user asked (?images=1) or trusts the sender. Otherwise, when
+// the body has remote content, the page says it was blocked and offers
+// both ways to show it.
+func (s *Server) chooseRemoteContent(c echo.Context, view *pages.MessageView, msg *mail.Message, links messageLinks, userID int64) {
+	view.BodyURL = links.body
+	sender := firstEmail(msg.From)
+	show := c.QueryParam("images") == "1"
+	if !show {
+		if _, blocked := mail.SanitizeHTML(msg.HTML, mail.SanitizeOptions{}); blocked {
+			if userID != 0 && sender != "" && s.senderTrusted(c, userID, sender) {
+				show = true
+				view.Trust = &pages.SenderTrust{Sender: sender, URL: links.trust, Part: links.part, Trusted: true}
+			} else {
+				view.BlockedRemote = true
+				view.ShowImagesURL = links.page + "?images=1"
+				if userID != 0 && sender != "" && links.trust != "" {
+					view.Trust = &pages.SenderTrust{Sender: sender, URL: links.trust, Part: links.part}
+				}
+			}
 		}
-		name := mail.SafeFilename(p.Filename, fmt.Sprintf("part-%s", p.ID))
-		view.Attachments = append(view.Attachments, pages.Attachment{
-			Name:        name,
-			ContentType: p.ContentType,
-			Size:        formatSize(p.Size),
-			URL:         base + "/part/" + p.ID,
-		})
 	}
-	return render(c, http.StatusOK, pages.Message(view))
+	if show {
+		view.BodyURL += "?images=1"
+		view.ImagesShown = true
+	}
+}
+
+// firstEmail is the first sender's address, lower-cased; "" when there is
+// none that looks like an address.
+func firstEmail(addrs []mail.Address) string {
+	for _, a := range addrs {
+		email := strings.ToLower(strings.TrimSpace(a.Email))
+		if validSender(email) {
+			return email
+		}
+	}
+	return ""
+}
+
+// messageActions describes the action form for a message in mailbox.
+func messageActions(base, mailbox string, boxes []mail.Mailbox, nav mail.MessageNav) *pages.MessageAction {
+	a := &pages.MessageAction{URL: base + "/actions", Flagged: nav.Flagged}
+	switch {
+	case nav.Older != 0:
+		a.NextUID = strconv.FormatUint(uint64(nav.Older), 10)
+	case nav.Newer != 0:
+		a.NextUID = strconv.FormatUint(uint64(nav.Newer), 10)
+	}
+	for _, b := range boxes {
+		if b.SpecialUse == "archive" && !b.NoSelect {
+			a.HasArchive = true
+		}
+		if b.Name != mailbox {
+			if !b.NoSelect {
+				a.Targets = append(a.Targets, pages.FolderOption{Value: b.Name, Label: folderPath(b)})
+			}
+			continue
+		}
+		switch b.SpecialUse {
+		case "trash":
+			a.InTrash = true
+		case "junk":
+			a.InJunk = true
+		case "archive":
+			a.InArchive = true
+		}
+	}
+	return a
+}
+
+// folderPath is a mailbox's full name as people read it: "Inbox" for
+// INBOX, the decoded hierarchy otherwise.
+func folderPath(b mail.Mailbox) string {
+	if b.Name == "INBOX" {
+		return "Inbox"
+	}
+	return b.Name
 }

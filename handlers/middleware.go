@@ -169,7 +169,7 @@ func (s *Server) fromTrustedProxy(req *http.Request) bool {
 		return false
 	}
 	addr = addr.Unmap()
-	for _, p := range s.TrustedProxies {
+	for _, p := range s.trustedProxies() {
 		if p.Contains(addr) {
 			return true
 		}

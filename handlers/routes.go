@@ -9,23 +9,31 @@ import (
 // Routes builds the echo instance with every route and the middleware in
 // the order DESIGN.md gives:
 //
-//	request ID -> panic recovery -> security headers -> access log ->
-//	client IP (trusted proxies only) -> session load -> CSRF check.
+//	request ID (also into the context, for log lines) -> panic recovery ->
+//	security headers -> metrics -> access log -> client IP (trusted
+//	proxies only) -> session load -> CSRF check -> read-your-writes.
 func (s *Server) Routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = clientIPExtractor(s.TrustedProxies)
+	e.IPExtractor = s.extractIP
 
 	// Route on the escaped path so a mailbox name with "/" or "%" in it is
 	// one path segment; handlers unescape parameters themselves.
 	e.Pre(rawPath)
-	e.Use(requestID, s.recoverPanic, securityHeaders, s.accessLog, s.loadSession, s.checkCSRF)
+	e.Use(requestID, requestContext, s.recoverPanic, securityHeaders, s.observeRequest, s.accessLog,
+		s.loadSession, s.checkCSRF, s.readYourWrites)
 
 	// Probes for the load balancer and process supervisors.
 	e.GET("/healthz", s.showHealth)
 	e.GET("/readyz", s.showReadiness)
+
+	// Prometheus metrics, unless they have a listener of their own
+	// (WEBMAIL_METRICS_LISTEN); the load balancer keeps them from the public.
+	if s.MetricsHandler != nil {
+		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler))
+	}
 
 	// Assets, content-hashed and cached for a year.
 	e.GET("/static/*", echo.WrapHandler(s.Assets))
@@ -47,6 +55,30 @@ func (s *Server) Routes() *echo.Echo {
 	app.GET("/mail/:mailbox/:uid/body", s.showMessageBody)
 	app.GET("/mail/:mailbox/:uid/raw", s.downloadMessage)
 	app.GET("/mail/:mailbox/:uid/part/:part", s.downloadPart)
+
+	// The message list's search and its actions on selected messages: one
+	// POST for every action (action, uid..., target; see actOnMessages),
+	// for a folder's list, and for search results from many folders
+	// (msg="{mailbox}/{uid}"...).
+	app.GET("/search", s.searchMessages)
+	app.POST("/mail/:mailbox/actions", s.actOnMessages)
+	app.POST("/actions", s.actOnMessages)
+
+	// The message view's other views and actions. A {part} is a part path:
+	// "2", or "2:1.3" for part 1.3 of the message attached as part 2.
+	app.GET("/mail/:mailbox/:uid/source", s.showMessageSource)
+	app.GET("/mail/:mailbox/:uid/print", s.printMessage)
+	app.POST("/mail/:mailbox/:uid/actions", s.actOnMessage)
+	app.POST("/mail/:mailbox/:uid/trust-sender", s.trustSender)
+	app.GET("/mail/:mailbox/:uid/part/:part/view", s.showAttachedMessage)
+	app.GET("/mail/:mailbox/:uid/part/:part/body", s.showAttachedBody)
+
+	// Folder management: the page, then one POST per change.
+	app.GET("/folders", s.showFolders)
+	app.POST("/folders/create", s.createFolder)
+	app.POST("/folders/rename", s.renameFolder)
+	app.POST("/folders/delete", s.deleteFolder)
+	app.POST("/folders/subscribe", s.subscribeFolder)
 
 	// New-mail push: a Server-Sent Events stream fed by IMAP IDLE.
 	app.GET("/events", s.streamEvents)

@@ -19,13 +19,6 @@ func messageURL(mailbox string, uid uint32) string {
 	return fmt.Sprintf("/mail/%s/%d", url.PathEscape(mailbox), uid)
 }
 
-func pageURL(mailbox string, page int) string {
-	if page <= 1 {
-		return mailboxURL(mailbox)
-	}
-	return fmt.Sprintf("%s?page=%d", mailboxURL(mailbox), page)
-}
-
 var errBadAddress = &UserError{Status: http.StatusNotFound, Title: "Not found", Message: "There is nothing at this address."}
 
 // mailboxParam is the unescaped mailbox name from the path.

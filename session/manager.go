@@ -41,6 +41,12 @@ func credentialContext(id, user string) []byte {
 // Create starts a session for user with a fresh ID (never one the browser
 // sent: that prevents session fixation) and stores the password sealed.
 func (m *Manager) Create(ctx context.Context, user, password string) (*Session, error) {
+	return m.CreateRouted(ctx, user, password, "", "")
+}
+
+// CreateRouted is Create for a login routed to particular mail servers
+// (URLs), which the session keeps.
+func (m *Manager) CreateRouted(ctx context.Context, user, password, imap, smtp string) (*Session, error) {
 	now := m.now()
 	s := &Session{
 		ID:        NewID(),
@@ -48,6 +54,8 @@ func (m *Manager) Create(ctx context.Context, user, password string) (*Session, 
 		CSRFToken: NewID(),
 		CreatedAt: now,
 		LastSeen:  now,
+		IMAP:      imap,
+		SMTP:      smtp,
 	}
 	s.Credentials = m.sealer.Seal([]byte(password), credentialContext(s.ID, user))
 	if err := m.store.Save(ctx, s, m.ttl(s, now)); err != nil {

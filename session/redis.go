@@ -25,23 +25,85 @@ func NewRedis(client redis.UniversalClient, prefix string) *Redis {
 	return &Redis{client: client, prefix: prefix}
 }
 
-// RedisOptions parses WEBMAIL_REDIS: "host:port" or a redis:// or rediss://
-// URL.
-func RedisOptions(addr string) (*redis.UniversalOptions, error) {
-	if strings.Contains(addr, "://") {
-		opt, err := redis.ParseURL(addr)
+// RedisConfig says which Redis deployment holds the shared state: one
+// server (URL), a primary found through Sentinels (Sentinels and
+// MasterName), or a Cluster (Cluster). Exactly one should be set.
+type RedisConfig struct {
+	URL        string   // host:port or redis://[user:password@]host:port/db
+	Sentinels  []string // Sentinel host:port addresses
+	MasterName string   // the name the Sentinels monitor
+	Cluster    []string // Cluster node host:port addresses
+	Password   string   // for Sentinel-found and Cluster nodes
+}
+
+// Timeouts of every Redis client: short, so that an unreachable Redis shows
+// as a quick 503 page instead of a hung request. go-redis reconnects on the
+// next command, so service resumes by itself once Redis is back.
+const (
+	redisDialTimeout = 2 * time.Second
+	redisIOTimeout   = time.Second
+)
+
+// RedisOptions turns a RedisConfig into go-redis options for
+// redis.NewUniversalClient.
+func RedisOptions(c RedisConfig) (*redis.UniversalOptions, error) {
+	opts := &redis.UniversalOptions{
+		Password:     c.Password,
+		DialTimeout:  redisDialTimeout,
+		ReadTimeout:  redisIOTimeout,
+		WriteTimeout: redisIOTimeout,
+	}
+	switch {
+	case len(c.Sentinels) > 0:
+		if c.MasterName == "" {
+			return nil, errors.New("session: Redis Sentinels need the master name")
+		}
+		opts.Addrs = c.Sentinels
+		opts.MasterName = c.MasterName
+	case len(c.Cluster) > 0:
+		opts.Addrs = c.Cluster
+		opts.IsClusterMode = true // even with a single seed address
+	case strings.Contains(c.URL, "://"):
+		parsed, err := redis.ParseURL(c.URL)
 		if err != nil {
+			// The URL may hold a password: never echo it.
 			return nil, errors.New("session: WEBMAIL_REDIS is not a valid redis:// URL")
 		}
-		return &redis.UniversalOptions{
-			Addrs:     []string{opt.Addr},
-			Username:  opt.Username,
-			Password:  opt.Password,
-			DB:        opt.DB,
-			TLSConfig: opt.TLSConfig,
-		}, nil
+		opts.Addrs = []string{parsed.Addr}
+		opts.Username = parsed.Username
+		if parsed.Password != "" {
+			opts.Password = parsed.Password
+		}
+		opts.DB = parsed.DB
+		opts.TLSConfig = parsed.TLSConfig
+	case c.URL != "":
+		opts.Addrs = []string{c.URL}
+	default:
+		return nil, errors.New("session: no Redis configured")
 	}
-	return &redis.UniversalOptions{Addrs: []string{addr}}, nil
+	return opts, nil
+}
+
+// NewRedisClient connects to the deployment c describes: a single-node,
+// Sentinel failover or Cluster client behind one interface.
+func NewRedisClient(c RedisConfig) (redis.UniversalClient, error) {
+	opts, err := RedisOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	return redis.NewUniversalClient(opts), nil
+}
+
+// DescribeRedis names the deployment for logs, without credentials.
+func DescribeRedis(c RedisConfig) string {
+	switch {
+	case len(c.Sentinels) > 0:
+		return fmt.Sprintf("redis sentinel (master %s, %d sentinels)", c.MasterName, len(c.Sentinels))
+	case len(c.Cluster) > 0:
+		return fmt.Sprintf("redis cluster (%d seed nodes)", len(c.Cluster))
+	default:
+		return "redis"
+	}
 }
 
 func (r *Redis) key(id string) string { return r.prefix + "session:" + id }

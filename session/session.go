@@ -25,6 +25,11 @@ type Session struct {
 	CSRFToken   string    `json:"csrf"`
 	CreatedAt   time.Time `json:"created"`
 	LastSeen    time.Time `json:"seen"`
+	// IMAP and SMTP are the servers the login was routed to (URLs), so
+	// every instance uses the same ones for this session whatever the
+	// domain table says later. Empty in sessions from before routing.
+	IMAP string `json:"imap,omitempty"`
+	SMTP string `json:"smtp,omitempty"`
 }
 
 // Store keeps sessions. Implementations expire a session by themselves after

@@ -7,12 +7,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -31,42 +35,100 @@ const (
 // ErrNotFound is returned when a record does not exist.
 var ErrNotFound = errors.New("store: not found")
 
+// ErrUnavailable means the database server could not be reached: a write
+// while the primary is down, typically. Handlers show "Saving is
+// unavailable right now"; IsUnavailable recognises it and raw connection
+// errors alike.
+var ErrUnavailable = errors.New("store: database unavailable")
+
+// IsUnavailable reports whether err means the database could not be
+// reached (refused, reset, timed out, a dead pooled connection), as
+// opposed to an error of the statement itself.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var netErr net.Error
+	return errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.As(err, &netErr)
+}
+
+// unavailable marks a connection-level err with ErrUnavailable, keeping the
+// cause; any other error is returned as it is.
+func unavailable(err error) error {
+	if err == nil || errors.Is(err, ErrUnavailable) || !IsUnavailable(err) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}
+
 // Options says where the data lives. With no WriteDSN the embedded default, a
 // SQLite file at SQLitePath, is used.
 type Options struct {
 	WriteDSN   string
 	ReadDSNs   []string
 	SQLitePath string
+	// MaxReplicaLag is the lag above which CheckReplicas takes a replica
+	// out of rotation (default 2 s).
+	MaxReplicaLag time.Duration
+	// Logger receives a line when a replica leaves or rejoins the rotation
+	// (default: discarded).
+	Logger *slog.Logger
 }
 
-// DB is the pair of primary and replica pools.
+// DB is the primary pool and the replica pools, with each replica's health.
 type DB struct {
-	dialect Dialect
-	write   *sql.DB
-	reads   []*sql.DB
-	next    atomic.Uint32
+	dialect   Dialect
+	write     *sql.DB
+	replicas  []*replica
+	next      atomic.Uint32
+	maxLag    time.Duration
+	logger    *slog.Logger
+	fallbacks atomic.Int64 // reads sent to the primary because no replica could serve them
 }
 
 // Open opens the pools. It does not check that the servers answer (Ping
 // does), so an instance can start while a replica is down.
 func Open(opts Options) (*DB, error) {
 	if opts.WriteDSN == "" {
-		return openSQLite(opts.SQLitePath)
+		return openSQLite(opts)
 	}
 	write, err := openMySQL(opts.WriteDSN)
 	if err != nil {
 		return nil, fmt.Errorf("store: primary: %w", err)
 	}
-	db := &DB{dialect: MySQL, write: write}
+	db := newDB(MySQL, write, opts)
 	for i, dsn := range opts.ReadDSNs {
 		read, err := openMySQL(dsn)
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: replica %d: %w", i+1, err)
 		}
-		db.reads = append(db.reads, read)
+		db.replicas = append(db.replicas, newReplica(fmt.Sprintf("replica%d", i+1), dsnAddr(dsn), read, false))
 	}
 	return db, nil
+}
+
+func newDB(dialect Dialect, write *sql.DB, opts Options) *DB {
+	db := &DB{dialect: dialect, write: write, maxLag: opts.MaxReplicaLag, logger: opts.Logger}
+	if db.maxLag <= 0 {
+		db.maxLag = 2 * time.Second
+	}
+	if db.logger == nil {
+		db.logger = slog.New(slog.DiscardHandler)
+	}
+	return db
+}
+
+// dsnAddr is the host:port of a DSN, for logs; never the credentials.
+func dsnAddr(dsn string) string {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return "?"
+	}
+	return cfg.Addr
 }
 
 func openMySQL(dsn string) (*sql.DB, error) {
@@ -96,7 +158,8 @@ func openMySQL(dsn string) (*sql.DB, error) {
 	return db, nil
 }
 
-func openSQLite(path string) (*DB, error) {
+func openSQLite(opts Options) (*DB, error) {
+	path := opts.SQLitePath
 	if path == "" {
 		return nil, errors.New("store: no database configured")
 	}
@@ -117,7 +180,10 @@ func openSQLite(path string) (*DB, error) {
 		return nil, fmt.Errorf("store: sqlite: %w", err)
 	}
 	read.SetMaxOpenConns(8)
-	return &DB{dialect: SQLite, write: write, reads: []*sql.DB{read}}, nil
+	db := newDB(SQLite, write, opts)
+	// The read pool reads the same file: always current, never checked.
+	db.replicas = []*replica{newReplica("read", "", read, true)}
+	return db, nil
 }
 
 // Dialect reports which SQL flavour this DB speaks.
@@ -125,28 +191,6 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Write returns the primary pool. Every write goes there.
 func (db *DB) Write() *sql.DB { return db.write }
-
-// Read returns a pool for a read that may be slightly stale: a replica,
-// chosen round robin, or the primary when there is none.
-func (db *DB) Read() *sql.DB {
-	if len(db.reads) == 0 {
-		return db.write
-	}
-	n := db.next.Add(1)
-	return db.reads[int(n)%len(db.reads)]
-}
-
-// queryRowRead runs a single-row read on a replica and falls back to the
-// primary when the replica cannot be reached, so a dead replica never shows
-// as an error to a user.
-func (db *DB) queryRowRead(ctx context.Context, scan func(*sql.Row) error, query string, args ...any) error {
-	pool := db.Read()
-	err := scan(pool.QueryRowContext(ctx, query, args...))
-	if err == nil || errors.Is(err, sql.ErrNoRows) || pool == db.write || ctx.Err() != nil {
-		return err
-	}
-	return scan(db.write.QueryRowContext(ctx, query, args...))
-}
 
 // Ping checks the primary answers; replicas are optional for readiness
 // because reads fall back to the primary.
@@ -163,8 +207,8 @@ func (db *DB) Close() error {
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
 	}
-	for _, r := range db.reads {
-		errs = append(errs, r.Close())
+	for _, r := range db.replicas {
+		errs = append(errs, r.pool.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -175,7 +219,7 @@ func (db *DB) Describe() string {
 	if db.dialect == SQLite {
 		return "sqlite"
 	}
-	return fmt.Sprintf("mysql primary + %d replica(s)", len(db.reads))
+	return fmt.Sprintf("mysql primary + %d replica(s)", len(db.replicas))
 }
 
 func now() int64 { return time.Now().Unix() }

@@ -21,18 +21,19 @@ func (db *DB) RecordLogin(ctx context.Context, email string) (User, error) {
 	t := now()
 	res, err := db.write.ExecContext(ctx, `UPDATE users SET last_login_at = ? WHERE email = ?`, t, email)
 	if err != nil {
-		return User{}, fmt.Errorf("store: record login: %w", err)
+		return User{}, fmt.Errorf("store: record login: %w", unavailable(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		_, err = db.write.ExecContext(ctx, `INSERT INTO users (email, created_at, last_login_at) VALUES (?, ?, ?)`, email, t, t)
 		if err != nil && !isDuplicate(err) {
-			return User{}, fmt.Errorf("store: record login: %w", err)
+			return User{}, fmt.Errorf("store: record login: %w", unavailable(err))
 		}
 	}
 	return db.userBy(ctx, db.write, email)
 }
 
-// UserByEmail reads a user, from a replica when there is one.
+// UserByEmail reads a user, from a replica when there is one (the primary
+// when ctx asks for read-your-writes, see WithPrimaryReads).
 func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
 	var u User
 	err := db.queryRowRead(ctx, func(row *sql.Row) error { return scanUser(row, &u) },

@@ -2,15 +2,20 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -19,6 +24,7 @@ import (
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/config"
 	"github.com/webmail/webmail/handlers"
+	"github.com/webmail/webmail/jobs"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/static"
@@ -27,70 +33,101 @@ import (
 
 // app is one wired instance: config -> constructors -> routes -> server.
 type app struct {
-	cfg      config.Config
-	logger   *slog.Logger
-	db       *store.DB
-	sessions *session.Manager
-	sqlStore *session.SQL // non-nil when sessions live in SQL, for cleanup
-	redis    redis.UniversalClient
-	pool     *mail.Pool
-	server   *handlers.Server
-	http     *http.Server
-}
-
-func newLogger(cfg config.Config, w *os.File) *slog.Logger {
-	var level slog.Level
-	level.UnmarshalText([]byte(cfg.LogLevel))
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	cfg         config.Config
+	logger      *slog.Logger
+	owner       string // this instance in logs, metrics and the job lease
+	db          *store.DB
+	sessions    *session.Manager
+	sqlStore    *session.SQL // non-nil when sessions live in SQL, for cleanup
+	redis       redis.UniversalClient
+	router      *mail.Router
+	attachments attachments.Store
+	pool        *mail.Pool
+	server      *handlers.Server
+	http        *http.Server
+	metrics     *metrics // nil with WEBMAIL_METRICS_LISTEN=off
+	runner      *jobs.Runner
+	proxies     atomic.Pointer[[]netip.Prefix] // trusted proxies for the PROXY protocol (reloadable)
 }
 
 func openDB(cfg config.Config) (*store.DB, error) {
+	return openDBLogged(cfg, nil)
+}
+
+func openDBLogged(cfg config.Config, logger *slog.Logger) (*store.DB, error) {
 	return store.Open(store.Options{
-		WriteDSN:   cfg.DBWrite,
-		ReadDSNs:   cfg.DBRead,
-		SQLitePath: filepath.Join(cfg.DataDir, "webmail.db"),
+		WriteDSN:      cfg.DBWrite,
+		ReadDSNs:      cfg.DBRead,
+		SQLitePath:    filepath.Join(cfg.DataDir, "webmail.db"),
+		MaxReplicaLag: cfg.DBMaxLag,
+		Logger:        logger,
 	})
+}
+
+// instanceName is WEBMAIL_INSTANCE, or host-pid; a random suffix keeps two
+// processes given the same name from sharing the job lease.
+func instanceName(cfg config.Config) string {
+	name := cfg.Instance
+	if name == "" {
+		host, _ := os.Hostname()
+		name = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	var b [3]byte
+	rand.Read(b[:])
+	return name + "/" + hex.EncodeToString(b[:])
+}
+
+func loginLimits(cfg config.Config) handlers.LoginLimits {
+	return handlers.LoginLimits{PerUser: cfg.LoginLimitUser, PerIP: cfg.LoginLimitIP, Window: cfg.LoginLimitWindow}
+}
+
+func redisConfig(cfg config.Config) session.RedisConfig {
+	return session.RedisConfig{URL: cfg.Redis, Sentinels: cfg.RedisSentinels, MasterName: cfg.RedisMaster,
+		Cluster: cfg.RedisCluster, Password: cfg.RedisPassword}
 }
 
 // newApp builds every component. checkSchema makes it refuse a database
 // that needs `webmail migrate`.
 func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, error) {
-	imapEndpoint, err := mail.ParseIMAPURL(cfg.IMAP)
+	router, err := mail.NewRouter(cfg.IMAP, cfg.SMTP)
 	if err != nil {
-		return nil, fmt.Errorf("WEBMAIL_IMAP: %w", err)
+		return nil, fmt.Errorf("WEBMAIL_IMAP/WEBMAIL_SMTP: %w", err)
 	}
-	if _, err := mail.ParseSMTPURL(cfg.SMTP); err != nil {
-		return nil, fmt.Errorf("WEBMAIL_SMTP: %w", err)
-	}
-	a := &app{cfg: cfg, logger: logger}
+	// A fixed server (no %d/%u) is also the default for code that does
+	// not route per login.
+	imapEndpoint, _ := mail.ParseIMAPURL(cfg.IMAP)
+	a := &app{cfg: cfg, logger: logger, owner: instanceName(cfg), router: router}
+	a.proxies.Store(&cfg.TrustedProxies)
 	ok := false
 	defer func() {
 		if !ok {
 			a.close()
 		}
 	}()
-	if a.db, err = openDB(cfg); err != nil {
+	if cfg.MetricsListen != "off" {
+		a.metrics = newMetrics(a.owner)
+	}
+	if a.db, err = openDBLogged(cfg, logger); err != nil {
 		return nil, err
 	}
 	if err := a.db.CheckSchema(ctx); err != nil {
 		return nil, err
 	}
+	if err := a.loadDomains(ctx); err != nil {
+		logger.Warn("domain routes: cannot read the table; using the templates until it answers", "err", err)
+	}
 	sealer, err := session.NewSealer(cfg.Secret, cfg.PreviousSecrets...)
 	if err != nil {
 		return nil, err
 	}
+	if cfg.HasRedis() {
+		if a.redis, err = session.NewRedisClient(redisConfig(cfg)); err != nil {
+			return nil, err
+		}
+	}
 	var sessionStore session.Store
 	switch cfg.SessionStore {
 	case "redis":
-		opts, err := session.RedisOptions(cfg.Redis)
-		if err != nil {
-			return nil, err
-		}
-		a.redis = redis.NewUniversalClient(opts)
 		sessionStore = session.NewRedis(a.redis, "webmail:")
 	case "memory":
 		logger.Warn("sessions are kept in memory: they are lost on restart and not shared with other instances")
@@ -98,6 +135,9 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 	default:
 		a.sqlStore = session.NewSQL(a.db)
 		sessionStore = a.sqlStore
+	}
+	if a.metrics != nil {
+		sessionStore = a.metrics.sessionStore(sessionStore)
 	}
 	a.sessions = session.NewManager(sessionStore, sealer, cfg.SessionIdle, cfg.SessionMax)
 
@@ -110,27 +150,52 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 	if err != nil {
 		return nil, err
 	}
+	if a.metrics != nil {
+		attStore = a.metrics.attachmentStore(attStore)
+	}
+	a.attachments = attStore
 	assets, err := static.New()
 	if err != nil {
 		return nil, err
 	}
 	a.pool = mail.NewPool(mail.PoolOptions{MaxPerUser: cfg.IMAPMaxPerUser, IdleTimeout: cfg.IMAPIdleTimeout})
-	a.server = handlers.NewServer(handlers.Deps{
+	var failures handlers.FailureCounter = a.db
+	if a.redis != nil {
+		failures = handlers.NewRedisFailures(a.redis, "webmail:")
+	}
+	deps := handlers.Deps{
 		Logger:          logger,
 		DB:              a.db,
 		Sessions:        a.sessions,
 		Attachments:     attStore,
 		Assets:          assets,
 		IMAP:            imapEndpoint,
-		IMAPOptions:     mail.DialOptions{TLSConfig: &tls.Config{ServerName: imapEndpoint.ServerName(), MinVersion: tls.VersionTLS12}},
+		IMAPOptions:     mail.DialOptions{TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}, // ServerName: each endpoint's own
 		Pool:            a.pool,
 		Watcher:         mail.NewWatcher(mail.WatcherOptions{Logger: logger}),
 		TrustedProxies:  cfg.TrustedProxies,
 		PageSize:        cfg.PageSize,
 		MaxMessageBytes: cfg.MaxMessageBytes,
-	})
+		Router:          router,
+		LoginFailures:   failures,
+		LoginLimits:     loginLimits(cfg),
+		StickyWindow:    cfg.DBSticky,
+	}
+	if a.metrics != nil {
+		deps.Metrics = a.metrics.http
+		if cfg.MetricsListen == "" {
+			deps.MetricsHandler = a.metrics.handler()
+		}
+	}
+	a.server = handlers.NewServer(deps)
+	a.runner = a.newRunner()
+	if a.metrics != nil {
+		a.metrics.watchDB(a.db)
+		a.metrics.watchPool(a.pool)
+		a.metrics.watchJobs(a.runner)
+	}
 	a.http = &http.Server{
-		Handler:           a.server.Routes(),
+		Handler:           a.server.CloseConnectionsWhileDraining(a.server.Routes()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // uploads are slow on bad links
 		IdleTimeout:       2 * time.Minute,
@@ -153,16 +218,35 @@ func (a *app) close() {
 	}
 }
 
-// drainPeriod is how long an instance keeps serving after SIGTERM with
-// /readyz at 503, so the load balancer notices before connections close.
-const drainPeriod = 3 * time.Second
+// shutdownTimeout bounds how long requests still running after the drain
+// period may take before their connections are cut. deploy/webmail.service
+// gives systemd a TimeoutStopSec above WEBMAIL_DRAIN plus this.
+const shutdownTimeout = 30 * time.Second
 
 // serve listens until SIGINT/SIGTERM, then drains and shuts down
-// gracefully. ready, if not nil, receives the bound address.
+// gracefully:
+//
+//  1. /readyz answers 503 at once, so the load balancer takes the instance
+//     out of rotation; requests keep being served (in-flight and new ones,
+//     each response now closing its connection) for cfg.Drain;
+//  2. long-lived streams are told to end (handlers.Server.Draining), so
+//     browsers reconnect to another instance;
+//  3. the listener closes and the requests still running get up to
+//     shutdownTimeout to finish.
+//
+// A second signal during the drain ends the process at once. A requested
+// stop returns nil: the process exits 0.
 func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go a.runJobs(ctx)
+	if a.cfg.ProxyProtocol {
+		ln = newProxyListener(ln, func() []netip.Prefix { return *a.proxies.Load() })
+	}
+	stopBackground, err := a.startBackground(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopBackground()
 	errc := make(chan error, 1)
 	go func() { errc <- a.http.Serve(ln) }()
 	select {
@@ -170,13 +254,21 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	a.logger.Info("shutting down: draining", "drain", drainPeriod)
+	stop() // from here on a second signal has its default effect
+	a.logger.Info("draining: /readyz answers 503", "drain", a.cfg.Drain)
 	a.server.Drain()
-	time.Sleep(drainPeriod)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	select {
+	case <-time.After(a.cfg.Drain):
+	case err := <-errc:
+		return err
+	}
+	a.server.EndStreams()
+	a.logger.Info("shutting down: waiting for running requests", "timeout", shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := a.http.Shutdown(shutdownCtx); err != nil {
-		return err
+		a.logger.Warn("shutdown timed out: cutting the connections still open", "err", err)
+		a.http.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -185,26 +277,45 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// runJobs runs the periodic housekeeping. With several instances each runs
-// it; the jobs are idempotent. (A cluster-wide lease comes with the
-// scale-out work.)
-func (a *app) runJobs(ctx context.Context) {
-	if a.sqlStore == nil {
-		return
-	}
-	tick := time.NewTicker(5 * time.Minute)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			n, err := a.sqlStore.Cleanup(ctx)
-			if err != nil {
-				a.logger.Warn("session cleanup failed", "err", err)
-			} else if n > 0 {
-				a.logger.Info("session cleanup", "deleted", n)
-			}
+// startBackground starts what runs beside the HTTP server until ctx ends
+// (the first SIGTERM): the replica checks, the cluster job runner (which
+// releases its lease at once, so another instance takes over during this
+// one's drain), the domain table watcher, SIGHUP reloads and the metrics
+// listener. The returned func stops them and waits until they have.
+func (a *app) startBackground(ctx context.Context) (stop func(), err error) {
+	var metricsLn net.Listener
+	if a.metrics != nil && a.cfg.MetricsListen != "" {
+		if metricsLn, err = net.Listen("tcp", a.cfg.MetricsListen); err != nil {
+			return nil, fmt.Errorf("WEBMAIL_METRICS_LISTEN: %w", err)
 		}
+		a.logger.Info("metrics listener", "addr", metricsLn.Addr().String())
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	// Replicas are checked before the first request, so none is used
+	// before its lag is known.
+	a.db.CheckReplicas(ctx)
+	domainsReload := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	for _, run := range []func(){
+		func() { a.db.WatchReplicas(ctx, store.HeartbeatInterval) },
+		func() { a.runner.Run(ctx) },
+		func() { a.watchDomains(ctx, domainsReload) },
+		func() { a.watchReload(ctx, domainsReload) },
+		func() {
+			if metricsLn != nil {
+				serveMetrics(ctx, metricsLn, a.metrics.handler(), a.logger)
+			}
+		},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run()
+		}()
+	}
+	a.logger.Info("cluster jobs", "instance", a.owner, "lease", a.runner.LeaseName())
+	return func() {
+		cancel()
+		wg.Wait()
+	}, nil
 }

@@ -24,6 +24,7 @@ func commands() []command {
 		{"serve", "run an instance against the configured servers (WEBMAIL_* variables)", runServe},
 		{"demo", "run everything embedded: SQLite, local files, a built-in IMAP/SMTP server with sample mail", runDemo},
 		{"migrate", "bring the database schema up to date", runMigrate},
+		{"domain", "route login domains to their mail servers: add, list, remove", runDomain},
 	}
 }
 

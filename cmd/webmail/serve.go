@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"os"
+
+	"github.com/webmail/webmail/session"
 )
 
 func runServe(args []string, stdout, stderr io.Writer) error {
@@ -51,7 +53,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "imap", cfg.IMAP, "database", a.db.Describe(),
-		"sessions", cfg.SessionStore, "attachments", cfg.Attachments)
+	redisMode := "none"
+	if cfg.HasRedis() {
+		redisMode = session.DescribeRedis(redisConfig(cfg))
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "instance", a.owner, "imap", cfg.IMAP, "database", a.db.Describe(),
+		"sessions", cfg.SessionStore, "redis", redisMode, "attachments", cfg.Attachments, "proxy_protocol", cfg.ProxyProtocol)
 	return a.serve(ctx, ln)
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh installs what the integration tests (internal/testenv)
 # start: MariaDB, Redis and Sentinel, Dovecot, Postfix, HAProxy, Chromium,
-# docker-compose (to validate the compose file) and a pinned MinIO build.
+# docker-compose, keepalived and systemd-analyze (to validate the deploy
+# files) and a pinned MinIO build.
 #
 # Idempotent: it installs only what is missing and runs "apt-get update"
 # only when something is. Run it as root (or with sudo available) on
@@ -23,6 +24,8 @@ packages=(
 	haproxy
 	chromium
 	docker-compose
+	keepalived
+	systemd
 	ca-certificates
 )
 minio_module="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"

@@ -62,8 +62,9 @@ func (r *report) handle(ev event) {
 	switch ev.Action {
 	case "output", "build-output":
 		r.output[key] = append(r.output[key], ev.Output)
-		// The helpers announce the servers they start; show that they ran.
-		if strings.HasPrefix(strings.TrimSpace(ev.Output), "testenv: started") {
+		// The helpers announce the servers they start, and the cluster
+		// test prints its numbers; show both.
+		if out := strings.TrimSpace(ev.Output); strings.HasPrefix(out, "testenv: started") || strings.HasPrefix(out, "cluster:") {
 			fmt.Fprintf(r.out, "    %s", strings.TrimLeft(ev.Output, " \t"))
 		}
 	case "build-fail":

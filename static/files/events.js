@@ -47,6 +47,9 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.querySelector('[data-testid="message-list"], [data-testid="empty"]');
         var still = document.querySelector('[data-testid="message-list"], [data-testid="empty"]');
+        if (document.querySelector('input[type="checkbox"]:checked')) {
+          return; // the user started selecting while we fetched
+        }
         if (fresh && still) {
           still.replaceWith(document.importNode(fresh, true));
           document.dispatchEvent(new CustomEvent("webmail:list-replaced"));

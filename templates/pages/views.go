@@ -35,6 +35,74 @@ type MessageRow struct {
 	Flagged    bool
 	Answered   bool
 	Attachment bool
+
+	// Fields below were added with sorting, threads, search and actions
+	// (issue 3).
+	UID        uint32
+	Select     string // checkbox value: the UID, or "{escaped mailbox}/{uid}" for results from many folders
+	SelectName string // checkbox name: "uid" or "msg"
+	Folder     string // the message's folder, shown in results from many folders; "" otherwise
+	FolderURL  string
+	Depth      int    // reply depth in a conversation, 0 for its root and in flat lists
+	ThreadSize int    // on a conversation's first row: its number of messages; 0 elsewhere
+	ThreadID   string // rows of one conversation share it; "" in flat lists
+}
+
+// SortColumn is a column header of the message list; clicking it sorts by
+// the column, or turns the order around when it already does.
+type SortColumn struct {
+	Label      string
+	Key        string // "date", "from", "subject", "size"
+	URL        string
+	Active     bool // the list is sorted by this column
+	Descending bool // the current order, when Active
+	Class      string
+}
+
+// ListLink is one choice of a set of links (messages or conversations;
+// all, unread or flagged).
+type ListLink struct {
+	Label   string
+	URL     string
+	Current bool
+	TestID  string
+}
+
+// HiddenField is a form field carried along unchanged.
+type HiddenField struct {
+	Name  string
+	Value string
+}
+
+// SearchBox is the quick search form above a list.
+type SearchBox struct {
+	Action      string        // GET target
+	Query       string        // the words searched for, "" when none
+	Hidden      []HiddenField // list settings kept while searching
+	AdvancedURL string
+}
+
+// ListActions is the form acting on the selected messages of a list.
+type ListActions struct {
+	URL       string // POST target: fields csrf, action, uid or msg (repeated), target, confirm, return
+	CSRF      string
+	ReturnURL string // where a form post without scripts comes back to
+	InTrash   bool   // delete removes for good (asks first)
+	InJunk    bool   // offer "Not junk" rather than "Junk"
+	InArchive bool   // no "Archive" button
+	CanEmpty  bool   // Trash and Junk can be emptied (asks first)
+	Mailbox   string // display name of the folder, for the "empty" question
+	Targets   []FolderOption
+}
+
+// ListSearchView is the advanced search form's state.
+type ListSearchView struct {
+	Q, From, To, Subject, Body string
+	Since, Until               string // YYYY-MM-DD
+	Attachment                 bool
+	Larger, Smaller            string // KB
+	Mailbox                    string // "" for every folder
+	Mailboxes                  []FolderOption
 }
 
 // MailboxView is a page of a mailbox's message list.
@@ -49,6 +117,50 @@ type MailboxView struct {
 	PrevURL  string // "" on the first page
 	NextURL  string // "" on the last page
 	Messages []MessageRow
+
+	// Fields below were added with sorting, threads, search and actions
+	// (issue 3).
+	Status         string // a one-line confirmation of the last action, "" when none
+	ListURL        string // this list with its settings, for in-page refreshes
+	Columns        []SortColumn
+	Views          []ListLink // messages or conversations
+	Filters        []ListLink // all, unread, flagged
+	Search         SearchBox
+	Searching      bool   // a search or filter narrows the list
+	SearchSummary  string // what matched, "" without a search
+	ClearSearchURL string
+	Notice         string // the list is approximate, "" when exact
+	Threads        bool   // the conversations view
+	Matches        int    // messages (or conversations) the list holds over all its pages
+	Actions        ListActions
+}
+
+// SearchView is the advanced search form and results from every folder.
+type SearchView struct {
+	Frame    layout.Frame
+	Folders  []Folder
+	Form     ListSearchView
+	Searched bool   // a search ran: show results
+	Error    string // the form is not valid; a message safe to show
+	Status   string
+	Summary  string // "12 messages found in 8 folders."
+	Capped   bool   // more matched than shown
+	Skipped  []string
+	Messages []MessageRow
+	Actions  ListActions
+	ListURL  string
+}
+
+// ListConfirmView asks before an action that cannot be undone.
+type ListConfirmView struct {
+	Frame     layout.Frame
+	Folders   []Folder
+	Question  string
+	Detail    string
+	URL       string // POST target
+	Fields    []HiddenField
+	Button    string // the confirming button's label
+	CancelURL string
 }
 
 // Attachment is one downloadable part of a message.
@@ -57,6 +169,40 @@ type Attachment struct {
 	ContentType string
 	Size        string
 	URL         string
+	PreviewURL  string // thumbnail of a raster image (served inline); "" for other types
+	ViewURL     string // page showing an attached message (message/rfc822); "" otherwise
+}
+
+// HeaderLine is one header field of a message, decoded, for "all headers".
+type HeaderLine struct {
+	Name  string
+	Value string
+}
+
+// FolderOption is one mailbox in a folder menu (move to, copy to, parent).
+type FolderOption struct {
+	Value string // the full IMAP name
+	Label string // the decoded full name for people ("Work/Projects")
+}
+
+// MessageAction is what the message page's action form needs.
+type MessageAction struct {
+	URL        string // POST target of the action form
+	NextUID    string // message to show after the message leaves this folder; "" for the list
+	Flagged    bool
+	InTrash    bool // delete removes for good
+	InJunk     bool // offer "Not junk" instead of "Junk"
+	InArchive  bool // no "Archive" button
+	HasArchive bool
+	Targets    []FolderOption // move and copy menu: the other selectable mailboxes
+}
+
+// SenderTrust is the "always show images from this sender" control.
+type SenderTrust struct {
+	Sender  string // the From address
+	URL     string // POST target; fields csrf, sender, trust ("1" or "0") and part
+	Part    string // the part path of an attached message, "" for a mailbox message
+	Trusted bool   // images are shown because the sender is trusted
 }
 
 // MessageView is one message.
@@ -75,6 +221,95 @@ type MessageView struct {
 	ShowImagesURL string
 	Attachments   []Attachment
 	RawURL        string
+
+	// Fields below were added with the full message view (issue 3).
+	Status        string       // a short confirmation of the last action, "" when none
+	Headers       []HeaderLine // every header field, for "all headers"
+	ReplyTo       string
+	SourceURL     string
+	PrintURL      string
+	NewerURL      string // previous message in the list (k), "" when none
+	OlderURL      string // next message in the list (j), "" when none
+	ImagesShown   bool   // remote images are shown (asked for or trusted sender)
+	Trust         *SenderTrust
+	Actions       *MessageAction // nil for an attached message, which has no actions
+	MarkReadURL   string         // when set, the page marks the message read after MarkReadAfter seconds
+	MarkReadAfter int
+	ParentURL     string // for an attached message: the message it is attached to
+}
+
+// MessagePrintView is the print view of a message: a standalone document
+// with the body inline, served with the body's strict CSP and sandbox.
+type MessagePrintView struct {
+	Subject     string
+	From        string
+	To          string
+	Cc          string
+	Date        string
+	TextHTML    string // escaped and linkified plain text, when there is no HTML
+	SafeHTML    string // sanitized HTML body, "" when there is none
+	Attachments []Attachment
+}
+
+// MessageSourceView shows the raw message as text.
+type MessageSourceView struct {
+	Frame     layout.Frame
+	Subject   string
+	BackURL   string
+	RawURL    string
+	Source    string // the raw message as valid UTF-8, possibly cut
+	Truncated bool
+}
+
+// FolderRow is one mailbox on the folder management page.
+type FolderRow struct {
+	Name       string // full IMAP name
+	Label      string // last element, decoded
+	Path       string // full decoded name
+	Depth      int
+	Special    string
+	Messages   uint32
+	Unseen     uint32
+	NoSelect   bool
+	Subscribed bool
+	Protected  bool   // INBOX: cannot be renamed or deleted
+	EditURL    string // the folder page with this folder's edit form open
+}
+
+// FolderEdit is the rename/move/delete form of one folder.
+type FolderEdit struct {
+	Name    string // full IMAP name
+	Leaf    string // current last element, the form's default
+	Parent  string // current parent's full name, "" at the top
+	Special string
+	Parents []FolderOption // where it may move: not itself nor below itself
+}
+
+// FoldersManageView is the folder management page at /folders.
+type FoldersManageView struct {
+	Frame              layout.Frame
+	Folders            []Folder // the sidebar
+	Rows               []FolderRow
+	Parents            []FolderOption // parents for a new folder
+	Edit               *FolderEdit    // nil unless a folder is being edited
+	Status             string
+	Error              string
+	NewName            string // echoed after a failed create
+	NewParent          string
+	SubscriptionsKnown bool // false when the server cannot list subscriptions
+	Delimiter          string
+}
+
+// FolderDeleteView asks to confirm deleting a folder.
+type FolderDeleteView struct {
+	Frame     layout.Frame
+	Folders   []Folder
+	Name      string // full IMAP name
+	Path      string // decoded, for people
+	Special   string // "sent", "trash"...: the page warns
+	Messages  uint32
+	Subfolder []string // decoded names of the folders deleted along with it
+	BackURL   string
 }
 
 // ErrorView is a page for an error the user must see.

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/store"
+)
+
+// runDomain manages the per-domain mail server table:
+//
+//	webmail domain add example.com --imap imaps://mx1:993 [--smtp smtp+starttls://mx1:587]
+//	webmail domain list
+//	webmail domain remove example.com
+//
+// Running instances notice a change within domainPoll (or at once on
+// SIGHUP); sessions keep the servers they logged in to.
+func runDomain(args []string, stdout, stderr io.Writer) error {
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage:")
+		fmt.Fprintln(w, "  webmail domain add DOMAIN --imap URL [--smtp URL]   route DOMAIN's logins to these servers")
+		fmt.Fprintln(w, "  webmail domain list                                  show the routes")
+		fmt.Fprintln(w, "  webmail domain remove DOMAIN                         back to the WEBMAIL_IMAP/WEBMAIL_SMTP templates")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "URLs as in WEBMAIL_IMAP (imaps://host:993) and WEBMAIL_SMTP (smtp+starttls://host:587);")
+		fmt.Fprintln(w, "without --smtp the WEBMAIL_SMTP template applies. Instances pick changes up within seconds.")
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return errors.New("domain: no verb given")
+		}
+		return nil
+	}
+	verb, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("domain "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(stderr) }
+	imap := fs.String("imap", "", "IMAP server URL")
+	smtp := fs.String("smtp", "", "SMTP server URL (default: the WEBMAIL_SMTP template)")
+	// The domain may come before or after the flags.
+	var name string
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		name, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if name == "" && fs.NArg() > 0 {
+		name = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return fmt.Errorf("domain %s: unexpected %q", verb, fs.Arg(0))
+	}
+	name = strings.ToLower(strings.TrimSpace(name))
+
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	// An admin reads back what was just written: from the primary.
+	ctx = store.WithPrimaryReads(ctx)
+
+	switch verb {
+	case "add":
+		if name == "" || *imap == "" {
+			usage(stderr)
+			return errors.New("domain add: need a domain and --imap")
+		}
+		if !validDomain(name) {
+			return fmt.Errorf("domain add: %q is not a domain name", name)
+		}
+		if _, err := mail.ParseIMAPURL(*imap); err != nil {
+			return fmt.Errorf("domain add: --imap: %w", err)
+		}
+		if *smtp != "" {
+			if _, err := mail.ParseSMTPURL(*smtp); err != nil {
+				return fmt.Errorf("domain add: --smtp: %w", err)
+			}
+		}
+		if err := db.SaveDomain(ctx, store.Domain{Name: name, IMAP: *imap, SMTP: *smtp}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: imap %s, smtp %s\n", name, *imap, orTemplate(*smtp))
+	case "list":
+		domains, err := db.Domains(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "DOMAIN\tIMAP\tSMTP\tUPDATED")
+		for _, d := range domains {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.IMAP, orTemplate(d.SMTP), d.UpdatedAt.UTC().Format(time.RFC3339))
+		}
+		tw.Flush()
+	case "remove":
+		if name == "" {
+			return errors.New("domain remove: need a domain")
+		}
+		if err := db.DeleteDomain(ctx, name); errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("domain remove: %s has no route", name)
+		} else if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: removed; its logins use the WEBMAIL_IMAP/WEBMAIL_SMTP templates\n", name)
+	default:
+		usage(stderr)
+		return fmt.Errorf("domain: unknown verb %q", verb)
+	}
+	return nil
+}
+
+func orTemplate(url string) string {
+	if url == "" {
+		return "(WEBMAIL_SMTP)"
+	}
+	return url
+}
+
+func validDomain(name string) bool {
+	if len(name) == 0 || len(name) > 253 || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") || strings.Contains(name, "..") {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// domainPoll is how often an instance checks the domain table for changes.
+const domainPoll = 5 * time.Second
+
+// loadDomains reads the domain table into the router.
+func (a *app) loadDomains(ctx context.Context) error {
+	domains, err := a.db.Domains(ctx)
+	if err != nil {
+		return err
+	}
+	rows := make([]mail.DomainRoute, len(domains))
+	for i, d := range domains {
+		rows[i] = mail.DomainRoute{Domain: d.Name, IMAP: d.IMAP, SMTP: d.SMTP}
+	}
+	if err := a.router.SetDomains(rows); err != nil {
+		a.logger.Warn("domain routes: rows left out", "err", err)
+	}
+	return nil
+}
+
+// watchDomains reloads the domain table whenever its version changes, and
+// at once when reload fires (SIGHUP).
+func (a *app) watchDomains(ctx context.Context, reload <-chan struct{}) {
+	version := ""
+	tick := time.NewTicker(domainPoll)
+	defer tick.Stop()
+	failing := false
+	for {
+		force := false
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-reload:
+			force = true
+		}
+		v, err := a.db.DomainsVersion(ctx)
+		if err == nil && (force || v != version) {
+			err = a.loadDomains(ctx)
+			if err == nil {
+				if version != "" || force {
+					a.logger.Info("domain routes reloaded", "domains", a.router.Domains())
+				}
+				version = v
+			}
+		}
+		if err != nil && !failing && ctx.Err() == nil {
+			a.logger.Warn("domain routes: cannot read the table; keeping the routes loaded", "err", err)
+		}
+		failing = err != nil
+	}
+}

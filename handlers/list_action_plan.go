@@ -1,0 +1,193 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/webmail/webmail/mail"
+)
+
+// The actions a message list offers on its selection.
+const (
+	listActRead    = "read"
+	listActUnread  = "unread"
+	listActFlag    = "flag"
+	listActUnflag  = "unflag"
+	listActMove    = "move"
+	listActCopy    = "copy"
+	listActDelete  = "delete"  // to Trash; in Trash, for good
+	listActArchive = "archive" // to Archive
+	listActJunk    = "junk"    // $Junk, to Junk
+	listActNotJunk = "notjunk" // $NotJunk, from Junk back to INBOX
+	listActEmpty   = "empty"   // every message of Trash or Junk, for good
+)
+
+// specialDefaultName is the folder created when the special folder an
+// action needs does not exist yet; Mailboxes recognizes these names
+// afterwards, also on servers without SPECIAL-USE.
+func specialDefaultName(use string) string {
+	switch use {
+	case "trash":
+		return "Trash"
+	case "archive":
+		return "Archive"
+	default:
+		return "Junk"
+	}
+}
+
+// listPlan is what one action does to the selected messages of one folder.
+type listPlan struct {
+	addFlags, removeFlags []string
+	moveTo                string // the folder the messages go to, "" when they stay
+	copyTo                string
+	create                string // special use ("trash", ...) whose folder must be created first and then is moveTo
+	expunge               bool   // delete the messages for good
+	empty                 bool   // delete every message of the folder for good
+	confirm               bool   // cannot be undone: ask first
+}
+
+// folderFacts is what planning needs to know about the user's folders.
+type folderFacts struct {
+	special map[string]string // special use -> folder name, for those that exist
+	exists  map[string]bool   // selectable folder names
+}
+
+// newFolderFacts collects the facts from the folder list.
+func newFolderFacts(boxes []mail.Mailbox) folderFacts {
+	f := folderFacts{special: map[string]string{}, exists: map[string]bool{}}
+	for _, b := range boxes {
+		if b.NoSelect {
+			continue
+		}
+		f.exists[b.Name] = true
+		if b.SpecialUse != "" {
+			if _, dup := f.special[b.SpecialUse]; !dup {
+				f.special[b.SpecialUse] = b.Name
+			}
+		}
+	}
+	return f
+}
+
+// badAction is a refused action, shown to the user.
+func badAction(msg string) error {
+	return &UserError{Status: http.StatusBadRequest, Title: "Cannot do that", Message: msg}
+}
+
+// planListAction decides what action means for messages in source (whose
+// special use is sourceUse): delete moves to Trash except in Trash, where
+// it deletes for good; archive and junk move to their folders, creating
+// them when missing; not junk moves from Junk back to the inbox. target
+// is the folder chosen for move and copy.
+func planListAction(action, source, sourceUse string, folders folderFacts, target string) (listPlan, error) {
+	var p listPlan
+	toSpecial := func(use string) {
+		if name, ok := folders.special[use]; ok {
+			p.moveTo = name
+		} else {
+			p.create = use
+		}
+	}
+	switch action {
+	case listActRead:
+		p.addFlags = []string{mail.FlagSeen}
+	case listActUnread:
+		p.removeFlags = []string{mail.FlagSeen}
+	case listActFlag:
+		p.addFlags = []string{mail.FlagFlagged}
+	case listActUnflag:
+		p.removeFlags = []string{mail.FlagFlagged}
+	case listActMove, listActCopy:
+		switch {
+		case target == "":
+			return p, badAction("Choose a folder first.")
+		case !folders.exists[target]:
+			return p, badAction("That folder does not exist any more. Reload the page to see the current folders.")
+		case target == source:
+			return p, badAction("The messages are in that folder already. Choose another one.")
+		}
+		if action == listActMove {
+			p.moveTo = target
+		} else {
+			p.copyTo = target
+		}
+	case listActDelete:
+		if sourceUse == "trash" {
+			p.expunge, p.confirm = true, true
+		} else {
+			toSpecial("trash")
+		}
+	case listActArchive:
+		if sourceUse == "archive" {
+			return p, badAction("These messages are in the archive already.")
+		}
+		toSpecial("archive")
+	case listActJunk:
+		p.addFlags, p.removeFlags = []string{mail.FlagJunk}, []string{mail.FlagNotJunk}
+		if sourceUse != "junk" {
+			toSpecial("junk")
+		}
+	case listActNotJunk:
+		p.addFlags, p.removeFlags = []string{mail.FlagNotJunk}, []string{mail.FlagJunk}
+		if sourceUse == "junk" {
+			p.moveTo = "INBOX"
+		}
+	case listActEmpty:
+		if sourceUse != "trash" && sourceUse != "junk" {
+			return p, badAction("Only Trash and Junk can be emptied here.")
+		}
+		p.empty, p.confirm = true, true
+	default:
+		return p, badAction("That action is not known. Reload the page and try again.")
+	}
+	return p, nil
+}
+
+// removes reports whether the messages leave their folder.
+func (p listPlan) removes() bool {
+	return p.moveTo != "" || p.create != "" || p.expunge || p.empty
+}
+
+// listActionDone says what happened, for the status line: n messages,
+// moved to the folder called where.
+func listActionDone(action string, n int, p listPlan, where string) string {
+	msgs := countNoun(n, "message")
+	them := "them"
+	if n == 1 {
+		them = "it"
+	}
+	switch action {
+	case listActRead:
+		return "Marked " + msgs + " as read."
+	case listActUnread:
+		return "Marked " + msgs + " as unread."
+	case listActFlag:
+		return "Flagged " + msgs + "."
+	case listActUnflag:
+		return "Removed the flag from " + msgs + "."
+	case listActMove:
+		return "Moved " + msgs + " to " + where + "."
+	case listActCopy:
+		return "Copied " + msgs + " to " + where + "."
+	case listActDelete:
+		if p.expunge {
+			return "Deleted " + msgs + " for good."
+		}
+		return "Moved " + msgs + " to " + where + "."
+	case listActArchive:
+		return "Archived " + msgs + " in " + where + "."
+	case listActJunk:
+		if p.removes() {
+			return "Marked " + msgs + " as junk and moved " + them + " to " + where + "."
+		}
+		return "Marked " + msgs + " as junk."
+	case listActNotJunk:
+		if p.removes() {
+			return "Marked " + msgs + " as not junk and moved " + them + " to " + where + "."
+		}
+		return "Marked " + msgs + " as not junk."
+	case listActEmpty:
+		return "Emptied " + where + "."
+	}
+	return "Done."
+}

@@ -1,0 +1,215 @@
+package handlers_test
+
+import (
+	"context"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/webmail/webmail/internal/demo"
+)
+
+// listBrowser is a headless Chromium (Debian's chromium) on one tab.
+type listBrowser struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func newListBrowser(t *testing.T) *listBrowser {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("no chromium to run list.js in (apt-get install chromium): %v", err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1280, 900))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	// The first run starts the browser, which lives as long as the
+	// context of that run: this one, not a per-step timeout.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &listBrowser{t: t, ctx: ctx}
+}
+
+// do runs steps, bounded so a broken page fails the test instead of
+// hanging it.
+func (b *listBrowser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// settled waits for the status line to say status and for the list's
+// refresh to be done (list.js marks the list aria-busy until then).
+func (b *listBrowser) settled(status string) {
+	b.t.Helper()
+	b.until("“"+status+"”", `document.getElementById("list-status").textContent === `+strconv.Quote(status)+` && !document.querySelector('[aria-busy="true"]')`)
+}
+
+// until waits for a JavaScript condition to hold.
+func (b *listBrowser) until(what, expr string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(25*time.Second))); err != nil {
+		status, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.getElementById("list-status")||{}).textContent || ""`))
+		b.t.Fatalf("waiting for %s (%s): %v; status line %q", what, expr, err, status)
+	}
+}
+
+// click clicks the element sel names as it is at that moment. events.js
+// may redraw the list at any time when the mailbox changes (new mail, or
+// our own moves seen over IDLE), so a node looked up earlier can be gone.
+func (b *listBrowser) click(sel string) {
+	b.t.Helper()
+	if !evalIn[bool](b, `(() => { const e = document.querySelector(`+strconv.Quote(sel)+`); if (!e) return false; e.click(); return true; })()`) {
+		b.t.Fatalf("nothing to click at %s", sel)
+	}
+}
+
+func evalIn[T any](b *listBrowser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// TestListScriptInBrowser runs list.js in Chromium against the demo
+// mailbox: keyboard cursor and selection, flagging, deleting and moving
+// without a reload, select-all, the confirmation before deleting from
+// Trash, the shortcuts overlay, the search key, and a phone-sized screen.
+func TestListScriptInBrowser(t *testing.T) {
+	f := newListFixture(t)
+	direct := f.mailClient(t)
+	b := newListBrowser(t)
+
+	b.do(
+		chromedp.Navigate(f.http.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.SetValue(chromedp.CSS(`input[name="username"]`), demo.DefaultUser),
+		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), demo.DefaultPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)),
+	)
+	// A marker that a full page load would wipe out.
+	evalIn[bool](b, `window.noReload = true`)
+	b.until("select-all to appear", `!document.getElementById("select-all").hidden`)
+
+	// j moves the cursor and focus down, x selects, f flags.
+	b.do(chromedp.KeyEvent("j"), chromedp.KeyEvent("j"))
+	b.until("the cursor on row 2", `document.querySelectorAll('tr.cursor').length === 1 && document.querySelectorAll('[data-testid="message-row"]')[1].classList.contains("cursor") && document.activeElement.dataset.testid === "message-link"`)
+	b.do(chromedp.KeyEvent("k"))
+	b.until("the cursor back on row 1", `document.querySelectorAll('[data-testid="message-row"]')[0].classList.contains("cursor")`)
+	first := evalIn[string](b, `document.querySelectorAll('[data-testid="message-row"]')[0].dataset.uid`)
+	b.do(chromedp.KeyEvent("x"))
+	b.until("row 1 selected", `document.querySelectorAll('tr.selected').length === 1 && document.querySelector('[data-testid="selected-count"]').textContent === "1 selected"`)
+	b.do(chromedp.KeyEvent("f"))
+	b.settled("Flagged 1 message.")
+	b.until("the flag and the selection kept after the refresh", `document.querySelector('tr[data-uid="`+first+`"] [data-testid="mark-flagged"]') !== null && document.querySelector('tr[data-uid="`+first+`"]').classList.contains("selected")`)
+	if s := summaries(t, direct, "INBOX")[0]; !s.Flagged || uidString(s.UID) != first {
+		t.Fatalf("the server's first message: %+v", s)
+	}
+	b.do(chromedp.KeyEvent("f"))
+	b.settled("Removed the flag from 1 message.")
+
+	// Select all, then none.
+	b.click("#select-all")
+	b.until("all selected", `document.querySelectorAll('tr.selected').length === 50 && document.querySelector('[data-testid="selected-count"]').textContent === "50 selected"`)
+	b.click("#select-all")
+	b.until("none selected", `document.querySelectorAll('tr.selected').length === 0`)
+
+	// # deletes the message at the cursor: gone from the page, which
+	// fills up again from the server.
+	b.do(chromedp.KeyEvent("#"))
+	b.settled("Moved 1 message to Trash.")
+	b.until("the row gone and the page full again", `!document.querySelector('tr[data-uid="`+first+`"]') && document.querySelectorAll('[data-testid="message-row"]').length === 50`)
+	inbox := summaries(t, direct, "INBOX")
+	if uidString(inbox[0].UID) == first {
+		t.Fatal("the deleted message is still in INBOX")
+	}
+
+	// Move two with the menu.
+	second := uidString(inbox[1].UID)
+	b.click(`tr[data-uid="` + uidString(inbox[0].UID) + `"] [data-testid="select"]`)
+	b.click(`tr[data-uid="` + second + `"] [data-testid="select"]`)
+	b.do(chromedp.SetValue(chromedp.CSS(`[data-testid="move-target"]`), "Archive"))
+	b.click(`[data-testid="act-move"]`)
+	b.settled("Moved 2 messages to Archive.")
+	b.until("the rows gone", `!document.querySelector('tr[data-uid="`+second+`"]')`)
+	if findCopy(t, direct, "Archive", inbox[1]) == 0 {
+		t.Fatal("not in Archive")
+	}
+	if !evalIn[bool](b, `window.noReload === true`) {
+		t.Fatal("the page reloaded")
+	}
+
+	// events.js redraws the table when new mail arrives: the selection
+	// and the cursor survive it.
+	keep := uidString(summaries(t, direct, "INBOX")[2].UID)
+	b.click(`tr[data-uid="` + keep + `"] [data-testid="select"]`)
+	redraw := `(async () => {
+		const html = await (await fetch(location.href)).text();
+		const fresh = new DOMParser().parseFromString(html, "text/html").querySelector('[data-testid="message-list"]');
+		document.querySelector('[data-testid="message-list"]').replaceWith(document.importNode(fresh, true));
+		document.dispatchEvent(new CustomEvent("webmail:list-replaced"));
+		return true;
+	})()`
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](redraw, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	b.until("the selection back after a redraw", `document.querySelector('tr[data-uid="`+keep+`"] [data-testid="select"]').checked && document.querySelector('tr[data-uid="`+keep+`"]').classList.contains("selected") && document.querySelector('[data-testid="selected-count"]').textContent === "1 selected" && document.querySelectorAll("tr.cursor").length === 1`)
+	b.click(`tr[data-uid="` + keep + `"] [data-testid="select"]`)
+
+	// ? shows the shortcuts, Escape hides them; / goes to the search box.
+	b.do(chromedp.KeyEvent("?"))
+	b.until("the help", `!document.getElementById("shortcuts").hidden && document.activeElement.classList.contains("shortcuts-close")`)
+	b.do(chromedp.KeyEvent("\x1b"))
+	b.until("the help closed", `document.getElementById("shortcuts").hidden`)
+	b.do(chromedp.KeyEvent("/"))
+	b.until("the search box focused", `document.activeElement.id === "list-search"`)
+
+	// In Trash, delete asks first and then deletes for good.
+	trash := summaries(t, direct, "Trash")
+	b.do(
+		chromedp.Navigate(f.http.URL+"/mail/Trash"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)),
+	)
+	evalIn[bool](b, `window.asked = []; window.confirm = (m) => { window.asked.push(m); return true; }; true`)
+	b.click(`tr[data-uid="` + uidString(trash[0].UID) + `"] [data-testid="select"]`)
+	b.click(`[data-testid="act-delete"]`)
+	b.settled("Deleted 1 message for good.")
+	if asked := evalIn[[]string](b, `window.asked`); len(asked) != 1 || !strings.HasPrefix(asked[0], "Delete the selected messages for good?") {
+		t.Errorf("asked %q before deleting for good", asked)
+	}
+	if got := summaries(t, direct, "Trash"); len(got) != len(trash)-1 || slices.ContainsFunc(got, func(s mailSummary) bool { return s.UID == trash[0].UID }) {
+		t.Fatal("the message is still in Trash")
+	}
+
+	// A phone-sized screen: nothing wider than the screen, the toolbar
+	// and checkboxes still there.
+	b.do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(f.http.URL+"/mail/INBOX"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)))
+	if !evalIn[bool](b, `document.documentElement.scrollWidth <= window.innerWidth && document.querySelector('[data-testid="list-toolbar"]').getBoundingClientRect().width <= window.innerWidth && document.querySelector('[data-testid="select"]').getBoundingClientRect().width > 0`) {
+		t.Error("the list does not fit a phone-sized screen")
+		t.Log("too wide:", evalIn[string](b, `JSON.stringify({sw: document.documentElement.scrollWidth, iw: window.innerWidth, wide: Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".folders ul")).slice(0, 12).map(e => e.tagName + "." + e.className + "#" + e.id + " " + Math.round(e.getBoundingClientRect().right))})`))
+	}
+}

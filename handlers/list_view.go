@@ -1,0 +1,222 @@
+package handlers
+
+import (
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/templates/pages"
+)
+
+// summaryRow is one line of a message list. With crossFolder the row names
+// its folder and its checkbox carries the folder too.
+func summaryRow(mailbox string, m mail.Summary, now time.Time, crossFolder bool) pages.MessageRow {
+	row := pages.MessageRow{
+		URL:        messageURL(mailbox, m.UID),
+		From:       senderName(m.From),
+		Subject:    subjectOrPlaceholder(m.Subject),
+		Date:       listDate(m.Date, now),
+		DateTitle:  fullDate(m.Date),
+		Size:       formatSize(m.Size),
+		Unread:     !m.Seen,
+		Flagged:    m.Flagged,
+		Answered:   m.Answered,
+		Attachment: m.HasAttachments,
+		UID:        m.UID,
+		Select:     strconv.FormatUint(uint64(m.UID), 10),
+		SelectName: "uid",
+	}
+	if crossFolder {
+		row.Select = url.PathEscape(mailbox) + "/" + row.Select
+		row.SelectName = "msg"
+		row.FolderURL = mailboxURL(mailbox)
+	}
+	return row
+}
+
+// threadRows flattens conversations into rows: the first message of each
+// carries the conversation's size, replies their depth.
+func threadRows(mailbox string, convs []mail.Conversation, now time.Time) []pages.MessageRow {
+	var rows []pages.MessageRow
+	for _, conv := range convs {
+		id := "t" + strconv.FormatUint(uint64(conv.Messages[0].UID), 10)
+		for i, m := range conv.Messages {
+			row := summaryRow(mailbox, m.Summary, now, false)
+			row.Depth = m.Depth
+			row.ThreadID = id
+			if i == 0 {
+				row.ThreadSize = conv.Size
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// sortColumns are the clickable column headers of a list. In the
+// conversations view only the date sorts (by latest activity).
+func sortColumns(mailbox string, p listParams) []pages.SortColumn {
+	columns := []pages.SortColumn{
+		{Label: "From", Key: string(mail.SortFrom), Class: "col-from"},
+		{Label: "Subject", Key: string(mail.SortSubject), Class: "col-subject"},
+		{Label: "Date", Key: string(mail.SortDate), Class: "col-date"},
+		{Label: "Size", Key: string(mail.SortSize), Class: "col-size"},
+	}
+	for i := range columns {
+		col := &columns[i]
+		key := mail.SortKey(col.Key)
+		if p.threads && key != mail.SortDate {
+			continue
+		}
+		next := p
+		next.page = 1
+		col.Active = p.sort == key || (p.threads && key == mail.SortDate)
+		if col.Active {
+			col.Descending = p.desc
+			next.desc = !p.desc
+		} else {
+			next.sort = key
+			next.desc = defaultDescending(key)
+		}
+		if p.threads {
+			next.sort = mail.SortDate
+		}
+		col.URL = next.url(mailbox)
+	}
+	return columns
+}
+
+// viewLinks switch between the flat list and conversations.
+func viewLinks(mailbox string, p listParams) []pages.ListLink {
+	flat, threads := p, p
+	flat.threads, threads.threads = false, true
+	flat.page, threads.page = 1, 1
+	return []pages.ListLink{
+		{Label: "Messages", URL: flat.url(mailbox), Current: !p.threads, TestID: "view-messages"},
+		{Label: "Conversations", URL: threads.url(mailbox), Current: p.threads, TestID: "view-threads"},
+	}
+}
+
+// filterLinks are the quick filters.
+func filterLinks(mailbox string, p listParams) []pages.ListLink {
+	var links []pages.ListLink
+	for _, f := range []struct {
+		filter mail.Filter
+		label  string
+	}{{mail.FilterAll, "All"}, {mail.FilterUnread, "Unread"}, {mail.FilterFlagged, "Flagged"}} {
+		next := p
+		next.filter, next.page = f.filter, 1
+		id := "filter-all"
+		if f.filter != mail.FilterAll {
+			id = "filter-" + string(f.filter)
+		}
+		links = append(links, pages.ListLink{Label: f.label, URL: next.url(mailbox), Current: p.filter == f.filter, TestID: id})
+	}
+	return links
+}
+
+// quickSearch is the search box above a mailbox's list: it searches this
+// folder and keeps the view, order and filter.
+func quickSearch(mailbox string, p listParams) pages.SearchBox {
+	box := pages.SearchBox{Action: mailboxURL(mailbox), Query: p.search.q}
+	kept := p
+	kept.page, kept.search = 1, searchParams{}
+	values := kept.values()
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		box.Hidden = append(box.Hidden, pages.HiddenField{Name: name, Value: values.Get(name)})
+	}
+	box.AdvancedURL = searchURL(mailbox, p.search)
+	return box
+}
+
+// describeSearch says in words what a search looks for.
+func describeSearch(s searchParams) string {
+	var parts []string
+	quote := func(v string) string { return "“" + v + "”" }
+	if s.q != "" {
+		parts = append(parts, quote(s.q))
+	}
+	for _, f := range []struct{ label, value string }{{"from", s.from}, {"to", s.to}, {"subject", s.subject}, {"body", s.body}} {
+		if f.value != "" {
+			parts = append(parts, f.label+" "+quote(f.value))
+		}
+	}
+	switch {
+	case s.since != "" && s.until != "":
+		parts = append(parts, "dated "+s.since+" to "+s.until)
+	case s.since != "":
+		parts = append(parts, "dated "+s.since+" or later")
+	case s.until != "":
+		parts = append(parts, "dated "+s.until+" or earlier")
+	}
+	if s.attachment {
+		parts = append(parts, "with attachments")
+	}
+	if s.larger != "" {
+		parts = append(parts, "larger than "+s.larger+" KB")
+	}
+	if s.smaller != "" {
+		parts = append(parts, "smaller than "+s.smaller+" KB")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// countNoun is "1 message", "3 messages", "2 matches".
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "ch") || strings.HasSuffix(noun, "s") {
+		return fmt.Sprintf("%d %ses", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// folderTargets are the folders messages can be moved or copied to: every
+// selectable one but current.
+func folderTargets(boxes []mail.Mailbox, current string) []pages.FolderOption {
+	var out []pages.FolderOption
+	for _, b := range boxes {
+		if b.NoSelect || b.Name == current {
+			continue
+		}
+		label := b.Name
+		if b.Name == "INBOX" {
+			label = b.DisplayName
+		}
+		out = append(out, pages.FolderOption{Value: b.Name, Label: label})
+	}
+	return out
+}
+
+// specialUseOf is the special use of mailbox name ("trash", ...), "" when
+// it has none or is not in the list.
+func specialUseOf(boxes []mail.Mailbox, name string) string {
+	for _, b := range boxes {
+		if b.Name == name {
+			return b.SpecialUse
+		}
+	}
+	return ""
+}
+
+// listActions fills the action form of a list of mailbox's messages.
+func (s *Server) listActions(csrf, mailbox string, boxes []mail.Mailbox, returnURL string) pages.ListActions {
+	use := specialUseOf(boxes, mailbox)
+	return pages.ListActions{
+		URL:       mailboxURL(mailbox) + "/actions",
+		CSRF:      csrf,
+		ReturnURL: returnURL,
+		InTrash:   use == "trash",
+		InJunk:    use == "junk",
+		InArchive: use == "archive",
+		CanEmpty:  use == "trash" || use == "junk",
+		Mailbox:   displayName(boxes, mailbox),
+		Targets:   folderTargets(boxes, mailbox),
+	}
+}

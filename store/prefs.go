@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Limits of what a pref or a trusted sender may hold, the column sizes.
+const (
+	maxPrefName    = 64
+	maxPrefValue   = 1024
+	maxSenderEmail = 320
+)
+
+// ErrInvalidPref reports a setting name or value, or a sender address, that
+// is empty or does not fit its column.
+var ErrInvalidPref = errors.New("store: value too long or empty")
+
+// Prefs returns every setting of the user as name -> value. A user without
+// settings gets an empty map: defaults are the caller's business. It reads
+// a replica, falling back to the primary when the replica does not answer
+// (and reads the primary when ctx asks for read-your-writes).
+func (db *DB) Prefs(ctx context.Context, userID int64) (map[string]string, error) {
+	rows, err := db.queryRead(ctx, `SELECT name, value FROM user_prefs WHERE user_id = ?`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: prefs of user %d: %w", userID, unavailable(err))
+	}
+	defer rows.Close()
+	prefs := map[string]string{}
+	for rows.Next() {
+		var name, value string
+		if err := rows.Scan(&name, &value); err != nil {
+			return nil, fmt.Errorf("store: prefs of user %d: %w", userID, unavailable(err))
+		}
+		prefs[name] = value
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: prefs of user %d: %w", userID, unavailable(err))
+	}
+	return prefs, nil
+}
+
+// SetPref stores one setting of the user, replacing any earlier value.
+func (db *DB) SetPref(ctx context.Context, userID int64, name, value string) error {
+	if name == "" || len(name) > maxPrefName || len(value) > maxPrefValue {
+		return fmt.Errorf("store: pref %q of user %d: %w", name, userID, ErrInvalidPref)
+	}
+	query := `INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+	if db.dialect == MySQL {
+		query = `INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES (?, ?, ?, ?)
+			ON DUPLICATE KEY UPDATE value = VALUES(value), updated_at = VALUES(updated_at)`
+	}
+	if _, err := db.write.ExecContext(ctx, query, userID, name, value, now()); err != nil {
+		return fmt.Errorf("store: pref %q of user %d: %w", name, userID, unavailable(err))
+	}
+	return nil
+}
+
+// normalizeSender is the form sender addresses are stored and compared in:
+// trimmed and lower-cased. Local parts are case-sensitive in theory only;
+// every mail system in use treats them case-insensitively.
+func normalizeSender(email string) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" || len(email) > maxSenderEmail {
+		return "", ErrInvalidPref
+	}
+	return email, nil
+}
+
+// TrustSender records that the user wants remote content shown in messages
+// from sender. Trusting a sender twice is not an error.
+func (db *DB) TrustSender(ctx context.Context, userID int64, sender string) error {
+	email, err := normalizeSender(sender)
+	if err != nil {
+		return fmt.Errorf("store: trust sender for user %d: %w", userID, err)
+	}
+	query := `INSERT INTO trusted_senders (user_id, sender_email, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, sender_email) DO NOTHING`
+	if db.dialect == MySQL {
+		query = `INSERT IGNORE INTO trusted_senders (user_id, sender_email, created_at) VALUES (?, ?, ?)`
+	}
+	if _, err := db.write.ExecContext(ctx, query, userID, email, now()); err != nil {
+		return fmt.Errorf("store: trust sender for user %d: %w", userID, unavailable(err))
+	}
+	return nil
+}
+
+// UntrustSender forgets a trusted sender; one that was never trusted is not
+// an error.
+func (db *DB) UntrustSender(ctx context.Context, userID int64, sender string) error {
+	email, err := normalizeSender(sender)
+	if err != nil {
+		return fmt.Errorf("store: untrust sender for user %d: %w", userID, err)
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM trusted_senders WHERE user_id = ? AND sender_email = ?`, userID, email); err != nil {
+		return fmt.Errorf("store: untrust sender for user %d: %w", userID, unavailable(err))
+	}
+	return nil
+}
+
+// IsTrustedSender reports whether the user trusts sender. It reads a
+// replica (the primary when ctx asks for read-your-writes, see
+// WithPrimaryReads), so otherwise a sender trusted a moment ago may not be
+// seen as trusted for as long as the replica lags.
+func (db *DB) IsTrustedSender(ctx context.Context, userID int64, sender string) (bool, error) {
+	email, err := normalizeSender(sender)
+	if err != nil {
+		return false, nil // nobody can have trusted an empty or oversized address
+	}
+	var one int
+	err = db.queryRowRead(ctx, func(row *sql.Row) error { return row.Scan(&one) },
+		`SELECT 1 FROM trusted_senders WHERE user_id = ? AND sender_email = ?`, userID, email)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	default:
+		return false, fmt.Errorf("store: trusted sender for user %d: %w", userID, unavailable(err))
+	}
+}
+
+// TrustedSenders lists the senders the user trusts, sorted.
+func (db *DB) TrustedSenders(ctx context.Context, userID int64) ([]string, error) {
+	rows, err := db.queryRead(ctx, `SELECT sender_email FROM trusted_senders WHERE user_id = ? ORDER BY sender_email`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: trusted senders of user %d: %w", userID, unavailable(err))
+	}
+	defer rows.Close()
+	var senders []string
+	for rows.Next() {
+		var email string
+		if err := rows.Scan(&email); err != nil {
+			return nil, fmt.Errorf("store: trusted senders of user %d: %w", userID, unavailable(err))
+		}
+		senders = append(senders, email)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: trusted senders of user %d: %w", userID, unavailable(err))
+	}
+	return senders, nil
+}
