@@ -188,3 +188,44 @@ func TestReadingInBrowser(t *testing.T) {
 		t.Fatal("the page reloaded to show the new message")
 	}
 }
+
+// TestDragToFolderInBrowser drags a message row onto a folder in the
+// folder list: it moves there without a reload.
+func TestDragToFolderInBrowser(t *testing.T) {
+	f := newListFixture(t)
+	direct := f.mailClient(t)
+	b := newListBrowser(t)
+	b.do(
+		chromedp.Navigate(f.http.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.SetValue(chromedp.CSS(`input[name="username"]`), demo.DefaultUser),
+		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), demo.DefaultPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)),
+	)
+	evalIn[bool](b, `window.noReload = true`)
+	uid := evalIn[string](b, `document.querySelectorAll('[data-testid="message-row"]')[2].dataset.uid`)
+	archived := len(summaries(t, direct, "Archive"))
+	// The same events a mouse drag makes, with one DataTransfer throughout.
+	evalIn[bool](b, `(() => {
+		const row = document.querySelectorAll('[data-testid="message-row"]')[2];
+		const folder = document.querySelector('nav.folders a[data-testid="folder"][href="/mail/Archive"]');
+		const dt = new DataTransfer();
+		row.dispatchEvent(new DragEvent("dragstart", {bubbles: true, dataTransfer: dt}));
+		folder.dispatchEvent(new DragEvent("dragover", {bubbles: true, cancelable: true, dataTransfer: dt}));
+		folder.dispatchEvent(new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: dt}));
+		row.dispatchEvent(new DragEvent("dragend", {bubbles: true, dataTransfer: dt}));
+		return true;
+	})()`)
+	b.until("the row gone from the list", `document.querySelector('tr[data-uid="`+uid+`"]') === null && !document.querySelector('[aria-busy="true"]')`)
+	n, _ := strconv.ParseUint(uid, 10, 32)
+	if _, ok := summaryByUID(t, direct, "INBOX", uint32(n)); ok {
+		t.Fatalf("message %s is still in INBOX after the drop", uid)
+	}
+	if got := len(summaries(t, direct, "Archive")); got != archived+1 {
+		t.Fatalf("Archive holds %d messages after the drop, want %d", got, archived+1)
+	}
+	if !evalIn[bool](b, `window.noReload === true`) {
+		t.Fatal("the page reloaded")
+	}
+}

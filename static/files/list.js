@@ -310,8 +310,81 @@
     redrawn();
   }
 
+  // Drag and drop: drag a message (or the selection, when the dragged row
+  // is selected) onto a folder in the folder list to move it there. The
+  // Move menu does the same for keyboards and touch screens.
+  let dragged = null; // the rows being dragged
+  function makeDraggable() {
+    for (const r of rows()) {
+      r.draggable = true;
+    }
+  }
+  document.addEventListener("dragstart", (e) => {
+    const row = e.target.closest && e.target.closest('tr[data-testid="message-row"]');
+    if (!row) {
+      return;
+    }
+    dragged = boxOf(row).checked ? selectedRows() : [row];
+    e.dataTransfer.effectAllowed = "move";
+    e.dataTransfer.setData("text/plain", dragged.length + " message(s)");
+    main.classList.add("dragging");
+  });
+  document.addEventListener("dragend", () => {
+    dragged = null;
+    main.classList.remove("dragging");
+    for (const f of document.querySelectorAll(".drop-target")) {
+      f.classList.remove("drop-target");
+    }
+  });
+  const folderOf = (el) => {
+    const link = el.closest && el.closest('nav.folders a[data-testid="folder"]');
+    if (!link) {
+      return null;
+    }
+    const path = new URL(link.href, location.href).pathname;
+    return path.startsWith("/mail/") ? { link: link, name: decodeURIComponent(path.slice(6)) } : null;
+  };
+  document.addEventListener("dragover", (e) => {
+    const folder = dragged && folderOf(e.target);
+    if (folder) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "move";
+      folder.link.classList.add("drop-target");
+    }
+  });
+  document.addEventListener("dragleave", (e) => {
+    const folder = folderOf(e.target);
+    if (folder) {
+      folder.link.classList.remove("drop-target");
+    }
+  });
+  document.addEventListener("drop", (e) => {
+    const folder = dragged && folderOf(e.target);
+    if (!folder) {
+      return;
+    }
+    e.preventDefault();
+    const form = listForm();
+    const targets = dragged;
+    dragged = null;
+    if (!form || !targets.length) {
+      return;
+    }
+    const body = new URLSearchParams();
+    body.set("action", "move");
+    body.set("target", folder.name);
+    body.set("return", form.elements["return"].value);
+    for (const r of targets) {
+      const box = boxOf(r);
+      body.append(box.name, box.value);
+    }
+    post(form.getAttribute("action"), body, "move", targets);
+  });
+  makeDraggable();
+
   // redrawn restores the selection and the cursor on new rows.
   function redrawn() {
+    makeDraggable();
     restoreSelection();
     if (cursor >= 0) {
       setCursor(cursor, false);
