@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,13 +22,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/demo"
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/mail"
-	"github.com/webmail/webmail/session"
-	"github.com/webmail/webmail/static"
 	"github.com/webmail/webmail/store"
 )
 
@@ -73,47 +69,23 @@ func newClusterFixture(t *testing.T, failures func(db *store.DB) handlers.Failur
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { mailSrv.Close() })
-	dir := t.TempDir()
-	db, err := store.Open(store.Options{SQLitePath: filepath.Join(dir, "webmail.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sealer, _ := session.NewSealer("handlers-test-secret-0123456789abcdef")
-	att, err := attachments.Open(ctx, "fs", attachments.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := static.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	deps, _ := testDeps(t, mailSrv.IMAPAddr)
 	router, err := mail.NewRouter("imap://"+mailSrv.IMAPAddr, "smtp://"+mailSrv.SMTPAddr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := mail.NewPool(mail.PoolOptions{})
-	t.Cleanup(pool.Close)
 	logs := &syncBuffer{}
 	reg := prometheus.NewRegistry()
-	f := &clusterFixture{pool: pool, db: db, router: router, imap: "imap://" + mailSrv.IMAPAddr, logs: logs, sticky: 5 * time.Second}
-	f.server = handlers.NewServer(handlers.Deps{
-		Logger:         slog.New(handlers.LogHandler(slog.NewJSONHandler(logs, nil))),
-		DB:             db,
-		Sessions:       session.NewManager(session.NewMemory(), sealer, time.Hour, 12*time.Hour),
-		Attachments:    att,
-		Assets:         assets,
-		Pool:           pool,
-		Router:         router,
-		LoginFailures:  failures(db),
-		LoginLimits:    limits,
-		StickyWindow:   f.sticky,
-		Metrics:        handlers.NewMetrics(reg),
-		MetricsHandler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
-	})
+	f := &clusterFixture{pool: deps.Pool, db: deps.DB, router: router, imap: "imap://" + mailSrv.IMAPAddr, logs: logs, sticky: 5 * time.Second}
+	deps.Logger = slog.New(handlers.LogHandler(slog.NewJSONHandler(logs, nil)))
+	deps.IMAP = mail.Endpoint{} // routed by the Router instead
+	deps.Router = router
+	deps.LoginFailures = failures(deps.DB)
+	deps.LoginLimits = limits
+	deps.StickyWindow = f.sticky
+	deps.Metrics = handlers.NewMetrics(reg)
+	deps.MetricsHandler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	f.server = handlers.NewServer(deps)
 	e := f.server.Routes()
 	e.GET("/test/context", func(c echo.Context) error {
 		ctx := c.Request().Context()

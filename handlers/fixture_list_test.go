@@ -3,12 +3,9 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,14 +15,10 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/demo"
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/mail"
-	"github.com/webmail/webmail/session"
-	"github.com/webmail/webmail/static"
-	"github.com/webmail/webmail/store"
 )
 
 // listFixture is the demo fixture (go-imap's in-memory server, which has
@@ -215,47 +208,14 @@ func uidString(uid uint32) string { return strconv.FormatUint(uint64(uid), 10) }
 // signed in; it returns the user's address and password too.
 func newDovecotListFixture(t *testing.T) (f *listFixture, env *testenv.Mail, email, password string) {
 	t.Helper()
-	ctx := context.Background()
 	env = testenv.NewMail(t)
 	email, password = env.AddUser(t)
-	dir := t.TempDir()
-	db, err := store.Open(store.Options{SQLitePath: filepath.Join(dir, "webmail.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sealer, _ := session.NewSealer("handlers-test-secret-0123456789abcdef")
-	mem := session.NewMemory()
-	att, err := attachments.Open(ctx, "fs", attachments.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := static.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep, err := mail.ParseIMAPURL("imap://" + env.IMAPAddr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := mail.NewPool(mail.PoolOptions{})
-	t.Cleanup(pool.Close)
-	srv := handlers.NewServer(handlers.Deps{
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		DB:          db,
-		Sessions:    session.NewManager(mem, sealer, time.Hour, 12*time.Hour),
-		Attachments: att,
-		Assets:      assets,
-		IMAP:        ep,
-		Pool:        pool,
-		PageSize:    3,
-	})
+	deps, mem := testDeps(t, env.IMAPAddr)
+	deps.PageSize = 3
+	srv := handlers.NewServer(deps)
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)
-	f = &listFixture{fixture: &fixture{server: srv, http: hs, sessions: mem, pool: pool}}
+	f = &listFixture{fixture: &fixture{server: srv, http: hs, sessions: mem, pool: deps.Pool}}
 	f.browser = f.client()
 	resp, doc := f.login(t, f.browser, email, password)
 	if resp.StatusCode != http.StatusOK {

@@ -42,6 +42,21 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { mailSrv.Close() })
+	deps, mem := testDeps(t, mailSrv.IMAPAddr)
+	deps.Watcher = mail.NewWatcher(mail.WatcherOptions{})
+	srv := handlers.NewServer(deps)
+	hs := httptest.NewServer(srv.Routes())
+	t.Cleanup(hs.Close)
+	return &fixture{server: srv, http: hs, sessions: mem, mail: mailSrv, pool: deps.Pool}
+}
+
+// testDeps are the handlers' dependencies for a test: SQLite and files in a
+// temp dir, a memory session store, an IMAP pool for the server at
+// imapAddr, 50 messages a page. Tests change what they need before
+// NewServer.
+func testDeps(t *testing.T, imapAddr string) (handlers.Deps, *session.Memory) {
+	t.Helper()
+	ctx := context.Background()
 	dir := t.TempDir()
 	db, err := store.Open(store.Options{SQLitePath: filepath.Join(dir, "webmail.db")})
 	if err != nil {
@@ -61,13 +76,13 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep, err := mail.ParseIMAPURL("imap://" + mailSrv.IMAPAddr)
+	ep, err := mail.ParseIMAPURL("imap://" + imapAddr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pool := mail.NewPool(mail.PoolOptions{})
 	t.Cleanup(pool.Close)
-	srv := handlers.NewServer(handlers.Deps{
+	return handlers.Deps{
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		DB:          db,
 		Sessions:    session.NewManager(mem, sealer, time.Hour, 12*time.Hour),
@@ -75,12 +90,8 @@ func newFixture(t *testing.T) *fixture {
 		Assets:      assets,
 		IMAP:        ep,
 		Pool:        pool,
-		Watcher:     mail.NewWatcher(mail.WatcherOptions{}),
 		PageSize:    50,
-	})
-	hs := httptest.NewServer(srv.Routes())
-	t.Cleanup(hs.Close)
-	return &fixture{server: srv, http: hs, sessions: mem, mail: mailSrv, pool: pool}
+	}, mem
 }
 
 func (f *fixture) client() *http.Client {

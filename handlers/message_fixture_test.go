@@ -2,9 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,12 +16,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/testenv"
-	"github.com/webmail/webmail/mail"
-	"github.com/webmail/webmail/session"
-	"github.com/webmail/webmail/static"
 	"github.com/webmail/webmail/store"
 )
 
@@ -44,44 +38,9 @@ type msgFixture struct {
 // before the server starts.
 func newMsgFixture(t *testing.T, tweaks ...func(*handlers.Deps)) *msgFixture {
 	t.Helper()
-	ctx := context.Background()
 	env := testenv.NewMail(t)
 	email, password := env.AddUser(t)
-	dir := t.TempDir()
-	db, err := store.Open(store.Options{SQLitePath: filepath.Join(dir, "webmail.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sealer, _ := session.NewSealer("handlers-test-secret-0123456789abcdef")
-	mem := session.NewMemory()
-	att, err := attachments.Open(ctx, "fs", attachments.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := static.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep, err := mail.ParseIMAPURL("imap://" + env.IMAPAddr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := mail.NewPool(mail.PoolOptions{})
-	t.Cleanup(pool.Close)
-	deps := handlers.Deps{
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		DB:          db,
-		Sessions:    session.NewManager(mem, sealer, time.Hour, 12*time.Hour),
-		Attachments: att,
-		Assets:      assets,
-		IMAP:        ep,
-		Pool:        pool,
-		PageSize:    50,
-	}
+	deps, mem := testDeps(t, env.IMAPAddr)
 	for _, tweak := range tweaks {
 		tweak(&deps)
 	}
@@ -89,11 +48,11 @@ func newMsgFixture(t *testing.T, tweaks ...func(*handlers.Deps)) *msgFixture {
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)
 	f := &msgFixture{
-		fixture:  &fixture{server: srv, http: hs, sessions: mem, pool: pool},
+		fixture:  &fixture{server: srv, http: hs, sessions: mem, pool: deps.Pool},
 		env:      env,
 		email:    email,
 		password: password,
-		db:       db,
+		db:       deps.DB,
 	}
 	f.browser = f.client()
 	resp, _ := f.login(t, f.browser, email, password)
