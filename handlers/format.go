@@ -92,13 +92,14 @@ func folderItems(boxes []mail.Mailbox, current string) []pages.Folder {
 	out := make([]pages.Folder, 0, len(boxes))
 	for _, b := range boxes {
 		out = append(out, pages.Folder{
-			Name:     b.DisplayName,
-			URL:      mailboxURL(b.Name),
-			Unseen:   b.Unseen,
-			Depth:    b.Depth,
-			Current:  b.Name == current,
-			NoSelect: b.NoSelect,
-			Special:  b.SpecialUse,
+			Name:       b.DisplayName,
+			URL:        mailboxURL(b.Name),
+			Unseen:     b.Unseen,
+			Depth:      b.Depth,
+			Current:    b.Name == current,
+			NoSelect:   b.NoSelect,
+			Special:    b.SpecialUse,
+			Subscribed: b.Subscribed,
 		})
 	}
 	return out

@@ -72,7 +72,7 @@ type Server struct {
 // Stylesheets and scripts every page loads, in order. Each area of the UI
 // has its own file so the code for one page stays together.
 var (
-	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css"}
+	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css", "settings.css"}
 	scriptNames     = []string{"app.js", "list.js", "message.js", "events.js"}
 )
 

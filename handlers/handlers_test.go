@@ -43,7 +43,9 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { mailSrv.Close() })
 	deps, mem := testDeps(t, mailSrv.IMAPAddr)
-	deps.Watcher = mail.NewWatcher(mail.WatcherOptions{})
+	// go-imap's in-memory server can lose a change made just before IDLE;
+	// the refresh makes the push tests deterministic against it.
+	deps.Watcher = mail.NewWatcher(mail.WatcherOptions{IdleRefresh: time.Second})
 	srv := handlers.NewServer(deps)
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)

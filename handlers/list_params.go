@@ -23,6 +23,42 @@ type listParams struct {
 	threads bool // view=threads
 	filter  mail.Filter
 	search  searchParams
+
+	// defaults are what the list shows without sort, order and view in
+	// the query: the user's settings. URLs leave out what matches them.
+	// The zero value means the built-in defaults.
+	defaults listDefaults
+}
+
+// listDefaults are a list's sort, order and view when the query does not
+// say: date, newest first, messages unless the user chose otherwise on the
+// settings page.
+type listDefaults struct {
+	sort    mail.SortKey // "" for the built-in defaults
+	desc    bool
+	threads bool
+}
+
+// builtinListDefaults are the defaults of a user without settings.
+func builtinListDefaults() listDefaults {
+	return listDefaults{sort: mail.SortDate, desc: true}
+}
+
+// orDefault is d, or the built-in defaults when d is the zero value.
+func (d listDefaults) orDefault() listDefaults {
+	if d.sort == "" {
+		return builtinListDefaults()
+	}
+	return d
+}
+
+// order is whether a list sorted by key is descending without ?order: the
+// user's order for their default key, the column's own for the others.
+func (d listDefaults) order(key mail.SortKey) bool {
+	if key == d.sort {
+		return d.desc
+	}
+	return defaultDescending(key)
 }
 
 // searchParams are the search fields as typed, kept for the form and the
@@ -44,9 +80,11 @@ func defaultDescending(key mail.SortKey) bool {
 // maxSearchField bounds one search field, which goes to the IMAP server.
 const maxSearchField = 200
 
-// parseListParams reads the list settings from the request.
-func parseListParams(c echo.Context) (listParams, error) {
-	p := listParams{page: 1, sort: mail.SortDate}
+// parseListParams reads the list settings from the request; what the
+// query leaves out comes from defaults.
+func parseListParams(c echo.Context, defaults listDefaults) (listParams, error) {
+	defaults = defaults.orDefault()
+	p := listParams{page: 1, sort: defaults.sort, threads: defaults.threads, defaults: defaults}
 	if v := c.QueryParam("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
@@ -54,9 +92,21 @@ func parseListParams(c echo.Context) (listParams, error) {
 		}
 		p.page = n
 	}
+	switch c.QueryParam("view") {
+	case "threads":
+		p.threads = true
+	case "messages":
+		p.threads = false
+	}
 	switch key := mail.SortKey(c.QueryParam("sort")); key {
 	case mail.SortDate, mail.SortFrom, mail.SortSubject, mail.SortSize, mail.SortArrival:
 		p.sort = key
+	default:
+		if p.threads {
+			// Conversations are ordered by date only: a default sort
+			// by sender must not turn them oldest first.
+			p.sort = mail.SortDate
+		}
 	}
 	switch c.QueryParam("order") {
 	case "asc":
@@ -64,9 +114,8 @@ func parseListParams(c echo.Context) (listParams, error) {
 	case "desc":
 		p.desc = true
 	default:
-		p.desc = defaultDescending(p.sort)
+		p.desc = defaults.order(p.sort)
 	}
-	p.threads = c.QueryParam("view") == "threads"
 	switch f := mail.Filter(c.QueryParam("filter")); f {
 	case mail.FilterUnread, mail.FilterFlagged:
 		p.filter = f
@@ -149,18 +198,23 @@ func (p listParams) values() url.Values {
 	if p.page > 1 {
 		v.Set("page", strconv.Itoa(p.page))
 	}
-	if p.sort != mail.SortDate {
+	d := p.defaults.orDefault()
+	if p.sort != d.sort {
 		v.Set("sort", string(p.sort))
 	}
-	if p.desc != defaultDescending(p.sort) {
+	if p.desc != d.order(p.sort) {
 		if p.desc {
 			v.Set("order", "desc")
 		} else {
 			v.Set("order", "asc")
 		}
 	}
-	if p.threads {
-		v.Set("view", "threads")
+	if p.threads != d.threads {
+		if p.threads {
+			v.Set("view", "threads")
+		} else {
+			v.Set("view", "messages")
+		}
 	}
 	if p.filter != mail.FilterAll {
 		v.Set("filter", string(p.filter))

@@ -17,8 +17,10 @@ func (s *Server) showHome(c echo.Context) error {
 
 // listMessages shows a mailbox's messages at /mail/{mailbox}: page N at
 // ?page=N, sorted by ?sort=date|from|subject|size and ?order=asc|desc, as
-// conversations with ?view=threads, narrowed by ?filter=unread|flagged and
-// by the search fields (see parseSearchParams). A page past the end
+// conversations with ?view=threads (a flat list with ?view=messages),
+// narrowed by ?filter=unread|flagged and by the search fields (see
+// parseSearchParams). Page size, and sort, order and view when the query
+// leaves them out, are the user's settings (/settings). A page past the end
 // redirects to the last page, which is where a list lands after its last
 // messages were moved away.
 func (s *Server) listMessages(c echo.Context) error {
@@ -26,7 +28,8 @@ func (s *Server) listMessages(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	params, err := parseListParams(c)
+	settings := s.loadSettings(c)
+	params, err := parseListParams(c, settings.listDefaults())
 	if err != nil {
 		return err
 	}
@@ -42,9 +45,9 @@ func (s *Server) listMessages(c echo.Context) error {
 			return err
 		}
 		if params.threads {
-			threads, err = client.ListThreads(ctx, mailbox, params.query(s.PageSize))
+			threads, err = client.ListThreads(ctx, mailbox, params.query(settings.pageSize))
 		} else {
-			flat, err = client.ListSorted(ctx, mailbox, params.query(s.PageSize))
+			flat, err = client.ListSorted(ctx, mailbox, params.query(settings.pageSize))
 		}
 		return err
 	})

@@ -80,6 +80,10 @@ func (s *Server) Routes() *echo.Echo {
 	app.POST("/folders/delete", s.deleteFolder)
 	app.POST("/folders/subscribe", s.subscribeFolder)
 
+	// The user's settings (stored in SQL): the page and its one form.
+	app.GET("/settings", s.showSettings)
+	app.POST("/settings", s.saveSettings)
+
 	// New-mail push: a Server-Sent Events stream fed by IMAP IDLE.
 	app.GET("/events", s.streamEvents)
 	return e

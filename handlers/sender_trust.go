@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -51,16 +50,7 @@ func (s *Server) readerPrefs(c echo.Context) readerPrefs {
 		s.logPrefsError(c, err)
 		return readerPrefs{userID: user.ID}
 	}
-	out := readerPrefs{userID: user.ID}
-	if n, err := strconv.Atoi(prefs[prefMarkReadDelay]); err == nil {
-		switch {
-		case n < 0:
-			out.markReadDelay = -1
-		default:
-			out.markReadDelay = min(n, maxMarkReadDelay)
-		}
-	}
-	return out
+	return readerPrefs{userID: user.ID, markReadDelay: parseMarkReadDelay(prefs[prefMarkReadDelay])}
 }
 
 func (s *Server) logPrefsError(c echo.Context, err error) {

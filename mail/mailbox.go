@@ -29,13 +29,20 @@ type Mailbox struct {
 	// NoSelect is true for containers that hold no messages, including
 	// parents the server did not list and we added to keep the tree whole.
 	NoSelect bool
+	// Subscribed is true when the user subscribed to the mailbox (the
+	// \Subscribed attribute of LIST ... RETURN (SUBSCRIBED)). A server that
+	// cannot report subscriptions (neither LIST-EXTENDED nor IMAP4rev2)
+	// leaves it false for every mailbox, as does an account where nothing
+	// is subscribed: callers that hide unsubscribed mailboxes show all then.
+	Subscribed bool
 }
 
-// Mailboxes lists all mailboxes with their counts, in display order: INBOX,
-// then the special-use mailboxes (drafts, sent, archive, junk, trash), then
-// the rest alphabetically, children right after their parent. Counts come
-// from LIST-STATUS when the server has it, else from one STATUS per
-// mailbox, pipelined.
+// Mailboxes lists all mailboxes with their counts and subscription state,
+// in display order: INBOX, then the special-use mailboxes (drafts, sent,
+// archive, junk, trash), then the rest alphabetically, children right after
+// their parent. Counts come from LIST-STATUS when the server has it, else
+// from one STATUS per mailbox, pipelined. Subscriptions come with the same
+// LIST (RETURN (SUBSCRIBED)), so they cost no extra round trip.
 func (c *Client) Mailboxes(ctx context.Context) ([]Mailbox, error) {
 	var caps imap.CapSet
 	err := c.do(ctx, "capabilities", func() error {
@@ -55,6 +62,14 @@ func (c *Client) Mailboxes(ctx context.Context) ([]Mailbox, error) {
 	}
 	if caps.Has(imap.CapSpecialUse) && (listStatus || caps.Has(imap.CapListExtended)) {
 		options.ReturnSpecialUse = true
+	}
+	// RETURN options need LIST-EXTENDED (part of IMAP4rev2). Without it
+	// there is no way to ask for both every mailbox and the subscriptions
+	// in one LIST, and LSUB is gone from IMAP4rev2 and from go-imap's
+	// client: the mailboxes then all read as unsubscribed, which callers
+	// take as "show everything".
+	if caps.Has(imap.CapListExtended) || caps.Has(imap.CapIMAP4rev2) {
+		options.ReturnSubscribed = true
 	}
 
 	var list []*imap.ListData
@@ -96,6 +111,9 @@ func newMailbox(data *imap.ListData) Mailbox {
 	for _, attr := range data.Attrs {
 		if hasAttr(attr, imap.MailboxAttrNoSelect) || hasAttr(attr, imap.MailboxAttrNonExistent) {
 			mb.NoSelect = true
+		}
+		if hasAttr(attr, imap.MailboxAttrSubscribed) {
+			mb.Subscribed = true
 		}
 	}
 	mb.DisplayName = displayName(mb.Name, mb.Delimiter)

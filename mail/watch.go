@@ -23,6 +23,14 @@ type MailboxStatus struct {
 type WatcherOptions struct {
 	// PollInterval is how often a server without IDLE is asked. Default 30s.
 	PollInterval time.Duration
+	// IdleRefresh bounds one IDLE: the counts are read again at least this
+	// often even when the server reports nothing, a safety net for servers
+	// that lose a change made just before IDLE began (go-imap's own
+	// in-memory server can). Default 2 minutes.
+	IdleRefresh time.Duration
+	// DisableIdle polls even when the server offers IDLE, for servers or
+	// proxies whose IDLE misbehaves.
+	DisableIdle bool
 	// Debounce waits this long after the server reports a change before
 	// asking for counts, so a burst of deliveries makes one update.
 	// Default 300ms.
@@ -54,6 +62,9 @@ type watchHub struct {
 func NewWatcher(opts WatcherOptions) *Watcher {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = 30 * time.Second
+	}
+	if opts.IdleRefresh <= 0 {
+		opts.IdleRefresh = 2 * time.Minute
 	}
 	if opts.Debounce <= 0 {
 		opts.Debounce = 300 * time.Millisecond
@@ -192,7 +203,7 @@ func (w *Watcher) run(ctx context.Context, key poolKey, h *watchHub, ep Endpoint
 // watch publishes INBOX counts, then waits for the server to report a
 // change (IDLE) or for the poll interval, until ctx ends or an error.
 func (w *Watcher) watch(ctx context.Context, c *Client, h *watchHub, changed chan struct{}) error {
-	canIdle := c.imap.Caps().Has(imap.CapIdle) || c.imap.Caps().Has(imap.CapIMAP4rev2)
+	canIdle := !w.opts.DisableIdle && (c.imap.Caps().Has(imap.CapIdle) || c.imap.Caps().Has(imap.CapIMAP4rev2))
 	if canIdle {
 		// IDLE reports changes of the selected mailbox; read-only so
 		// watching never changes \Recent or flags.
@@ -218,7 +229,7 @@ func (w *Watcher) watch(ctx context.Context, c *Client, h *watchHub, changed cha
 			}
 			continue
 		}
-		if err := c.idleUntil(ctx, changed); err != nil {
+		if err := c.idleUntil(ctx, changed, w.opts.IdleRefresh); err != nil {
 			return err
 		}
 		select {
@@ -229,8 +240,9 @@ func (w *Watcher) watch(ctx context.Context, c *Client, h *watchHub, changed cha
 	}
 }
 
-// idleUntil runs IDLE until the server reports a change or ctx ends.
-func (c *Client) idleUntil(ctx context.Context, changed <-chan struct{}) error {
+// idleUntil runs IDLE until the server reports a change, ctx ends, or
+// refresh has passed.
+func (c *Client) idleUntil(ctx context.Context, changed <-chan struct{}, refresh time.Duration) error {
 	// Some servers (go-imap's own among them) report changes that came
 	// before IDLE only in answer to a command: NOOP collects them. A
 	// change noticed since the counts were read is left in changed; it
@@ -243,9 +255,12 @@ func (c *Client) idleUntil(ctx context.Context, changed <-chan struct{}) error {
 		c.broken = true
 		return fmt.Errorf("mail: idle: %w: %w", ErrUnavailable, err)
 	}
+	timer := time.NewTimer(refresh)
+	defer timer.Stop()
 	select {
 	case <-ctx.Done():
 	case <-changed:
+	case <-timer.C:
 	case <-c.imap.Closed():
 	}
 	if err := cmd.Close(); err != nil {

@@ -10,7 +10,7 @@ import (
 // into Dovecot reaches the watcher through IDLE.
 func TestDovecotWatcherPushesDeliveries(t *testing.T) {
 	env, ep, email, password := dovecotUser(t)
-	w := NewWatcher(WatcherOptions{PollInterval: time.Hour}) // IDLE or nothing
+	w := NewWatcher(WatcherOptions{PollInterval: time.Hour, IdleRefresh: time.Hour}) // IDLE or nothing
 	updates, stop := w.Watch(ep, email, password, DialOptions{})
 	defer stop()
 	nextStatus(t, updates, func(st MailboxStatus) bool { return st.Messages == 0 })

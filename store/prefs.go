@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -43,19 +45,82 @@ func (db *DB) Prefs(ctx context.Context, userID int64) (map[string]string, error
 	return prefs, nil
 }
 
-// SetPref stores one setting of the user, replacing any earlier value.
-func (db *DB) SetPref(ctx context.Context, userID int64, name, value string) error {
-	if name == "" || len(name) > maxPrefName || len(value) > maxPrefValue {
-		return fmt.Errorf("store: pref %q of user %d: %w", name, userID, ErrInvalidPref)
+// PrefsByEmail returns every setting of the user who logs in as email,
+// like Prefs, in one query: the message list reads it on every page. A
+// login without a users row (not recorded yet) has no settings: an empty
+// map, not an error.
+func (db *DB) PrefsByEmail(ctx context.Context, email string) (map[string]string, error) {
+	rows, err := db.queryRead(ctx, `SELECT p.name, p.value FROM user_prefs p
+		JOIN users u ON u.id = p.user_id WHERE u.email = ?`, email)
+	if err != nil {
+		return nil, fmt.Errorf("store: prefs of %s: %w", email, unavailable(err))
 	}
-	query := `INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+	defer rows.Close()
+	prefs := map[string]string{}
+	for rows.Next() {
+		var name, value string
+		if err := rows.Scan(&name, &value); err != nil {
+			return nil, fmt.Errorf("store: prefs of %s: %w", email, unavailable(err))
+		}
+		prefs[name] = value
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: prefs of %s: %w", email, unavailable(err))
+	}
+	return prefs, nil
+}
+
+// validPref checks a setting against its columns.
+func validPref(name, value string) bool {
+	return name != "" && len(name) <= maxPrefName && len(value) <= maxPrefValue
+}
+
+// upsertPref is the statement that stores one setting, replacing any
+// earlier value.
+func (db *DB) upsertPref() string {
 	if db.dialect == MySQL {
-		query = `INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES (?, ?, ?, ?)
+		return `INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES (?, ?, ?, ?)
 			ON DUPLICATE KEY UPDATE value = VALUES(value), updated_at = VALUES(updated_at)`
 	}
-	if _, err := db.write.ExecContext(ctx, query, userID, name, value, now()); err != nil {
+	return `INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+}
+
+// SetPref stores one setting of the user, replacing any earlier value.
+func (db *DB) SetPref(ctx context.Context, userID int64, name, value string) error {
+	if !validPref(name, value) {
+		return fmt.Errorf("store: pref %q of user %d: %w", name, userID, ErrInvalidPref)
+	}
+	if _, err := db.write.ExecContext(ctx, db.upsertPref(), userID, name, value, now()); err != nil {
 		return fmt.Errorf("store: pref %q of user %d: %w", name, userID, unavailable(err))
+	}
+	return nil
+}
+
+// SetPrefs stores several settings of the user at once, replacing earlier
+// values: all of them or, on any error, none, so a settings form is never
+// half saved. Settings not named in prefs are left as they are.
+func (db *DB) SetPrefs(ctx context.Context, userID int64, prefs map[string]string) error {
+	for name, value := range prefs {
+		if !validPref(name, value) {
+			return fmt.Errorf("store: pref %q of user %d: %w", name, userID, ErrInvalidPref)
+		}
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: prefs of user %d: %w", userID, unavailable(err))
+	}
+	defer tx.Rollback()
+	// In name order: two saves at once (two tabs) then lock the rows in
+	// the same order and cannot deadlock each other.
+	query, t := db.upsertPref(), now()
+	for _, name := range slices.Sorted(maps.Keys(prefs)) {
+		if _, err := tx.ExecContext(ctx, query, userID, name, prefs[name], t); err != nil {
+			return fmt.Errorf("store: pref %q of user %d: %w", name, userID, unavailable(err))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: prefs of user %d: %w", userID, unavailable(err))
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -104,6 +105,53 @@ func TestTrustedSenders(t *testing.T) {
 			}
 			if got, err := db.IsTrustedSender(store.WithPrimaryReads(ctx), anna.ID, "news@shop.example"); err != nil || got {
 				t.Fatalf("after UntrustSender: %v, %v", got, err)
+			}
+		})
+	}
+}
+
+// TestSetPrefsAndPrefsByEmail: a settings form saves all its values in one
+// go (or none, when one is invalid), and the list page reads them by login
+// in one query, from the primary right after the save.
+func TestSetPrefsAndPrefsByEmail(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			db, waitReplicated := openMigrated(t, b)
+			ctx := context.Background()
+			anna, err := db.RecordLogin(ctx, "anna@example.test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.RecordLogin(ctx, "bob@example.test"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SetPref(ctx, anna.ID, "trusted_note", "kept"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SetPrefs(ctx, anna.ID, map[string]string{"page_size": "25", "mark_read_delay": "-1"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SetPrefs(ctx, anna.ID, map[string]string{"page_size": "100", "list_view": "threads"}); err != nil {
+				t.Fatalf("replacing prefs: %v", err)
+			}
+			// One invalid value: nothing of that save is stored.
+			err = db.SetPrefs(ctx, anna.ID, map[string]string{"page_size": "200", "": "x"})
+			if !errors.Is(err, store.ErrInvalidPref) {
+				t.Fatalf("SetPrefs with an empty name: %v, want ErrInvalidPref", err)
+			}
+			want := map[string]string{"trusted_note": "kept", "page_size": "100", "mark_read_delay": "-1", "list_view": "threads"}
+			got, err := db.PrefsByEmail(store.WithPrimaryReads(ctx), "anna@example.test")
+			if err != nil || !maps.Equal(got, want) {
+				t.Fatalf("PrefsByEmail from the primary = %v, %v; want %v", got, err, want)
+			}
+			waitReplicated(t)
+			if got, err := db.PrefsByEmail(ctx, "anna@example.test"); err != nil || !maps.Equal(got, want) {
+				t.Fatalf("PrefsByEmail from the read pool = %v, %v; want %v", got, err, want)
+			}
+			for _, email := range []string{"bob@example.test", "nobody@example.test"} {
+				if got, err := db.PrefsByEmail(ctx, email); err != nil || len(got) != 0 {
+					t.Fatalf("PrefsByEmail(%s) = %v, %v; want none", email, got, err)
+				}
 			}
 		})
 	}

@@ -21,6 +21,9 @@ type Folder struct {
 	Current  bool
 	NoSelect bool
 	Special  string // "inbox", "sent", ... or ""
+	// Subscribed folders are the ones the sidebar shows (see
+	// sidebarFolders); /folders lists them all.
+	Subscribed bool
 }
 
 // MessageRow is one line of a message list.
@@ -319,4 +322,29 @@ type ErrorView struct {
 	Title   string
 	Message string
 	BackURL string
+}
+
+// SettingsView is the settings page at /settings. Values are form values,
+// as chosen or, after a refused save, as sent.
+type SettingsView struct {
+	Frame      layout.Frame
+	Status     string // "Settings saved." after a save, "" otherwise
+	Error      string // why the save was refused, "" when it was not
+	ErrorField string // the form field Error is about: its input is marked invalid
+
+	PageSize  string // messages per page
+	PageSizes []SettingsChoice
+	ListView  string // "messages" or "threads"
+	ListSort  string
+	Sorts     []SettingsChoice
+
+	MarkRead         string // "now", "delay" or "never"
+	MarkReadDelay    string // seconds, for "delay"
+	MaxMarkReadDelay int
+}
+
+// SettingsChoice is one option of a settings menu.
+type SettingsChoice struct {
+	Value string
+	Label string
 }
