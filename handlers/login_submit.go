@@ -41,27 +41,36 @@ func (s *Server) submitLogin(c echo.Context) error {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		return again(http.StatusTooManyRequests, tooManyAttempts(wait))
 	}
+	// Count the attempt before asking the mail server: parallel guesses
+	// must not all pass the limit before any of them is counted.
+	attempt, wait := s.reserveLoginAttempt(ctx, c.RealIP(), username)
+	if wait > 0 {
+		s.log(c).Info("login refused: too many failed attempts", "user", username, "client_ip", c.RealIP(), "wait", wait.Round(time.Second))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		return again(http.StatusTooManyRequests, tooManyAttempts(wait))
+	}
 	route, err := s.routeLogin(username)
 	if err != nil {
-		s.recordLoginFailure(ctx, c.RealIP(), username)
 		s.log(c).Info("login failed: no mail server for this login", "user", username, "client_ip", c.RealIP(), "err", err)
 		return again(http.StatusUnauthorized, "Wrong email address or password.")
 	}
-	// The login proves the password; the connection then serves the
-	// inbox this user is redirected to.
-	conn, err := s.Pool.Get(ctx, route.IMAP, username, password, s.IMAPOptions)
+	// A fresh login, never a pooled connection: the pool would hand back a
+	// connection opened with a password the server no longer accepts. The
+	// connection then joins the pool for the inbox this user lands on.
+	conn, err := s.Pool.Dial(ctx, route.IMAP, username, password, s.IMAPOptions)
 	if err != nil {
 		switch {
 		case errors.Is(err, mail.ErrAuthFailed):
-			s.recordLoginFailure(ctx, c.RealIP(), username)
 			s.Logger.Info("login failed", "request_id", reqID(c), "user", username, "client_ip", c.RealIP())
 			return again(http.StatusUnauthorized, "Wrong email address or password.")
 		default:
+			s.releaseLoginAttempt(ctx, attempt)
 			s.Logger.Error("login: mail server unavailable", "request_id", reqID(c), "err", err)
 			return again(http.StatusServiceUnavailable, "The mail server is not answering right now. Please try again in a minute.")
 		}
 	}
 	conn.Release()
+	s.releaseLoginAttempt(ctx, attempt)
 	s.clearLoginFailures(ctx, username)
 
 	smtp := ""

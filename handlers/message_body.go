@@ -69,14 +69,17 @@ func (s *Server) serveBody(c echo.Context, raw []byte) error {
 // sanitizeBody is the message's HTML body made safe, with its cid: images
 // embedded and remote content kept only when allowRemote.
 func sanitizeBody(raw []byte, msg *mail.Message, allowRemote bool) string {
+	return sanitizeWith(raw, msg, mail.SanitizeOptions{AllowRemote: allowRemote})
+}
+
+// sanitizeWith sanitizes the HTML body with opts, cid: images embedded.
+func sanitizeWith(raw []byte, msg *mail.Message, opts mail.SanitizeOptions) string {
 	if msg.HTML == "" {
 		return ""
 	}
 	images := inlineImages(raw, msg)
-	safe, _ := mail.SanitizeHTML(msg.HTML, mail.SanitizeOptions{
-		AllowRemote: allowRemote,
-		CIDURL:      func(cid string) string { return images[cid] },
-	})
+	opts.CIDURL = func(cid string) string { return images[cid] }
+	safe, _ := mail.SanitizeHTML(msg.HTML, opts)
 	return safe
 }
 

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -47,11 +48,22 @@ func (s *Server) downloadMessage(c echo.Context) error {
 	return err
 }
 
+// streamPartsAbove is the message size from which part downloads stream
+// from IMAP instead of cutting the part from the whole message.
+const streamPartsAbove = 2 << 20
+
 // downloadPart sends one part of a message, or of a message attached to
 // it (see parsePartPath), as a download. It is always an attachment with
 // nosniff, so a hostile part can never render as a page of ours; the one
 // exception is ?inline=1 on a part whose bytes are a PNG, JPEG, GIF or
 // WebP image, for the thumbnails of the message page.
+//
+// Parts of messages over streamPartsAbove are streamed from IMAP as they
+// are decoded (see streamPart), so a part of any size downloads without
+// the message being held in memory. Smaller messages, and those where the
+// server may see the structure differently from our parser (malformed
+// mail) or the part is an attached message, are fetched whole, bounded by
+// MaxMessageBytes, and the part cut from it.
 func (s *Server) downloadPart(c echo.Context) error {
 	mailbox, uid, err := messageParams(c)
 	if err != nil {
@@ -61,23 +73,45 @@ func (s *Server) downloadPart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	raw, err := s.fetchRaw(c, mailbox, uid)
-	if err != nil {
+	inline := c.QueryParam("inline") == "1"
+	var raw []byte
+	err = s.withIMAP(c, func(client *mail.Client) error {
+		ctx := c.Request().Context()
+		// A message up to streamPartsAbove is fetched whole and its part
+		// cut out by the same parser that listed it: exact, even where
+		// the IMAP server splits malformed MIME differently. Larger ones
+		// stream the part alone, never holding it in memory.
+		var err error
+		raw, err = client.FetchRaw(ctx, mailbox, uid, streamPartsAbove)
+		if !errors.Is(err, mail.ErrTooLarge) {
+			return err
+		}
+		raw = nil
+		err = s.streamPart(c, client, mailbox, uid, partRequest{path: path, ids: ids, inline: inline})
+		if errors.Is(err, mail.ErrNotStreamable) {
+			s.Logger.Debug("part not streamed; fetching the whole message", "request_id", reqID(c), "err", err)
+			raw, err = client.FetchRaw(ctx, mailbox, uid, s.MaxMessageBytes)
+		}
+		return err
+	})
+	if err != nil || raw == nil {
 		return err
 	}
-	part, data, err := resolvePart(raw, ids)
+	return sendPartOf(c, raw, partRequest{path: path, ids: ids, inline: inline})
+}
+
+// sendPartOf sends the part of a whole message the request names, with
+// the same headers as a streamed one.
+func sendPartOf(c echo.Context, raw []byte, req partRequest) error {
+	part, data, err := resolvePart(raw, req.ids)
 	if err != nil {
 		return mailError(err)
 	}
-	if c.QueryParam("inline") == "1" {
-		if imageType := rasterContent(part.ContentType, data); imageType != "" {
-			setInlineImageHeaders(c)
-			return c.Blob(http.StatusOK, imageType, data)
-		}
+	resp := newPartResponse(c, part, req)
+	if _, err := resp.Write(data); err != nil {
+		return err
 	}
-	name := mail.SafeFilename(part.Filename, fallbackFilename(mail.Part{ID: strings.ReplaceAll(path, ":", "-"), ContentType: part.ContentType}))
-	setAttachmentHeaders(c, name)
-	return c.Blob(http.StatusOK, downloadType(part.ContentType), data)
+	return resp.finish()
 }
 
 // rasterContent returns the type to serve an image preview as: the

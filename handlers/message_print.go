@@ -27,12 +27,14 @@ func (s *Server) printMessage(c echo.Context) error {
 	msg := s.parseForDisplay(c, raw)
 	allowRemote := c.QueryParam("images") == "1"
 	view := pages.MessagePrintView{
-		Subject:  subjectOrPlaceholder(msg.Subject),
-		From:     addressList(msg.From),
-		To:       addressList(msg.To),
-		Cc:       addressList(msg.Cc),
-		Date:     fullDate(msg.Date),
-		SafeHTML: sanitizeBody(raw, msg, allowRemote),
+		Subject: subjectOrPlaceholder(msg.Subject),
+		From:    addressList(msg.From),
+		To:      addressList(msg.To),
+		Cc:      addressList(msg.Cc),
+		Date:    fullDate(msg.Date),
+		// The body shares this document with our header lines: its
+		// <style> blocks must not reach them.
+		SafeHTML: sanitizeWith(raw, msg, mail.SanitizeOptions{AllowRemote: allowRemote, DropStyleBlocks: true}),
 	}
 	if view.SafeHTML == "" {
 		text := msg.Text

@@ -25,8 +25,10 @@ type LoginLimits struct {
 // FailureCounter counts failed logins per key in a sliding window, in a
 // store every instance shares: Redis (RedisFailures) or SQL (store.DB).
 type FailureCounter interface {
-	// AddLoginFailure records a failure of key at t.
-	AddLoginFailure(ctx context.Context, key string, t time.Time) error
+	// AddLoginFailure records a failure of key at t and returns its ID.
+	AddLoginFailure(ctx context.Context, key string, t time.Time) (string, error)
+	// RemoveLoginFailure takes back the failure with that ID.
+	RemoveLoginFailure(ctx context.Context, key, id string) error
 	// LoginBlockedUntil returns when key will have fewer than limit
 	// failures within window, or the zero time if it has fewer now.
 	LoginBlockedUntil(ctx context.Context, key string, limit int, window time.Duration, now time.Time) (time.Time, error)
@@ -90,17 +92,57 @@ func (s *Server) loginWait(ctx context.Context, ip, username string) time.Durati
 	return until.Sub(now)
 }
 
-// recordLoginFailure counts a failed login against the client and the
-// username.
-func (s *Server) recordLoginFailure(ctx context.Context, ip, username string) {
+// loginAttempt is an attempt counted as a failure before the mail server
+// is asked, so that parallel attempts cannot all pass the limit before any
+// of them is counted. A success takes its count back.
+type loginAttempt struct {
+	keys, ids []string
+}
+
+// reserveLoginAttempt counts this attempt against the client and the
+// username, then checks the limits including it. It returns how long to
+// wait when this attempt is one too many (it stays counted then).
+func (s *Server) reserveLoginAttempt(ctx context.Context, ip, username string) (loginAttempt, time.Duration) {
+	var a loginAttempt
 	if s.LoginFailures == nil {
-		return
+		return a, 0
 	}
+	limits := s.loginLimits.Load()
 	now := time.Now()
-	for _, key := range []string{ipLimitKey(ip), userLimitKey(username)} {
-		if err := s.LoginFailures.AddLoginFailure(ctx, key, now); err != nil {
-			s.Logger.WarnContext(ctx, "login rate limit: cannot count a failure", "err", err)
-			return
+	var until time.Time
+	for _, check := range []struct {
+		key   string
+		limit int
+	}{{ipLimitKey(ip), limits.PerIP}, {userLimitKey(username), limits.PerUser}} {
+		id, err := s.LoginFailures.AddLoginFailure(ctx, check.key, now)
+		if err != nil {
+			s.Logger.WarnContext(ctx, "login rate limit: cannot count an attempt, allowing it", "err", err)
+			continue
+		}
+		a.keys, a.ids = append(a.keys, check.key), append(a.ids, id)
+		if check.limit <= 0 {
+			continue
+		}
+		// limit failures are allowed; this attempt is limit+1-th if the
+		// window already held limit of them.
+		t, err := s.LoginFailures.LoginBlockedUntil(ctx, check.key, check.limit+1, limits.Window, now)
+		if err != nil {
+			s.Logger.WarnContext(ctx, "login rate limit: counter unavailable, allowing the attempt", "err", err)
+			continue
+		}
+		if t.After(until) {
+			until = t
+		}
+	}
+	return a, until.Sub(now)
+}
+
+// release takes the attempt's counts back: it succeeded, or the mail
+// server could not be asked, which is not the user's failure.
+func (s *Server) releaseLoginAttempt(ctx context.Context, a loginAttempt) {
+	for i, key := range a.keys {
+		if err := s.LoginFailures.RemoveLoginFailure(ctx, key, a.ids[i]); err != nil {
+			s.Logger.WarnContext(ctx, "login rate limit: cannot take back an attempt", "err", err)
 		}
 	}
 }
@@ -149,10 +191,10 @@ func (r *RedisFailures) key(k string) string {
 }
 
 // AddLoginFailure implements FailureCounter.
-func (r *RedisFailures) AddLoginFailure(ctx context.Context, key string, t time.Time) error {
+func (r *RedisFailures) AddLoginFailure(ctx context.Context, key string, t time.Time) (string, error) {
 	k := r.key(key)
 	ms := t.UnixMilli()
-	var nonce [4]byte
+	var nonce [8]byte
 	rand.Read(nonce[:])
 	member := strconv.FormatInt(ms, 10) + "-" + hex.EncodeToString(nonce[:])
 	_, err := r.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -162,6 +204,14 @@ func (r *RedisFailures) AddLoginFailure(ctx context.Context, key string, t time.
 		return nil
 	})
 	if err != nil {
+		return "", fmt.Errorf("handlers: redis login failures: %w", err)
+	}
+	return member, nil
+}
+
+// RemoveLoginFailure implements FailureCounter.
+func (r *RedisFailures) RemoveLoginFailure(ctx context.Context, key, id string) error {
+	if err := r.client.ZRem(ctx, r.key(key), id).Err(); err != nil {
 		return fmt.Errorf("handlers: redis login failures: %w", err)
 	}
 	return nil

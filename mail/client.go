@@ -107,7 +107,7 @@ func (c *Client) do(ctx context.Context, op string, exchange func() error) error
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrNotFound) {
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrNotStreamable) {
 		return fmt.Errorf("mail: %s: %w", op, err) // our own verdict, the connection is fine
 	}
 	var imapErr *imap.Error

@@ -4,9 +4,10 @@
 // anything of HTTP:
 //
 //   - IMAP access (go-imap/v2): [DialIMAP] returns an authenticated [Client]
-//     that lists mailboxes, pages through messages, fetches raw messages and
-//     sets flags. A Client remembers the selected mailbox so a pool can reuse
-//     it without selecting again.
+//     that lists mailboxes, pages through messages, fetches raw messages,
+//     streams single parts decoded ([Client.StreamPart]) and sets flags. A
+//     Client remembers the selected mailbox so a pool can reuse it without
+//     selecting again.
 //   - MIME parsing: [ParseMessage] turns a raw RFC 5322 message, however
 //     malformed, into decoded headers, the best text and HTML bodies and a
 //     list of parts; [PartContent] returns the decoded bytes of one part.

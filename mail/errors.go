@@ -17,3 +17,10 @@ var ErrTooLarge = errors.New("mail: message too large")
 
 // ErrBadURL reports a server URL that ParseIMAPURL or ParseSMTPURL cannot use.
 var ErrBadURL = errors.New("mail: bad server URL")
+
+// ErrNotStreamable reports a part that StreamPart will not stream because
+// the server's bytes for it may differ from PartContent's: the server's
+// view of a malformed message (BODYSTRUCTURE) can differ from
+// ParseMessage's, and Dovecot ends some attached messages one line break
+// later. Nothing was written: fetch the whole message and use PartContent.
+var ErrNotStreamable = errors.New("mail: part cannot be streamed")

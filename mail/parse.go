@@ -116,11 +116,18 @@ func fillEnvelope(msg *Message, fields []rawField) {
 
 // partOf describes a leaf entity as a Part.
 func partOf(e *entity) Part {
+	p := partHeader(e)
+	p.Size = decodedSize(e.transferEncoding(), e.body)
+	return p
+}
+
+// partHeader describes a leaf entity as a Part from its header alone:
+// everything but the Size.
+func partHeader(e *entity) Part {
 	p := Part{
 		ID:          e.id,
 		Filename:    e.filename(),
 		ContentType: e.mediaType,
-		Size:        decodedSize(e.transferEncoding(), e.body),
 		ContentID:   e.contentID(),
 	}
 	if strings.HasPrefix(e.mediaType, "text/") {

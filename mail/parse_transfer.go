@@ -35,39 +35,55 @@ func decodeBase64(body []byte) []byte {
 	return out
 }
 
-// walkBase64 decodes base64 and passes each byte to emit. Characters
-// outside the alphabet (line breaks, spaces, junk) are skipped; padding
-// ends a quantum and the rest of its line, so concatenated base64 blocks
-// decode too and junk after the padding ("...Cg== ignored") is dropped.
+// walkBase64 decodes base64 and passes each byte to emit; see
+// base64State for what it makes of malformed input.
 func walkBase64(body []byte, emit func(byte)) {
-	var acc uint32
-	var bits uint
-	skipLine := false
+	var st base64State
 	for _, c := range body {
-		if c == '\n' || c == '\r' {
-			skipLine = false
-			continue
-		}
-		if skipLine {
-			continue
-		}
-		if c == '=' {
-			acc, bits = 0, 0
-			skipLine = true
-			continue
-		}
-		v := base64Value(c)
-		if v < 0 {
-			continue
-		}
-		acc = acc<<6 | uint32(v)
-		bits += 6
-		if bits >= 8 {
-			bits -= 8
-			emit(byte(acc >> bits))
-			acc &= 1<<bits - 1
+		if b, ok := st.next(c); ok {
+			emit(b)
 		}
 	}
+}
+
+// base64State decodes base64 one character at a time, so the whole-body
+// and the streaming decoders are the same code. Characters outside the
+// alphabet (line breaks, spaces, junk) are skipped; padding ends a quantum
+// and the rest of its line, so concatenated base64 blocks decode too and
+// junk after the padding ("...Cg== ignored") is dropped.
+type base64State struct {
+	acc      uint32
+	bits     uint
+	skipLine bool
+}
+
+// next takes one character and returns the byte it completes, if any.
+func (st *base64State) next(c byte) (byte, bool) {
+	if c == '\n' || c == '\r' {
+		st.skipLine = false
+		return 0, false
+	}
+	if st.skipLine {
+		return 0, false
+	}
+	if c == '=' {
+		st.acc, st.bits = 0, 0
+		st.skipLine = true
+		return 0, false
+	}
+	v := base64Value(c)
+	if v < 0 {
+		return 0, false
+	}
+	st.acc = st.acc<<6 | uint32(v)
+	st.bits += 6
+	if st.bits < 8 {
+		return 0, false
+	}
+	st.bits -= 8
+	b := byte(st.acc >> st.bits)
+	st.acc &= 1<<st.bits - 1
+	return b, true
 }
 
 // decodeQuotedPrintable decodes quoted-printable: "=XX" escapes, soft line
@@ -78,25 +94,38 @@ func decodeQuotedPrintable(body []byte) []byte {
 	out := make([]byte, 0, len(body))
 	for pos := 0; pos < len(body); {
 		line, next := nextLine(body, pos)
-		hasBreak := next > pos+len(line)
-		line = trimTrailingSpace(line)
-		soft := len(line) > 0 && line[len(line)-1] == '='
-		if soft {
-			line = line[:len(line)-1]
-		}
-		for i := 0; i < len(line); i++ {
-			c := line[i]
-			if c == '=' && i+2 < len(line) && isHex(line[i+1]) && isHex(line[i+2]) {
-				out = append(out, unhex(line[i+1])<<4|unhex(line[i+2]))
-				i += 2
-				continue
-			}
-			out = append(out, c)
-		}
-		if hasBreak && !soft {
-			out = append(out, '\r', '\n')
-		}
+		out = appendQPLine(out, line, next > pos+len(line))
 		pos = next
+	}
+	return out
+}
+
+// appendQPLine appends the decoded line (without its line break) to out,
+// and a CRLF when the line had a break that was not a soft one.
+func appendQPLine(out, line []byte, hasBreak bool) []byte {
+	line = trimTrailingSpace(line)
+	soft := len(line) > 0 && line[len(line)-1] == '='
+	if soft {
+		line = line[:len(line)-1]
+	}
+	out = appendQPEscapes(out, line)
+	if hasBreak && !soft {
+		out = append(out, '\r', '\n')
+	}
+	return out
+}
+
+// appendQPEscapes appends s to out with its "=XX" escapes decoded. An
+// escape needs both hex digits within s.
+func appendQPEscapes(out, s []byte) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '=' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		out = append(out, c)
 	}
 	return out
 }

@@ -47,24 +47,8 @@ func parseEntity(b []byte, id string, depth int, st *parseState, parentType stri
 	st.parts++
 	fields, bodyStart := readHeader(b)
 	e := &entity{id: id, fields: fields, body: b[bodyStart:]}
-
-	ct, _ := fieldValue(fields, "Content-Type")
-	token, params := parseParamHeader(ct)
-	e.mediaType, e.params = cleanMediaType(token), params
-	if e.mediaType == "" {
-		// RFC 2045 5.2: a missing or invalid Content-Type is text/plain,
-		// except inside multipart/digest (RFC 2046 5.1.5).
-		e.mediaType = "text/plain"
-		if parentType == "multipart/digest" {
-			e.mediaType = "message/rfc822"
-		}
-	}
-	if cd, ok := fieldValue(fields, "Content-Disposition"); ok {
-		token, dispParams := parseParamHeader(cd)
-		e.disposition, e.dispParams = token, dispParams
-	}
-
-	if !strings.HasPrefix(e.mediaType, "multipart/") || depth >= maxDepth {
+	e.describe(parentType)
+	if !e.splittable(depth) {
 		return e
 	}
 	boundary := e.params["boundary"]
@@ -91,6 +75,33 @@ func parseEntity(b []byte, id string, depth int, st *parseState, parentType stri
 	return e
 }
 
+// describe reads the media type and disposition from e's header fields.
+// parentType is the media type of the enclosing multipart, "" if none.
+func (e *entity) describe(parentType string) {
+	ct, _ := fieldValue(e.fields, "Content-Type")
+	token, params := parseParamHeader(ct)
+	e.mediaType, e.params = cleanMediaType(token), params
+	if e.mediaType == "" {
+		// RFC 2045 5.2: a missing or invalid Content-Type is text/plain,
+		// except inside multipart/digest (RFC 2046 5.1.5).
+		e.mediaType = "text/plain"
+		if parentType == "multipart/digest" {
+			e.mediaType = "message/rfc822"
+		}
+	}
+	if cd, ok := fieldValue(e.fields, "Content-Disposition"); ok {
+		token, dispParams := parseParamHeader(cd)
+		e.disposition, e.dispParams = token, dispParams
+	}
+}
+
+// splittable reports whether parseEntity tries to split e, found at
+// nesting depth depth, into parts: a multipart within the depth limit.
+// Whether it has parts depends on its body still (see splitMultipart).
+func (e *entity) splittable(depth int) bool {
+	return strings.HasPrefix(e.mediaType, "multipart/") && depth < maxDepth
+}
+
 // splitMultipart returns the body parts between delimiter lines
 // ("--boundary", then nothing or white space) up to the close
 // delimiter ("--boundary--") or, when that is missing, the end. found is
@@ -98,7 +109,7 @@ func parseEntity(b []byte, id string, depth int, st *parseState, parentType stri
 // within their parent's part, so a child reusing or extending its parent's
 // boundary cannot make the parent's parts overlap.
 func splitMultipart(body []byte, boundary string) (parts [][]byte, found bool) {
-	if boundary == "" || len(boundary) > 1000 {
+	if !usableBoundary(boundary) {
 		return nil, false
 	}
 	delim := []byte("--" + boundary)
@@ -140,6 +151,13 @@ func splitMultipart(body []byte, boundary string) (parts [][]byte, found bool) {
 		parts = append(parts, body[start:])
 	}
 	return parts, found
+}
+
+// usableBoundary reports whether splitMultipart splits on boundary at
+// all. RFC 2046 allows 70 characters; longer ones are tolerated up to a
+// point.
+func usableBoundary(boundary string) bool {
+	return boundary != "" && len(boundary) <= 1000
 }
 
 // contentEnd returns where a part's content ends before the delimiter line
@@ -209,13 +227,19 @@ func (e *entity) contentID() string {
 // separated by spaces, punctuation) is reported as "8bit" so it shows as
 // the text it is instead of decoded garbage.
 func (e *entity) transferEncoding() string {
-	v, _ := fieldValue(e.fields, "Content-Transfer-Encoding")
-	v, _, _ = strings.Cut(v, ";")
-	enc := strings.ToLower(strings.Trim(strings.TrimSpace(v), `"'`))
+	enc := e.declaredEncoding()
 	if enc == "base64" && !plausibleBase64(e.body) {
 		return "8bit"
 	}
 	return enc
+}
+
+// declaredEncoding returns the Content-Transfer-Encoding token as
+// written, lower-cased, without transferEncoding's look at the body.
+func (e *entity) declaredEncoding() string {
+	v, _ := fieldValue(e.fields, "Content-Transfer-Encoding")
+	v, _, _ = strings.Cut(v, ";")
+	return strings.ToLower(strings.Trim(strings.TrimSpace(v), `"'`))
 }
 
 // plausibleBase64 reports whether body looks like base64, judging by its

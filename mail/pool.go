@@ -169,6 +169,59 @@ func (p *Pool) Get(ctx context.Context, ep Endpoint, username, password string, 
 	}
 }
 
+// Dial lends a connection that logs in afresh, never an idle one: a login
+// form uses it, because an idle connection proves only that the password
+// worked when it was opened. It takes a slot like Get, closing the user's
+// oldest idle connection when the user is at MaxPerUser.
+func (p *Pool) Dial(ctx context.Context, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
+	key := p.key(ep, username, password)
+	for {
+		p.mu.Lock()
+		select {
+		case <-p.done:
+			p.mu.Unlock()
+			return nil, ErrPoolClosed
+		default:
+		}
+		u := p.users[key]
+		if u == nil {
+			u = &userConns{release: make(chan struct{})}
+			p.users[key] = u
+		}
+		var stale *Client
+		if u.open >= p.opts.MaxPerUser && len(u.idle) > 0 {
+			stale = u.idle[0].client // the oldest
+			u.idle = u.idle[1:]
+			u.open--
+		}
+		if u.open < p.opts.MaxPerUser {
+			u.open++
+			p.mu.Unlock()
+			if stale != nil {
+				p.discarded.Add(1)
+				go stale.Close()
+			}
+			client, err := p.opts.Dial(ctx, ep, username, password, opts)
+			if err != nil {
+				p.dialErrors.Add(1)
+				p.drop(key, nil)
+				return nil, err
+			}
+			p.dialed.Add(1)
+			return &Conn{Client: client, pool: p, key: key}, nil
+		}
+		wait := u.release
+		p.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("mail: waiting for a free connection: %w: %w", ErrUnavailable, ctx.Err())
+		case <-p.done:
+			return nil, ErrPoolClosed
+		}
+	}
+}
+
 // Release gives the connection back: kept for reuse when healthy, closed
 // when broken.
 func (c *Conn) Release() {

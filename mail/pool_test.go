@@ -147,3 +147,33 @@ func TestPoolClosesIdleConnections(t *testing.T) {
 		t.Fatalf("Get after Close: %v", err)
 	}
 }
+
+// TestPoolDialAlwaysLogsIn: a login form must not be satisfied by an idle
+// connection, which proves only an old password; at the per-user bound the
+// oldest idle connection makes room.
+func TestPoolDialAlwaysLogsIn(t *testing.T) {
+	srv := startMemServer(t, nil)
+	p := NewPool(PoolOptions{MaxPerUser: 1})
+	defer p.Close()
+	ctx := context.Background()
+	conn, err := p.Get(ctx, srv.endpoint, memUser, memPassword, DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idle := conn.Client
+	conn.Release()
+	fresh, err := p.Dial(ctx, srv.endpoint, memUser, memPassword, DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.Reused || fresh.Client == idle {
+		t.Fatal("Dial handed out the idle connection")
+	}
+	fresh.Release()
+	if s := p.Stats(); s.Dialed != 2 || s.Open != 1 || s.Idle != 1 || s.Discarded != 1 {
+		t.Fatalf("stats %+v: want the idle connection replaced by the fresh one", s)
+	}
+	if _, err := p.Dial(ctx, srv.endpoint, memUser, "wrong", DialOptions{}); !errors.Is(err, ErrAuthFailed) {
+		t.Fatalf("wrong password: %v", err)
+	}
+}

@@ -16,6 +16,11 @@ type SanitizeOptions struct {
 	// scheme) to a URL of our own that serves that part. nil, or an empty
 	// result, drops the reference.
 	CIDURL func(cid string) string
+	// DropStyleBlocks leaves out the message's <style> blocks, for HTML
+	// shown inside one of our own documents (the print view) rather than
+	// in its own iframe: there a message's CSS could restyle or hide our
+	// header lines and forge what a printout says.
+	DropStyleBlocks bool
 }
 
 // maxSanitizeInput bounds the HTML SanitizeHTML reads; longer input is cut.
@@ -53,7 +58,7 @@ func SanitizeHTML(html string, opts SanitizeOptions) (safe string, blockedRemote
 	body := mailPolicy().Sanitize(prepared)
 	styles := prep.styles.String()
 	blocked := prep.css.blocked
-	if styles == "" || strings.Contains(styles, "<") {
+	if styles == "" || strings.Contains(styles, "<") || opts.DropStyleBlocks {
 		return body, blocked
 	}
 	return "<style>" + styles + "</style>" + body, blocked

@@ -217,7 +217,7 @@ func TestLoginFailures(t *testing.T) {
 			now := time.Now()
 			window := 15 * time.Minute
 			for _, ago := range []time.Duration{20 * time.Minute, 10 * time.Minute, 5 * time.Minute, time.Minute} {
-				if err := db.AddLoginFailure(ctx, "user:lea@example.test", now.Add(-ago)); err != nil {
+				if _, err := db.AddLoginFailure(ctx, "user:lea@example.test", now.Add(-ago)); err != nil {
 					t.Fatal(err)
 				}
 			}

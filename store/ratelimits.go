@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -22,10 +23,27 @@ func limitKey(key string) string {
 }
 
 // AddLoginFailure records a failed login for key at t.
-func (db *DB) AddLoginFailure(ctx context.Context, key string, t time.Time) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO login_failures (limit_key, failed_at) VALUES (?, ?)`, limitKey(key), t.UnixMilli())
+func (db *DB) AddLoginFailure(ctx context.Context, key string, t time.Time) (string, error) {
+	res, err := db.write.ExecContext(ctx, `INSERT INTO login_failures (limit_key, failed_at) VALUES (?, ?)`, limitKey(key), t.UnixMilli())
 	if err != nil {
-		return fmt.Errorf("store: login failure: %w", unavailable(err))
+		return "", fmt.Errorf("store: login failure: %w", unavailable(err))
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return "", fmt.Errorf("store: login failure: %w", err)
+	}
+	return strconv.FormatInt(id, 10), nil
+}
+
+// RemoveLoginFailure takes back one failure AddLoginFailure recorded (an
+// attempt counted before it was tried that then succeeded).
+func (db *DB) RemoveLoginFailure(ctx context.Context, key, id string) error {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return fmt.Errorf("store: login failure id %q: %w", id, ErrNotFound)
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_failures WHERE id = ? AND limit_key = ?`, n, limitKey(key)); err != nil {
+		return fmt.Errorf("store: remove login failure: %w", unavailable(err))
 	}
 	return nil
 }
