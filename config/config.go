@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -355,6 +354,16 @@ func (c Config) Validate() error {
 	if c.SMTP == "" {
 		errs = append(errs, errors.New("WEBMAIL_SMTP is not set (for example smtp+starttls://mail.example.com:587)"))
 	}
+	// A replica may serve reads until a check sees it over the lag bound;
+	// checks and heartbeats run every second, hence the 2 s margin.
+	if c.DBSticky < c.DBMaxLag+2*time.Second {
+		errs = append(errs, fmt.Errorf("WEBMAIL_DB_STICKY (%s) must be at least WEBMAIL_DB_MAX_LAG (%s) + 2s, or a user may read a replica that has not seen their change", c.DBSticky, c.DBMaxLag))
+	}
+	if strings.ContainsRune(c.Secret, ',') || strings.TrimSpace(c.Secret) != c.Secret {
+		// It could not later move into the comma-separated, trimmed
+		// WEBMAIL_SECRET_PREVIOUS, so rotating it would sign everyone out.
+		errs = append(errs, errors.New("WEBMAIL_SECRET must not contain commas or start or end with spaces"))
+	}
 	if c.Secret == "" {
 		errs = append(errs, errors.New("WEBMAIL_SECRET is not set: generate one with `openssl rand -base64 48` and give every instance the same value"))
 	} else if len(c.Secret) < MinSecretLength {
@@ -429,15 +438,4 @@ func (c Config) Validate() error {
 // HasRedis reports whether any Redis deployment is configured.
 func (c Config) HasRedis() bool {
 	return c.Redis != "" || len(c.RedisSentinels) > 0 || len(c.RedisCluster) > 0
-}
-
-// SettingKeys returns the attachment setting keys in order, for logging
-// which settings are present without their values.
-func (c Config) SettingKeys() []string {
-	keys := make([]string, 0, len(c.AttachmentSettings))
-	for k := range c.AttachmentSettings {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

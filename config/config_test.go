@@ -84,6 +84,9 @@ func TestValidate(t *testing.T) {
 		{"redis without address", func(c *Config) { c.SessionStore = "redis" }, "WEBMAIL_REDIS"},
 		{"unknown session store", func(c *Config) { c.SessionStore = "files" }, "WEBMAIL_SESSION_STORE"},
 		{"replicas without primary", func(c *Config) { c.DBRead = []string{"x"} }, "WEBMAIL_DB_READ"},
+		{"sticky window shorter than the lag bound", func(c *Config) { c.DBMaxLag = 10 * time.Second }, "WEBMAIL_DB_STICKY"},
+		{"secret with a comma", func(c *Config) { c.Secret = strings.Repeat("s", 40) + ",x" }, "commas"},
+		{"secret with a trailing space", func(c *Config) { c.Secret = strings.Repeat("s", 40) + " " }, "spaces"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,7 +40,6 @@ type Runner struct {
 	jobs    []*jobState
 	started bool
 	leading atomic.Bool
-	since   atomic.Int64 // unix ms when this instance took the lease; 0 while not holding
 	taken   atomic.Int64 // how often this instance took the lease
 }
 
@@ -141,6 +140,9 @@ func (r *Runner) Run(ctx context.Context) {
 	log := r.opts.Logger.With("instance", r.opts.Instance, "lease", r.lease.String())
 	var lastErr string
 	for {
+		// The lease runs from when the request was sent, not from when
+		// the answer came: a slow answer must not make it look newer.
+		sent := time.Now()
 		ok, err := r.acquire(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -152,7 +154,7 @@ func (r *Runner) Run(ctx context.Context) {
 			}
 		case ok:
 			lastErr = ""
-			r.lead(ctx, log, jobs)
+			r.lead(ctx, log, jobs, sent)
 		}
 		select {
 		case <-ctx.Done():
@@ -168,10 +170,10 @@ func (r *Runner) acquire(ctx context.Context) (bool, error) {
 	return r.lease.Acquire(ctx)
 }
 
-// lead runs the jobs until the lease is lost or ctx ends.
-func (r *Runner) lead(ctx context.Context, log *slog.Logger, jobs []*jobState) {
+// lead runs the jobs until the lease is lost or ctx ends. acquired is when
+// the request that took the lease was sent.
+func (r *Runner) lead(ctx context.Context, log *slog.Logger, jobs []*jobState, acquired time.Time) {
 	r.taken.Add(1)
-	r.since.Store(time.Now().UnixMilli())
 	r.leading.Store(true)
 	log.Info("job lease acquired: this instance runs the cluster jobs", "jobs", len(jobs))
 
@@ -188,10 +190,9 @@ func (r *Runner) lead(ctx context.Context, log *slog.Logger, jobs []*jobState) {
 		stopJobs()
 		wg.Wait()
 		r.leading.Store(false)
-		r.since.Store(0)
 	}
 
-	lastRenewed := time.Now()
+	lastRenewed := acquired
 	tick := time.NewTicker(r.opts.RenewEvery)
 	defer tick.Stop()
 	for {
@@ -208,11 +209,12 @@ func (r *Runner) lead(ctx context.Context, log *slog.Logger, jobs []*jobState) {
 			return
 		case <-tick.C:
 		}
+		sent := time.Now()
 		renewCtx, cancel := context.WithTimeout(ctx, r.opts.RenewEvery)
 		ok, err := r.lease.Renew(renewCtx)
 		cancel()
 		if ok && err == nil {
-			lastRenewed = time.Now()
+			lastRenewed = sent
 			continue
 		}
 		if ctx.Err() != nil {

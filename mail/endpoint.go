@@ -103,11 +103,14 @@ func ParseSMTPURL(s string) (Endpoint, error) {
 	return parseEndpoint(s, smtpScheme)
 }
 
-func parseEndpoint(s string, schemes func(string) (schemeInfo, bool)) (Endpoint, error) {
-	u, err := url.Parse(strings.TrimSpace(s))
+func parseEndpoint(raw string, schemes func(string) (schemeInfo, bool)) (Endpoint, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return Endpoint{}, fmt.Errorf("mail: parse %q: %w: %w", s, ErrBadURL, err)
+		// url's own error quotes the input, which may hold a password.
+		return Endpoint{}, fmt.Errorf("mail: parse server URL: %w", ErrBadURL)
 	}
+	// Errors name the URL without any user:password part: they reach logs.
+	s := u.Redacted()
 	scheme := strings.ToLower(u.Scheme)
 	info, ok := schemes(scheme)
 	if !ok {

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -100,6 +101,20 @@ func TestSecurityString(t *testing.T) {
 	for s, want := range map[Security]string{SecurityPlain: "plain", SecurityStartTLS: "starttls", SecurityTLS: "tls", Security(9): "Security(9)"} {
 		if s.String() != want {
 			t.Errorf("%d.String() = %q, want %q", int(s), s.String(), want)
+		}
+	}
+}
+
+// TestEndpointErrorsHidePasswords: a URL with credentials is refused
+// without its password appearing in the error, which ends up in logs.
+func TestEndpointErrorsHidePasswords(t *testing.T) {
+	for _, raw := range []string{"imaps://admin:s3cr3t-pw@mail.example.com:993", "imaps://admin:s3cr3t-pw@mail.example.com:99999", "imaps://admin:s3cr3t-pw@%zz"} {
+		_, err := ParseIMAPURL(raw)
+		if err == nil {
+			t.Fatalf("%s accepted", raw)
+		}
+		if strings.Contains(err.Error(), "s3cr3t-pw") {
+			t.Fatalf("error shows the password: %v", err)
 		}
 	}
 }

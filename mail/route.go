@@ -3,7 +3,9 @@ package mail
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -33,7 +35,11 @@ type DomainRoute struct {
 // safe for concurrent use; the table and templates can be replaced while
 // requests resolve.
 type Router struct {
-	table atomic.Pointer[routeTable]
+	// writeMu serialises SetTemplates and SetDomains, which each build a
+	// new table from the old one: run together (SIGHUP and the domain
+	// poll), one would silently drop the other's change.
+	writeMu sync.Mutex
+	table   atomic.Pointer[routeTable]
 }
 
 type routeTable struct {
@@ -65,6 +71,8 @@ func (r *Router) SetTemplates(imapTemplate, smtpTemplate string) error {
 	if _, err := ParseSMTPURL(sample(smtpTemplate)); err != nil {
 		return fmt.Errorf("mail: SMTP template: %w", err)
 	}
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
 	old := r.table.Load()
 	r.table.Store(&routeTable{imapTemplate: imapTemplate, smtpTemplate: smtpTemplate, domains: old.domains})
 	return nil
@@ -73,6 +81,8 @@ func (r *Router) SetTemplates(imapTemplate, smtpTemplate string) error {
 // SetDomains replaces the per-domain table. Rows whose URLs do not parse
 // are left out and reported in the error; the others take effect.
 func (r *Router) SetDomains(rows []DomainRoute) error {
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
 	old := r.table.Load()
 	domains := make(map[string]Route, len(rows))
 	var errs []error
@@ -173,6 +183,11 @@ func expand(tmpl, local, domain string) (string, error) {
 
 func hostLabelSafe(s string) bool {
 	if s == "" || len(s) > 253 || s[0] == '.' || s[0] == '-' || strings.Contains(s, "..") {
+		return false
+	}
+	// An address literal would let a login such as x@10.0.0.5 send the
+	// webmail to any internal host through a %d template.
+	if _, err := netip.ParseAddr(s); err == nil {
 		return false
 	}
 	for _, c := range s {

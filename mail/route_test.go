@@ -78,3 +78,20 @@ func TestRouterTemplates(t *testing.T) {
 		t.Fatalf("a refused template replaced the good one: %+v", got)
 	}
 }
+
+// TestRouterRefusesAddressLiterals: a %d template must not let a login
+// like x@10.0.0.5 point the webmail at an internal address.
+func TestRouterRefusesAddressLiterals(t *testing.T) {
+	r, err := NewRouter("imaps://%d:993", "smtp+starttls://%d:587")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, login := range []string{"x@10.0.0.5", "x@127.0.0.1", "x@[::1]", "x@::1"} {
+		if route, err := r.Resolve(login); err == nil {
+			t.Errorf("%s routed to %s", login, route.IMAP)
+		}
+	}
+	if _, err := r.Resolve("x@mail.example.com"); err != nil {
+		t.Fatalf("a host name was refused: %v", err)
+	}
+}

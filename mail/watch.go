@@ -240,6 +240,9 @@ func (w *Watcher) watch(ctx context.Context, c *Client, h *watchHub, changed cha
 	}
 }
 
+// idleDoneTimeout bounds the wait for the server to end IDLE.
+const idleDoneTimeout = 10 * time.Second
+
 // idleUntil runs IDLE until the server reports a change, ctx ends, or
 // refresh has passed.
 func (c *Client) idleUntil(ctx context.Context, changed <-chan struct{}, refresh time.Duration) error {
@@ -263,6 +266,10 @@ func (c *Client) idleUntil(ctx context.Context, changed <-chan struct{}, refresh
 	case <-timer.C:
 	case <-c.imap.Closed():
 	}
+	// A server that went silent would leave DONE unanswered for as long
+	// as TCP keeps the connection: bound the wait by closing it.
+	hang := time.AfterFunc(idleDoneTimeout, func() { c.conn.Close() })
+	defer hang.Stop()
 	if err := cmd.Close(); err != nil {
 		c.broken = true
 		return fmt.Errorf("mail: idle: %w: %w", ErrUnavailable, err)

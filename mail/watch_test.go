@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -54,8 +55,12 @@ func TestWatcherPushesNewMailWithIdle(t *testing.T) {
 	nextStatus(t, second, func(st MailboxStatus) bool { return st.Messages == 3 })
 	stop2()
 	stop()
+	if w.Watching() != 0 {
+		t.Fatal("the watch is still listed after its last subscriber left")
+	}
+	// The server sees the connection log out.
 	deadline := time.Now().Add(5 * time.Second)
-	for w.Watching() != 0 {
+	for !strings.Contains(srv.traffic.String(), "LOGOUT") {
 		if time.Now().After(deadline) {
 			t.Fatal("the watch connection outlived its last subscriber")
 		}

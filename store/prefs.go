@@ -146,7 +146,10 @@ func (db *DB) TrustSender(ctx context.Context, userID int64, sender string) erro
 	query := `INSERT INTO trusted_senders (user_id, sender_email, created_at) VALUES (?, ?, ?)
 		ON CONFLICT (user_id, sender_email) DO NOTHING`
 	if db.dialect == MySQL {
-		query = `INSERT IGNORE INTO trusted_senders (user_id, sender_email, created_at) VALUES (?, ?, ?)`
+		// Not INSERT IGNORE: that also turns foreign-key and truncation
+		// errors into warnings, which SQLite would report.
+		query = `INSERT INTO trusted_senders (user_id, sender_email, created_at) VALUES (?, ?, ?)
+			ON DUPLICATE KEY UPDATE sender_email = sender_email`
 	}
 	if _, err := db.write.ExecContext(ctx, query, userID, email, now()); err != nil {
 		return fmt.Errorf("store: trust sender for user %d: %w", userID, unavailable(err))

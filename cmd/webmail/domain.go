@@ -179,9 +179,13 @@ func (a *app) watchDomains(ctx context.Context, reload <-chan struct{}) {
 		case <-reload:
 			force = true
 		}
-		v, err := a.db.DomainsVersion(ctx)
+		// Version and rows from the primary: from two replicas (round
+		// robin) the version could be newer than the rows, and the stale
+		// table would be kept under the new version for good.
+		primary := store.WithPrimaryReads(ctx)
+		v, err := a.db.DomainsVersion(primary)
 		if err == nil && (force || v != version) {
-			err = a.loadDomains(ctx)
+			err = a.loadDomains(primary)
 			if err == nil {
 				if version != "" || force {
 					a.logger.Info("domain routes reloaded", "domains", a.router.Domains())
