@@ -73,7 +73,7 @@ type Server struct {
 // has its own file so the code for one page stays together.
 var (
 	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css", "settings.css"}
-	scriptNames     = []string{"app.js", "list.js", "message.js", "events.js"}
+	scriptNames     = []string{"app.js", "list.js", "list_drag.js", "list_help.js", "message.js", "events.js"}
 )
 
 // NewServer returns the handlers for deps.

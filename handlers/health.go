@@ -13,8 +13,11 @@ func (s *Server) showHealth(c echo.Context) error {
 
 // showReadiness answers 200 only while this instance can serve: not
 // draining, and the database, session store and attachment store answer.
-// The load balancer routes by it; the body says what failed, without
-// details that would help an attacker.
+// The database answers while a replica does even if the primary is down
+// (store.DB.Ping): reading goes on and writes fail with a clear message,
+// whereas a 503 from every instance would leave the load balancer with
+// none. The body says what failed, without details that would help an
+// attacker.
 func (s *Server) showReadiness(c echo.Context) error {
 	if s.draining.Load() {
 		return c.String(http.StatusServiceUnavailable, "draining\n")

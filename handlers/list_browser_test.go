@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
+	"net/smtp"
 	"os/exec"
 	"slices"
 	"strconv"
@@ -141,6 +143,9 @@ func TestListScriptInBrowser(t *testing.T) {
 	b.do(chromedp.KeyEvent("#"))
 	b.settled("Moved 1 message to Trash.")
 	b.until("the row gone and the page full again", `!document.querySelector('tr[data-uid="`+first+`"]') && document.querySelectorAll('[data-testid="message-row"]').length === 50`)
+	// The cursor's message is gone: no cursor, rather than one on a
+	// message the next key would act on unseen.
+	b.until("no cursor after its row went", `document.querySelectorAll("tr.cursor").length === 0`)
 	inbox := summaries(t, direct, "INBOX")
 	if uidString(inbox[0].UID) == first {
 		t.Fatal("the deleted message is still in INBOX")
@@ -162,9 +167,12 @@ func TestListScriptInBrowser(t *testing.T) {
 	}
 
 	// events.js redraws the table when new mail arrives: the selection
-	// and the cursor survive it.
+	// and the cursor survive it, the cursor on the same message though
+	// the new one pushed it down a row.
 	keep := uidString(summaries(t, direct, "INBOX")[2].UID)
 	b.click(`tr[data-uid="` + keep + `"] [data-testid="select"]`)
+	const arrived = "Arrived above the cursor"
+	deliver(t, f, arrived)
 	redraw := `(async () => {
 		const html = await (await fetch(location.href)).text();
 		const fresh = new DOMParser().parseFromString(html, "text/html").querySelector('[data-testid="message-list"]');
@@ -178,6 +186,12 @@ func TestListScriptInBrowser(t *testing.T) {
 	}
 	cancel()
 	b.until("the selection back after a redraw", `document.querySelector('tr[data-uid="`+keep+`"] [data-testid="select"]').checked && document.querySelector('tr[data-uid="`+keep+`"]').classList.contains("selected") && document.querySelector('[data-testid="selected-count"]').textContent === "1 selected" && document.querySelectorAll("tr.cursor").length === 1`)
+	b.until("the cursor still on the same message", `(() => {
+		const rows = [...document.querySelectorAll('[data-testid="message-row"]')];
+		const fresh = rows.findIndex((r) => r.textContent.includes(`+strconv.Quote(arrived)+`));
+		const kept = rows.findIndex((r) => r.dataset.uid === `+strconv.Quote(keep)+`);
+		return fresh >= 0 && fresh < kept && rows[kept].classList.contains("cursor") && document.querySelectorAll("tr.cursor").length === 1;
+	})()`)
 	b.click(`tr[data-uid="` + keep + `"] [data-testid="select"]`)
 
 	// ? shows the shortcuts, Escape hides them; / goes to the search box.
@@ -211,5 +225,116 @@ func TestListScriptInBrowser(t *testing.T) {
 	if !evalIn[bool](b, `document.documentElement.scrollWidth <= window.innerWidth && document.querySelector('[data-testid="list-toolbar"]').getBoundingClientRect().width <= window.innerWidth && document.querySelector('[data-testid="select"]').getBoundingClientRect().width > 0`) {
 		t.Error("the list does not fit a phone-sized screen")
 		t.Log("too wide:", evalIn[string](b, `JSON.stringify({sw: document.documentElement.scrollWidth, iw: window.innerWidth, wide: Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".folders ul")).slice(0, 12).map(e => e.tagName + "." + e.className + "#" + e.id + " " + Math.round(e.getBoundingClientRect().right))})`))
+	}
+}
+
+// deliver sends a message with subject to the demo user over SMTP and
+// waits until it is in INBOX.
+func deliver(t *testing.T, f *listFixture, subject string) {
+	t.Helper()
+	id := strings.ReplaceAll(strings.ToLower(subject), " ", "-")
+	msg := fmt.Sprintf("From: Live Sender <live@example.test>\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@example.test>\r\n\r\nHello.\r\n", demo.DefaultUser, subject, id)
+	if err := smtp.SendMail(f.mail.SMTPAddr, nil, "live@example.test", []string{demo.DefaultUser}, []byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	direct := f.mailClient(t)
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if slices.ContainsFunc(summaries(t, direct, "INBOX"), func(s mailSummary) bool { return s.Subject == subject }) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%q was not delivered", subject)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestNewMailRefreshInBrowser: events.js leaves the list alone while
+// list.js is busy with an action and refreshes it afterwards, and of two
+// refreshes the older answer, arriving last, does not overwrite the newer.
+func TestNewMailRefreshInBrowser(t *testing.T) {
+	f := newListFixture(t)
+	b := newListBrowser(t)
+	b.do(
+		chromedp.Navigate(f.http.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.SetValue(chromedp.CSS(`input[name="username"]`), demo.DefaultUser),
+		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), demo.DefaultPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)),
+	)
+	b.until("the event stream", `document.body.dataset.inboxMessages !== undefined`)
+	// Count events.js's list requests. Once armed with a stale page, the
+	// next one answers with it 3 s late, like a slow server's old list.
+	evalIn[bool](b, `(() => {
+		window.noReload = true;
+		window.eventsFetches = 0;
+		window.stalePage = null;
+		window.slowDone = false;
+		const realFetch = window.fetch;
+		window.realFetch = realFetch;
+		window.fetch = (url, opts) => {
+			if (!opts || !opts.headers || opts.headers["X-Requested-With"] !== "events") {
+				return realFetch(url, opts);
+			}
+			window.eventsFetches++;
+			const stale = window.stalePage;
+			if (stale === null) {
+				return realFetch(url, opts);
+			}
+			window.stalePage = null;
+			return new Promise((done) => setTimeout(() => { window.slowDone = true; done(new Response(stale, { status: 200 })); }, 3000));
+		};
+		return true;
+	})()`)
+	listed := func(subject string) string {
+		return `[...document.querySelectorAll('[data-testid="message-link"]')].some((a) => a.textContent.includes(` + strconv.Quote(subject) + `))`
+	}
+	// afterPause evaluates expr after 1.5 s, for what must not happen.
+	afterPause := func(expr string) bool {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		defer cancel()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise((done) => setTimeout(() => done(`+expr+`), 1500))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+
+	// While list.js is busy, no refresh; once it is done, the new mail.
+	before := evalIn[string](b, `document.body.dataset.inboxMessages`)
+	evalIn[bool](b, `document.body.dataset.listBusy = "true"; true`)
+	const duringAction = "Arrived during an action"
+	deliver(t, f, duringAction)
+	b.until("the new count", `document.body.dataset.inboxMessages !== `+strconv.Quote(before))
+	if !afterPause(`window.eventsFetches === 0 && !` + listed(duringAction)) {
+		t.Fatal("events.js refreshed the list while list.js was busy")
+	}
+	evalIn[bool](b, `delete document.body.dataset.listBusy; true`)
+	b.until("the mail after the action", listed(duringAction))
+
+	// Two refreshes, the first answered last: the newer list stays.
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	arm := `(async () => {
+		window.stalePage = await (await window.realFetch(location.href)).text();
+		window.eventsFetches = 0;
+		return true;
+	})()`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](arm, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	const first, second = "First of two", "Second of two"
+	deliver(t, f, first)
+	b.until("the slow refresh asked", `window.eventsFetches >= 1`)
+	deliver(t, f, second)
+	b.until("the second refresh shown", `window.eventsFetches >= 2 && `+listed(second))
+	b.until("the slow answer in", `window.slowDone`)
+	if !afterPause(listed(first) + ` && ` + listed(second)) {
+		t.Fatal("the older refresh replaced the newer list")
+	}
+	if !evalIn[bool](b, `window.noReload === true`) {
+		t.Fatal("the page reloaded")
 	}
 }

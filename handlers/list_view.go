@@ -178,18 +178,15 @@ func countNoun(n int, noun string) string {
 }
 
 // folderTargets are the folders messages can be moved or copied to: every
-// selectable one but current.
+// selectable one but current, by full name (the message page and the
+// lists offer the same menu).
 func folderTargets(boxes []mail.Mailbox, current string) []pages.FolderOption {
 	var out []pages.FolderOption
 	for _, b := range boxes {
 		if b.NoSelect || b.Name == current {
 			continue
 		}
-		label := b.Name
-		if b.Name == "INBOX" {
-			label = b.DisplayName
-		}
-		out = append(out, pages.FolderOption{Value: b.Name, Label: label})
+		out = append(out, pages.FolderOption{Value: b.Name, Label: folderPath(b)})
 	}
 	return out
 }

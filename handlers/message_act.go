@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -59,111 +60,72 @@ func (s *Server) actOnMessage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, url+"?done="+out.done)
 }
 
-// runAction does one action with client. A request the user must change
-// (no folder chosen, no Archive folder) is returned as refused, not as an
-// error, so withIMAP does not take it for a mail server failure.
+// runAction does one action with client. Moving, copying, deleting,
+// archiving and junk go through the list's engine (runListAction) with
+// this one message, so the page and the list behave the same: a missing
+// Trash, Archive or Junk folder is created, not worked around. A request
+// the user must change (no folder chosen) is returned as refused, not as
+// an error, so withIMAP does not take it for a mail server failure.
 func runAction(c echo.Context, client *mail.Client, mailbox string, uid uint32, action, target string) (actionOutcome, *UserError, error) {
 	ctx := c.Request().Context()
+	out := actionOutcome{done: action}
 	switch action {
-	case "read", "unread":
-		out := actionOutcome{done: action, toList: action == "unread"}
-		return out, nil, client.SetSeen(ctx, mailbox, action == "read", uid)
-	case "flag", "unflag":
-		return actionOutcome{done: action + "ged"}, nil, client.SetFlags(ctx, mailbox, []string{mail.FlagFlagged}, action == "flag", uid)
+	case listActRead, listActUnread:
+		out.toList = action == listActUnread
+		return out, nil, client.SetSeen(ctx, mailbox, action == listActRead, uid)
+	case listActFlag, listActUnflag:
+		return actionOutcome{done: action + "ged"}, nil, client.SetFlags(ctx, mailbox, []string{mail.FlagFlagged}, action == listActFlag, uid)
+	case listActMove, listActCopy:
+		if target == mailbox {
+			return out, &UserError{Status: http.StatusBadRequest, Title: "Same folder",
+				Message: "The message is already in that folder."}, nil
+		}
+		out.done = "copied"
+		if action == listActMove {
+			out.done = "moved"
+		}
+	case listActDelete:
+		// The status says whether the message went to Trash or is gone
+		// for good, which depends on the folder it is in.
+		boxes, err := client.Mailboxes(ctx)
+		if err != nil {
+			return out, nil, err
+		}
+		out.done = "deleted"
+		if specialUseOf(boxes, mailbox) == "trash" {
+			out.done = "expunged"
+		}
+	case listActArchive:
+		out.done = "archived"
+	case listActJunk, listActNotJunk:
+		// done is the action's name.
+	default:
+		return out, &UserError{Status: http.StatusBadRequest, Title: "Unknown action",
+			Message: "That action is not known. Please reload the page and try again."}, nil
 	}
-	boxes, err := client.Mailboxes(ctx)
-	if err != nil {
-		return actionOutcome{}, nil, err
+	req := listActionRequest{
+		action:  action,
+		mailbox: mailbox,
+		groups:  []messageGroup{{mailbox: mailbox, uids: []uint32{uid}}},
+		count:   1,
+		target:  target,
+		// Only "Delete forever" in Trash needs confirming, and its button
+		// asks before the form is sent (data-confirm).
+		confirmed: true,
 	}
-	here := useOfMailbox(boxes, mailbox)
-	switch action {
-	case "move", "copy":
-		if refused := checkTarget(boxes, mailbox, target); refused != nil {
-			return actionOutcome{}, refused, nil
-		}
-		if action == "copy" {
-			return actionOutcome{done: "copied"}, nil, client.Copy(ctx, mailbox, target, uid)
-		}
-		return actionOutcome{done: "moved", gone: true}, nil, client.Move(ctx, mailbox, target, uid)
-	case "delete":
-		trash := specialMailbox(boxes, "trash")
-		if trash == "" || trash == mailbox {
-			// In Trash, or with no Trash at all: delete for good.
-			return actionOutcome{done: "expunged", gone: true}, nil, client.Expunge(ctx, mailbox, uid)
-		}
-		return actionOutcome{done: "deleted", gone: true}, nil, client.Move(ctx, mailbox, trash, uid)
-	case "archive":
-		archive := specialMailbox(boxes, "archive")
-		if archive == "" {
-			return actionOutcome{}, &UserError{Status: http.StatusConflict, Title: "No Archive folder",
-				Message: "You have no Archive folder. Create a folder named Archive on the Folders page, then try again."}, nil
-		}
-		if archive == mailbox {
-			return actionOutcome{done: "archived"}, nil, nil
-		}
-		return actionOutcome{done: "archived", gone: true}, nil, client.Move(ctx, mailbox, archive, uid)
-	case "junk", "notjunk":
-		junk := action == "junk"
-		// The keywords tell spam filters what the user decided, whatever
-		// folder the message ends up in.
-		if err := client.SetFlags(ctx, mailbox, []string{mail.FlagJunk}, junk, uid); err != nil {
-			return actionOutcome{}, nil, err
-		}
-		if err := client.SetFlags(ctx, mailbox, []string{mail.FlagNotJunk}, !junk, uid); err != nil {
-			return actionOutcome{}, nil, err
-		}
-		dest := "INBOX"
-		if junk {
-			dest = specialMailbox(boxes, "junk")
-		}
-		if dest == "" || dest == mailbox || (!junk && here != "junk") {
-			return actionOutcome{done: action}, nil, nil
-		}
-		return actionOutcome{done: action, gone: true}, nil, client.Move(ctx, mailbox, dest, uid)
+	var result listOutcome
+	if err := runListAction(ctx, client, req, &result); err != nil {
+		return out, nil, err
 	}
-	return actionOutcome{}, &UserError{Status: http.StatusBadRequest, Title: "Unknown action",
-		Message: "That action is not known. Please reload the page and try again."}, nil
-}
-
-// checkTarget refuses a move or copy to nowhere, to a folder that is gone
-// or cannot hold messages, or to the folder the message is in.
-func checkTarget(boxes []mail.Mailbox, mailbox, target string) *UserError {
-	if target == "" {
-		return &UserError{Status: http.StatusBadRequest, Title: "No folder chosen",
-			Message: "Choose a folder to move or copy the message to."}
-	}
-	if target == mailbox {
-		return &UserError{Status: http.StatusBadRequest, Title: "Same folder",
-			Message: "The message is already in that folder."}
-	}
-	for _, b := range boxes {
-		if b.Name == target && !b.NoSelect {
-			return nil
+	if result.refused != nil {
+		var refused *UserError
+		if errors.As(result.refused, &refused) {
+			return out, refused, nil
 		}
+		return out, nil, result.refused
 	}
-	return &UserError{Status: http.StatusBadRequest, Title: "No such folder",
-		Message: "That folder does not exist any more. Please reload the page and choose another."}
-}
-
-// specialMailbox is the selectable mailbox with special use use, "" when
-// there is none.
-func specialMailbox(boxes []mail.Mailbox, use string) string {
-	for _, b := range boxes {
-		if b.SpecialUse == use && !b.NoSelect {
-			return b.Name
-		}
-	}
-	return ""
-}
-
-// useOfMailbox is the special use of mailbox, "" for an ordinary one.
-func useOfMailbox(boxes []mail.Mailbox, mailbox string) string {
-	for _, b := range boxes {
-		if b.Name == mailbox {
-			return b.SpecialUse
-		}
-	}
-	return ""
+	out.gone = result.removed
+	return out, nil, nil
 }
 
 // actionStatus is the confirmation shown after an action, from its ?done=

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,11 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/webmail/webmail/internal/demo"
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/store"
 )
 
 // TestMessageActions drives the message page's action form against
@@ -178,5 +184,140 @@ func TestMessageActions(t *testing.T) {
 	}
 	if !slices.Contains(f.uids(t, "INBOX", nil), u[1]) {
 		t.Error("a refused action moved the message")
+	}
+}
+
+// TestMessagePageActsLikeTheList: delete, archive, junk and not junk on
+// the message page do what the list does with a message, also when Trash,
+// Archive and Junk do not exist yet: they are created. (Without a Trash
+// folder the page once deleted for good.) Both offer the same folders to
+// move to.
+func TestMessagePageActsLikeTheList(t *testing.T) {
+	f := newListFixture(t)
+	raw, err := imapclient.DialInsecure(f.mail.IMAPAddr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if err := raw.Login(demo.DefaultUser, demo.DefaultPassword).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Trash", "Archive", "Junk"} {
+		if err := raw.Delete(name).Wait(); err != nil {
+			t.Fatalf("delete %s: %v", name, err)
+		}
+	}
+	direct := f.mailClient(t)
+	inbox := summaries(t, direct, "INBOX")
+	pageOf := func(mailbox string, uid uint32) string { return fmt.Sprintf("/mail/%s/%d", mailbox, uid) }
+
+	// The same move menu; Archive is offered though there is no folder yet.
+	options := func(doc *goquery.Document, sel string) []string {
+		var out []string
+		doc.Find(sel + " option").Each(func(_ int, o *goquery.Selection) {
+			if v, _ := o.Attr("value"); v != "" {
+				out = append(out, v+"="+o.Text())
+			}
+		})
+		return out
+	}
+	_, listDoc := f.open(t, "/mail/INBOX")
+	_, msgDoc := f.open(t, pageOf("INBOX", inbox[0].UID))
+	if fromList, fromPage := options(listDoc, `[data-testid="move-target"]`), options(msgDoc, `[data-testid="action-target"]`); len(fromList) == 0 || !slices.Equal(fromList, fromPage) {
+		t.Errorf("move menus differ: list %q, page %q", fromList, fromPage)
+	}
+	if msgDoc.Find(`[data-testid="action-archive"]`).Length() != 1 {
+		t.Error("the page offers no Archive without an Archive folder")
+	}
+
+	next := inbox[len(inbox)-1].UID
+	for i, tc := range []struct{ action, folder, done, status string }{
+		{"delete", "Trash", "deleted", "Message moved to Trash."},
+		{"archive", "Archive", "archived", "Message archived."},
+		{"junk", "Junk", "junk", "Marked as junk."},
+	} {
+		fromPage, fromList := inbox[2*i], inbox[2*i+1]
+		resp, _ := f.submit(t, pageOf("INBOX", fromPage.UID)+"/actions", url.Values{"action": {tc.action}, "next": {uidString(next)}})
+		want := pageOf("INBOX", next) + "?done=" + tc.done
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
+			t.Fatalf("%s from the page: %d → %q, want 303 → %q", tc.action, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+		if _, doc := f.open(t, want); doc.Find(`[data-testid="status"]`).Text() != tc.status {
+			t.Errorf("%s from the page: status %q", tc.action, doc.Find(`[data-testid="status"]`).Text())
+		}
+		if status, answer := f.call(t, "/mail/INBOX/actions", url.Values{"action": {tc.action}, "uid": uidValues(fromList.UID)}); status != http.StatusOK || answer["removed"] != true {
+			t.Fatalf("%s from the list: %d %v", tc.action, status, answer)
+		}
+		for _, m := range []mail.Summary{fromPage, fromList} {
+			if findCopy(t, direct, tc.folder, m) == 0 || findCopy(t, direct, "INBOX", m) != 0 {
+				t.Errorf("%s: %q is not (only) in %s", tc.action, m.Subject, tc.folder)
+			}
+		}
+	}
+	if junk := f.keywordUIDs(t, "Junk", "$Junk"); len(junk) != 2 {
+		t.Errorf("Junk holds %v with $Junk, want both junked messages", junk)
+	}
+
+	// Not junk: from Junk back to the inbox, with $NotJunk.
+	junk := summaries(t, direct, "Junk")
+	resp, _ := f.submit(t, pageOf("Junk", junk[0].UID)+"/actions", url.Values{"action": {"notjunk"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/mail/Junk?done=notjunk" {
+		t.Fatalf("not junk from the page: %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if status, answer := f.call(t, "/mail/Junk/actions", url.Values{"action": {"notjunk"}, "uid": uidValues(junk[1].UID)}); status != http.StatusOK || answer["removed"] != true {
+		t.Fatalf("not junk from the list: %d %v", status, answer)
+	}
+	notJunk := f.keywordUIDs(t, "INBOX", "$NotJunk")
+	for _, m := range junk[:2] {
+		if uid := findCopy(t, direct, "INBOX", m); uid == 0 || !slices.Contains(notJunk, uid) {
+			t.Errorf("not junk: %q is not back in INBOX with $NotJunk", m.Subject)
+		}
+	}
+}
+
+// TestUnrecordedLoginIsRecorded: when the database missed a login (it
+// was down then), trusting a sender and saving the settings record it
+// rather than fail.
+func TestUnrecordedLoginIsRecorded(t *testing.T) {
+	f := newMsgFixture(t)
+	ctx := t.Context()
+	uid := f.appendMessages(t, "INBOX", loadEML(t, "rich-html.eml"))[0]
+	token := f.csrf(t)
+	forget := func() {
+		t.Helper()
+		if _, err := f.db.Write().ExecContext(ctx, `DELETE FROM users WHERE email = ?`, f.email); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.UserByEmail(ctx, f.email); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("the user is still recorded: %v", err)
+		}
+	}
+
+	forget()
+	resp, _ := f.post(t, fmt.Sprintf("/mail/INBOX/%d/trust-sender", uid), url.Values{"sender": {"news@shop.example"}, "trust": {"1"}, "csrf": {token}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("trust: %d", resp.StatusCode)
+	}
+	user, err := f.db.UserByEmail(ctx, f.email)
+	if err != nil {
+		t.Fatalf("trusting did not record the user: %v", err)
+	}
+	if ok, err := f.db.IsTrustedSender(ctx, user.ID, "news@shop.example"); err != nil || !ok {
+		t.Fatalf("sender not trusted: %v %v", ok, err)
+	}
+
+	forget()
+	form := settingsForm("page_size", "25")
+	form.Set("csrf", token)
+	resp, _ = f.post(t, "/settings", form)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings?done=saved" {
+		t.Fatalf("save: %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	user, err = f.db.UserByEmail(ctx, f.email)
+	if err != nil {
+		t.Fatalf("saving did not record the user: %v", err)
+	}
+	if prefs, err := f.db.Prefs(ctx, user.ID); err != nil || prefs["page_size"] != "25" {
+		t.Fatalf("settings not saved: %v %v", prefs, err)
 	}
 }

@@ -32,7 +32,7 @@ func (s *Server) showMessage(c echo.Context) error {
 		if raw, err = client.FetchRaw(ctx, mailbox, uid, s.MaxMessageBytes); err != nil {
 			return err
 		}
-		if prefs.markReadDelay == 0 {
+		if prefs.markReadDelay == 0 && !crossSite(c) {
 			if err := client.SetSeen(ctx, mailbox, true, uid); err != nil {
 				return err
 			}
@@ -70,9 +70,9 @@ func (s *Server) showMessage(c echo.Context) error {
 	}
 	view.Status = actionStatus(c.QueryParam("done"))
 	view.Actions = messageActions(base, mailbox, boxes, nav)
-	if prefs.markReadDelay > 0 && !nav.Seen {
+	if (prefs.markReadDelay > 0 || crossSite(c) && prefs.markReadDelay == 0) && !nav.Seen {
 		view.MarkReadURL = base + "/actions"
-		view.MarkReadAfter = prefs.markReadDelay
+		view.MarkReadAfter = max(prefs.markReadDelay, 1)
 	}
 	return render(c, http.StatusOK, pages.Message(view))
 }
@@ -184,24 +184,16 @@ func messageActions(base, mailbox string, boxes []mail.Mailbox, nav mail.Message
 	case nav.Newer != 0:
 		a.NextUID = strconv.FormatUint(uint64(nav.Newer), 10)
 	}
-	for _, b := range boxes {
-		if b.SpecialUse == "archive" && !b.NoSelect {
-			a.HasArchive = true
-		}
-		if b.Name != mailbox {
-			if !b.NoSelect {
-				a.Targets = append(a.Targets, pages.FolderOption{Value: b.Name, Label: folderPath(b)})
-			}
-			continue
-		}
-		switch b.SpecialUse {
-		case "trash":
-			a.InTrash = true
-		case "junk":
-			a.InJunk = true
-		case "archive":
-			a.InArchive = true
-		}
+	// Archive creates the folder when it is missing, as on the list.
+	a.HasArchive = true
+	a.Targets = folderTargets(boxes, mailbox)
+	switch specialUseOf(boxes, mailbox) {
+	case "trash":
+		a.InTrash = true
+	case "junk":
+		a.InJunk = true
+	case "archive":
+		a.InArchive = true
 	}
 	return a
 }
@@ -213,4 +205,11 @@ func folderPath(b mail.Mailbox) string {
 		return "Inbox"
 	}
 	return b.Name
+}
+
+// crossSite reports a navigation another site started (a link in a mail
+// from elsewhere, a redirect). A GET must not change state for it: the
+// page then marks the message read itself, with a CSRF-checked POST.
+func crossSite(c echo.Context) bool {
+	return c.Request().Header.Get("Sec-Fetch-Site") == "cross-site"
 }

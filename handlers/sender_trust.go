@@ -107,12 +107,7 @@ func (s *Server) trustSender(c echo.Context) error {
 	}
 	trust := c.FormValue("trust") != "0"
 	ctx := c.Request().Context()
-	user, err := s.DB.UserByEmail(ctx, currentSession(c).User)
-	if errors.Is(err, store.ErrNotFound) {
-		// The login was not recorded (the database was down then):
-		// record it now, the user is signed in after all.
-		user, err = s.DB.RecordLogin(ctx, currentSession(c).User)
-	}
+	user, err := s.userForSession(ctx, currentSession(c))
 	if err == nil {
 		if trust {
 			err = s.DB.TrustSender(ctx, user.ID, sender)

@@ -1,15 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/webmail/webmail/store"
 )
 
 // saveSettings handles POST /settings. Fields: csrf; page_size (one of
@@ -34,12 +31,7 @@ func (s *Server) saveSettings(c echo.Context) error {
 		return s.renderSettings(c, http.StatusBadRequest, form, "", refusal)
 	}
 	ctx := c.Request().Context()
-	user, err := s.DB.UserByEmail(ctx, currentSession(c).User)
-	if errors.Is(err, store.ErrNotFound) {
-		// The login was not recorded (the database was down then):
-		// record it now, the user is signed in after all.
-		user, err = s.DB.RecordLogin(ctx, currentSession(c).User)
-	}
+	user, err := s.userForSession(ctx, currentSession(c))
 	if err == nil {
 		err = s.DB.SetPrefs(ctx, user.ID, settings.prefs())
 	}

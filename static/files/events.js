@@ -2,6 +2,8 @@
 // Server-Sent Events (from IMAP IDLE); this keeps the unread count in the
 // tab title and the folder list current, and refreshes the INBOX list when
 // mail arrives, unless the user is in the middle of selecting messages.
+// A refresh waits while list.js is busy with an action (it refreshes the
+// list itself afterwards), and only the newest refresh's answer is shown.
 "use strict";
 (function () {
   if (!document.body.dataset.csrf || !window.EventSource) {
@@ -9,6 +11,8 @@
   }
   var baseTitle = document.title.replace(/^\(\d+\) /, "");
   var lastMessages = null;
+  var requested = 0; // refreshes asked for; an answer to an older one is dropped
+  var waiting = null; // the timer of a refresh put off while list.js is busy
 
   function setTitle(unseen) {
     document.title = unseen > 0 ? "(" + unseen + ") " + baseTitle : baseTitle;
@@ -35,15 +39,38 @@
     return /^\/mail\/INBOX\/?$/.test(location.pathname);
   }
 
+  // listBusy reports whether list.js is sending an action or redrawing
+  // the list: its own refresh comes next, ours would race it.
+  function listBusy() {
+    var region = document.getElementById("list-region");
+    return document.body.dataset.listBusy !== undefined ||
+      (region !== null && region.getAttribute("aria-busy") === "true");
+  }
+
   function refreshList() {
     if (document.querySelector('input[type="checkbox"]:checked')) {
       return; // never pull rows away from under a selection
     }
     var current = document.querySelector('[data-testid="message-list"], [data-testid="empty"]');
     if (!current) return;
+    if (listBusy()) {
+      // Try again when list.js is done: its refresh may have been
+      // rendered before the new mail arrived.
+      if (waiting === null) {
+        waiting = window.setTimeout(function () {
+          waiting = null;
+          refreshList();
+        }, 500);
+      }
+      return;
+    }
+    var mine = ++requested;
     fetch(location.href, { credentials: "same-origin", headers: { "X-Requested-With": "events" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
+        if (mine !== requested || listBusy()) {
+          return; // a newer refresh, or list.js's own, has the fresher list
+        }
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.querySelector('[data-testid="message-list"], [data-testid="empty"]');
         var still = document.querySelector('[data-testid="message-list"], [data-testid="empty"]');

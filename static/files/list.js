@@ -1,7 +1,9 @@
 // list.js: the message list page (selection, keyboard, in-page actions).
 // Without it the page still works: the toolbar posts the form and the
 // server redirects back. With it, actions go out with fetch() and the list
-// is refreshed in place from the server's own HTML.
+// is refreshed in place from the server's own HTML. list_drag.js (drag to
+// a folder) and list_help.js (the shortcuts dialog) build on what this file
+// shares in window.webmail.list.
 "use strict";
 (function () {
   const main = document.querySelector("main.listpage");
@@ -10,8 +12,8 @@
   }
   const statusBox = document.getElementById("list-status");
   let cursor = -1; // index of the row at the keyboard cursor
+  let cursorValue = null; // its checkbox value, to find it again after a redraw
   let lastClicked = null; // for shift-click ranges
-  let returnFocus = null; // where focus goes when the help closes
 
   const listForm = () => document.getElementById("list-form");
   const rows = () => Array.from(document.querySelectorAll('#list-region tr[data-testid="message-row"]'));
@@ -23,6 +25,20 @@
       statusBox.textContent = msg;
     }
   };
+
+  // shared is what list_drag.js and list_help.js use; they load after
+  // this file and register themselves in it.
+  const shared = {
+    main: main,
+    rows: rows,
+    boxOf: boxOf,
+    selectedRows: selectedRows,
+    listForm: listForm,
+    post: post,
+    redrawHooks: [], // called after the rows were replaced
+    help: null, // list_help.js: { open(), isOpen() }
+  };
+  window.webmail.list = shared;
 
   // chosen holds the values of the selected messages. It outlives the
   // rows: when the list is redrawn (after an action here, or by events.js
@@ -86,11 +102,13 @@
     const all = rows();
     if (!all.length) {
       cursor = -1;
+      cursorValue = null;
       return;
     }
     cursor = Math.max(0, Math.min(i, all.length - 1));
     all.forEach((r, j) => r.classList.toggle("cursor", j === cursor));
     const row = all[cursor];
+    cursorValue = boxOf(row).value;
     if (focus) {
       const link = row.querySelector('a[data-testid="message-link"]');
       if (link) {
@@ -126,12 +144,6 @@
       }
       lastClicked = row;
       setCursor(all.indexOf(row), false);
-    }
-    if (t.closest && t.closest(".shortcuts-open")) {
-      openHelp();
-    }
-    if (t.closest && (t.closest(".shortcuts-close") || t.classList.contains("shortcuts"))) {
-      closeHelp();
     }
   });
 
@@ -197,7 +209,18 @@
     post(form.getAttribute("action"), body, action, targets);
   }
 
+  // post sends an action and refreshes the list. While it runs,
+  // document.body.dataset.listBusy tells events.js not to redraw the list.
   async function post(url, body, action, targets) {
+    document.body.dataset.listBusy = "true";
+    try {
+      await send(url, body, action, targets);
+    } finally {
+      delete document.body.dataset.listBusy;
+    }
+  }
+
+  async function send(url, body, action, targets) {
     const region = document.getElementById("list-region");
     setBusy(region, true);
     let res;
@@ -219,7 +242,7 @@
       setBusy(region, false);
       if (window.confirm(data.message || data.confirm)) {
         body.set("confirm", "yes");
-        await post(url, body, action, targets);
+        await send(url, body, action, targets);
       }
       return;
     }
@@ -310,125 +333,31 @@
     redrawn();
   }
 
-  // Drag and drop: drag a message (or the selection, when the dragged row
-  // is selected) onto a folder in the folder list to move it there. The
-  // Move menu does the same for keyboards and touch screens.
-  let dragged = null; // the rows being dragged
-  function makeDraggable() {
-    for (const r of rows()) {
-      r.draggable = true;
-    }
-  }
-  document.addEventListener("dragstart", (e) => {
-    const row = e.target.closest && e.target.closest('tr[data-testid="message-row"]');
-    if (!row) {
-      return;
-    }
-    dragged = boxOf(row).checked ? selectedRows() : [row];
-    e.dataTransfer.effectAllowed = "move";
-    e.dataTransfer.setData("text/plain", dragged.length + " message(s)");
-    main.classList.add("dragging");
-  });
-  document.addEventListener("dragend", () => {
-    dragged = null;
-    main.classList.remove("dragging");
-    for (const f of document.querySelectorAll(".drop-target")) {
-      f.classList.remove("drop-target");
-    }
-  });
-  const folderOf = (el) => {
-    const link = el.closest && el.closest('nav.folders a[data-testid="folder"]');
-    if (!link) {
-      return null;
-    }
-    const path = new URL(link.href, location.href).pathname;
-    return path.startsWith("/mail/") ? { link: link, name: decodeURIComponent(path.slice(6)) } : null;
-  };
-  document.addEventListener("dragover", (e) => {
-    const folder = dragged && folderOf(e.target);
-    if (folder) {
-      e.preventDefault();
-      e.dataTransfer.dropEffect = "move";
-      folder.link.classList.add("drop-target");
-    }
-  });
-  document.addEventListener("dragleave", (e) => {
-    const folder = folderOf(e.target);
-    if (folder) {
-      folder.link.classList.remove("drop-target");
-    }
-  });
-  document.addEventListener("drop", (e) => {
-    const folder = dragged && folderOf(e.target);
-    if (!folder) {
-      return;
-    }
-    e.preventDefault();
-    const form = listForm();
-    const targets = dragged;
-    dragged = null;
-    if (!form || !targets.length) {
-      return;
-    }
-    const body = new URLSearchParams();
-    body.set("action", "move");
-    body.set("target", folder.name);
-    body.set("return", form.elements["return"].value);
-    for (const r of targets) {
-      const box = boxOf(r);
-      body.append(box.name, box.value);
-    }
-    post(form.getAttribute("action"), body, "move", targets);
-  });
-  makeDraggable();
-
-  // redrawn restores the selection and the cursor on new rows.
+  // redrawn restores the selection and the cursor on new rows. The cursor
+  // stays on its message wherever the redraw put it (new mail arrives at
+  // the top); when that message is gone, there is no cursor.
   function redrawn() {
-    makeDraggable();
     restoreSelection();
-    if (cursor >= 0) {
-      setCursor(cursor, false);
+    const all = rows();
+    const at = all.findIndex((r) => boxOf(r).value === cursorValue);
+    if (at >= 0) {
+      setCursor(at, false);
+    } else {
+      cursor = -1;
+      cursorValue = null;
+    }
+    for (const hook of shared.redrawHooks) {
+      hook();
     }
   }
   document.addEventListener("webmail:list-replaced", redrawn);
-
-  const help = () => document.getElementById("shortcuts");
-  function openHelp() {
-    const h = help();
-    if (!h) {
-      return;
-    }
-    returnFocus = document.activeElement;
-    h.hidden = false;
-    const close = h.querySelector(".shortcuts-close");
-    if (close) {
-      close.focus();
-    }
-  }
-  function closeHelp() {
-    const h = help();
-    if (!h || h.hidden) {
-      return;
-    }
-    h.hidden = true;
-    if (returnFocus && returnFocus.focus) {
-      returnFocus.focus();
-    }
-  }
 
   document.addEventListener("keydown", (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) {
       return;
     }
-    const h = help();
-    if (h && !h.hidden) {
-      if (e.key === "Escape" || e.key === "?") {
-        closeHelp();
-        e.preventDefault();
-      } else if (e.key === "Tab") {
-        e.preventDefault(); // the close button is the only control
-      }
-      return;
+    if (shared.help && shared.help.isOpen()) {
+      return; // list_help.js has the keys while the dialog is open
     }
     const t = e.target;
     const typing = t.closest && t.closest("input:not([type=checkbox]), textarea, select, [contenteditable]");
@@ -496,7 +425,10 @@
         break;
       }
       case "?":
-        openHelp();
+        if (!shared.help) {
+          return;
+        }
+        shared.help.open();
         break;
       default:
         return;
