@@ -126,6 +126,8 @@ func startCluster(t *testing.T) *cluster {
 		// Step 4 holds the replica a second behind; it must stay in
 		// rotation for that.
 		"WEBMAIL_DB_MAX_LAG=" + maxLag.String(),
+		// At least the lag bound plus the checks' 2 s, as config requires.
+		"WEBMAIL_DB_STICKY=" + (maxLag + 3*time.Second).String(),
 		// Three instances, each with up to 2 connections per user, stay
 		// well under Dovecot's per-user limit.
 		"WEBMAIL_IMAP_MAX_PER_USER=2",

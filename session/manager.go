@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 )
@@ -23,13 +24,19 @@ type Manager struct {
 	idle   time.Duration
 	max    time.Duration
 	now    func() time.Time
+	logger *slog.Logger
 }
 
 // NewManager returns a manager whose sessions expire after idle without use
 // and after max in any case.
 func NewManager(store Store, sealer *Sealer, idle, max time.Duration) *Manager {
-	return &Manager{store: store, sealer: sealer, idle: idle, max: max, now: time.Now}
+	return &Manager{store: store, sealer: sealer, idle: idle, max: max, now: time.Now,
+		logger: slog.New(slog.DiscardHandler)}
 }
+
+// SetLogger sets where the manager logs (default: discarded). Call it
+// before the manager is used.
+func (m *Manager) SetLogger(logger *slog.Logger) { m.logger = logger }
 
 // Store returns the underlying store (for readiness checks).
 func (m *Manager) Store() Store { return m.store }
@@ -73,8 +80,10 @@ func (m *Manager) ttl(s *Session, now time.Time) time.Duration {
 	return ttl
 }
 
-// Load returns the live session with this ID, extending its idle timeout.
-// Unknown, expired or malformed IDs give an error wrapping ErrNotFound.
+// Load returns the live session with this ID, extending its idle timeout
+// (not while the store cannot be written: ErrUnavailable). Unknown,
+// expired or malformed IDs give an error wrapping ErrNotFound, and so does
+// a session that a logout ended while it was being loaded.
 func (m *Manager) Load(ctx context.Context, id string) (*Session, error) {
 	if !validID(id) {
 		return nil, fmt.Errorf("session: malformed id: %w", ErrNotFound)
@@ -89,8 +98,19 @@ func (m *Manager) Load(ctx context.Context, id string) (*Session, error) {
 		return nil, fmt.Errorf("session: expired: %w", ErrNotFound)
 	}
 	if now.Sub(s.LastSeen) >= touchInterval {
+		seen := s.LastSeen
 		s.LastSeen = now
-		if err := m.store.Save(ctx, s, m.ttl(s, now)); err != nil {
+		err := m.store.Touch(ctx, s, m.ttl(s, now))
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrUnavailable):
+			// Reading works without the SQL primary; an idle timeout
+			// not extended for a while is better than an error page.
+			s.LastSeen = seen
+			m.logger.DebugContext(ctx, "idle timeout not extended: the session store cannot be written", "err", err)
+		default:
+			// ErrNotFound means a logout ended the session since Get:
+			// it stays ended.
 			return nil, err
 		}
 	}

@@ -65,6 +65,23 @@ func (m *Memory) Save(_ context.Context, s *Session, ttl time.Duration) error {
 	return nil
 }
 
+// Touch implements Store.
+func (m *Memory) Touch(_ context.Context, s *Session, ttl time.Duration) error {
+	data, err := encode(s)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	e, ok := m.sessions[s.ID]
+	if !ok || !now.Before(e.expires) {
+		return fmt.Errorf("session: memory: %w", ErrNotFound)
+	}
+	m.sessions[s.ID] = memoryEntry{data: data, expires: now.Add(ttl)}
+	return nil
+}
+
 // Delete implements Store.
 func (m *Memory) Delete(_ context.Context, id string) error {
 	m.mu.Lock()

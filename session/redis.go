@@ -132,6 +132,23 @@ func (r *Redis) Save(ctx context.Context, s *Session, ttl time.Duration) error {
 	return nil
 }
 
+// Touch implements Store. SET XX writes only a key that exists, in one
+// command, so a logout between the read and the refresh stays done.
+func (r *Redis) Touch(ctx context.Context, s *Session, ttl time.Duration) error {
+	data, err := encode(s)
+	if err != nil {
+		return err
+	}
+	ok, err := r.client.SetXX(ctx, r.key(s.ID), data, ttl).Result()
+	if err != nil {
+		return fmt.Errorf("session: redis set xx: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("session: redis: %w", ErrNotFound)
+	}
+	return nil
+}
+
 // Delete implements Store.
 func (r *Redis) Delete(ctx context.Context, id string) error {
 	if err := r.client.Del(ctx, r.key(id)).Err(); err != nil {

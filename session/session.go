@@ -17,6 +17,11 @@ import (
 // logged out).
 var ErrNotFound = errors.New("session: not found")
 
+// ErrUnavailable means the store could read a session but cannot write it
+// right now: the SQL primary is down while a replica answers. Manager.Load
+// then serves the request without extending the idle timeout.
+var ErrUnavailable = errors.New("session: store cannot be written right now")
+
 // Session is one logged-in browser.
 type Session struct {
 	ID          string    `json:"-"`
@@ -39,6 +44,10 @@ type Store interface {
 	Get(ctx context.Context, id string) (*Session, error)
 	// Save creates or replaces the session, to expire after ttl.
 	Save(ctx context.Context, s *Session, ttl time.Duration) error
+	// Touch replaces a live session and makes it expire after ttl, or
+	// returns an error wrapping ErrNotFound when it is gone. It never
+	// creates one: a refresh racing a logout must not undo it.
+	Touch(ctx context.Context, s *Session, ttl time.Duration) error
 	// Delete removes the session; a missing one is not an error.
 	Delete(ctx context.Context, id string) error
 	// Ping reports whether the store answers.

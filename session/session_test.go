@@ -201,3 +201,74 @@ func TestManagerExpiry(t *testing.T) {
 		t.Fatalf("malformed id: %v", err)
 	}
 }
+
+// TestTouchNeverRecreates: Touch replaces a live session, and one deleted
+// (a logout) stays deleted, on every backend.
+func TestTouchNeverRecreates(t *testing.T) {
+	for name, open := range stores() {
+		t.Run(name, func(t *testing.T) {
+			st := open(t)
+			ctx := context.Background()
+			s := &session.Session{ID: session.NewID(), User: "u@example.test", CSRFToken: "one"}
+			if err := st.Save(ctx, s, time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			s.CSRFToken = "two"
+			for i := range 2 { // the second touch writes what is already there
+				if err := st.Touch(ctx, s, time.Minute); err != nil {
+					t.Fatalf("touch %d of a live session: %v", i+1, err)
+				}
+			}
+			if got, err := st.Get(ctx, s.ID); err != nil || got.CSRFToken != "two" {
+				t.Fatalf("after touch: %+v, %v; want the new data", got, err)
+			}
+			if err := st.Delete(ctx, s.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Touch(ctx, s, time.Minute); !errors.Is(err, session.ErrNotFound) {
+				t.Fatalf("touch after delete: %v, want ErrNotFound", err)
+			}
+			if _, err := st.Get(ctx, s.ID); !errors.Is(err, session.ErrNotFound) {
+				t.Fatalf("touch brought a deleted session back: %v", err)
+			}
+		})
+	}
+}
+
+// loggedOutAfterGet is a store on which every session is deleted right
+// after Get has read it: a logout served by another instance between a
+// request's read and its refresh of the idle timeout.
+type loggedOutAfterGet struct{ session.Store }
+
+func (l loggedOutAfterGet) Get(ctx context.Context, id string) (*session.Session, error) {
+	s, err := l.Store.Get(ctx, id)
+	if err == nil {
+		err = l.Store.Delete(ctx, id)
+	}
+	return s, err
+}
+
+// TestLoadDoesNotUndoLogout: a logout that lands while Load refreshes the
+// session wins: Load reports no session, and none is left in the store.
+func TestLoadDoesNotUndoLogout(t *testing.T) {
+	for name, open := range stores() {
+		t.Run(name, func(t *testing.T) {
+			st := open(t)
+			ctx := context.Background()
+			m := newManager(t, loggedOutAfterGet{st})
+			now := time.Now()
+			m.SetClock(func() time.Time { return now })
+			s, err := m.Create(ctx, "u@example.test", "pw")
+			if err != nil {
+				t.Fatal(err)
+			}
+			now = now.Add(2 * time.Minute) // due for a refresh
+			if _, err := m.Load(ctx, s.ID); !session.IsNotFound(err) {
+				t.Fatalf("Load racing a logout: %v, want not found", err)
+			}
+			if _, err := st.Get(ctx, s.ID); !errors.Is(err, session.ErrNotFound) {
+				t.Fatalf("the refresh brought the logged-out session back: %v", err)
+			}
+		})
+	}
+}

@@ -10,8 +10,9 @@ import (
 )
 
 // SQL keeps sessions in the database's sessions table (on the primary, so a
-// session written by one instance is at once visible to all). Expired rows
-// are ignored on read and removed by Cleanup.
+// session written by one instance is at once visible to all; read from a
+// replica only while the primary is down). Expired rows are ignored on
+// read and removed by Cleanup.
 type SQL struct {
 	db *store.DB
 }
@@ -43,6 +44,26 @@ func (s *SQL) Save(ctx context.Context, sess *Session, ttl time.Duration) error 
 		return fmt.Errorf("session: sql: %w", err)
 	}
 	return nil
+}
+
+// Touch implements Store. While the primary is down the error wraps
+// ErrUnavailable: the session was read from a replica and stays usable.
+func (s *SQL) Touch(ctx context.Context, sess *Session, ttl time.Duration) error {
+	data, err := encode(sess)
+	if err != nil {
+		return err
+	}
+	err = s.db.TouchSessionData(ctx, sess.ID, data, time.Now().Add(ttl))
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("session: sql: %w", ErrNotFound)
+	case store.IsUnavailable(err):
+		return fmt.Errorf("session: sql: %w: %w", ErrUnavailable, err)
+	default:
+		return fmt.Errorf("session: sql: %w", err)
+	}
 }
 
 // Delete implements Store.

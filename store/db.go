@@ -82,6 +82,7 @@ type Options struct {
 type DB struct {
 	dialect   Dialect
 	write     *sql.DB
+	writeCfg  *mysql.Config // the primary's settings, for Migrate's own connection; nil for SQLite
 	replicas  []*replica
 	next      atomic.Uint32
 	maxLag    time.Duration
@@ -95,13 +96,23 @@ func Open(opts Options) (*DB, error) {
 	if opts.WriteDSN == "" {
 		return openSQLite(opts)
 	}
-	write, err := openMySQL(opts.WriteDSN)
+	writeCfg, err := mysqlConfig(opts.WriteDSN)
+	if err != nil {
+		return nil, fmt.Errorf("store: primary: %w", err)
+	}
+	write, err := openMySQL(writeCfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: primary: %w", err)
 	}
 	db := newDB(MySQL, write, opts)
+	db.writeCfg = writeCfg
 	for i, dsn := range opts.ReadDSNs {
-		read, err := openMySQL(dsn)
+		cfg, err := mysqlConfig(dsn)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: replica %d: %w", i+1, err)
+		}
+		read, err := openMySQL(cfg)
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: replica %d: %w", i+1, err)
@@ -131,7 +142,9 @@ func dsnAddr(dsn string) string {
 	return cfg.Addr
 }
 
-func openMySQL(dsn string) (*sql.DB, error) {
+// mysqlConfig parses dsn and fills in the timeouts it leaves out, so that a
+// server that stops answering fails a request instead of hanging it.
+func mysqlConfig(dsn string) (*mysql.Config, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		// The DSN holds a password: never echo it back.
@@ -146,6 +159,10 @@ func openMySQL(dsn string) (*sql.DB, error) {
 	if cfg.WriteTimeout == 0 {
 		cfg.WriteTimeout = 30 * time.Second
 	}
+	return cfg, nil
+}
+
+func openMySQL(cfg *mysql.Config) (*sql.DB, error) {
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, err
@@ -192,13 +209,45 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 // Write returns the primary pool. Every write goes there.
 func (db *DB) Write() *sql.DB { return db.write }
 
-// Ping checks the primary answers; replicas are optional for readiness
-// because reads fall back to the primary.
+// primaryPingTimeout bounds Ping's wait for the primary when there are
+// replicas, so that a primary that hangs instead of refusing leaves time
+// to ask them.
+const primaryPingTimeout = time.Second
+
+// Ping reports whether the database can serve: the primary answers, or,
+// while the primary cannot be reached, a replica does. A replica answering
+// is enough because reads go on from it (queryRowRead) and writes fail with
+// ErrUnavailable, which users see as a clear message: were a primary
+// outage to fail every instance's readiness, the load balancer would have
+// no instance left and mail reading would stop too. A replica counts
+// whatever its lag: without a primary nothing writes the heartbeat, so
+// every replica soon looks late, yet it is all there is to read from.
 func (db *DB) Ping(ctx context.Context) error {
-	if err := db.write.PingContext(ctx); err != nil {
-		return fmt.Errorf("store: primary: %w", err)
+	primaryCtx := ctx
+	if len(db.Replicas()) > 0 {
+		var cancel context.CancelFunc
+		primaryCtx, cancel = context.WithTimeout(ctx, primaryPingTimeout)
+		defer cancel()
 	}
-	return nil
+	err := db.write.PingContext(primaryCtx)
+	if err == nil {
+		return nil
+	}
+	errs := []error{fmt.Errorf("store: primary: %w", unavailable(err))}
+	if !IsUnavailable(err) || ctx.Err() != nil {
+		return errs[0]
+	}
+	for _, r := range db.replicas {
+		if r.local {
+			continue
+		}
+		err := r.pool.PingContext(ctx)
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, fmt.Errorf("store: %s: %w", r.name, err))
+	}
+	return errors.Join(errs...)
 }
 
 // Close closes every pool.

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-sql-driver/mysql"
+
 	"github.com/webmail/webmail/migrations"
 )
 
@@ -101,13 +103,21 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 
 // Migrate applies every missing migration on the primary and returns how
 // many it applied. On MySQL it holds a named lock so instances started
-// together do not race; SQLite is single-writer already.
+// together do not race (SQLite is single-writer already), and it works on
+// a connection of its own without the read timeout (openMigrationPool).
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	ms, err := db.Migrations()
 	if err != nil {
 		return 0, err
 	}
-	conn, err := db.write.Conn(ctx)
+	pool := db.write
+	if db.writeCfg != nil {
+		if pool, err = openMigrationPool(db.writeCfg); err != nil {
+			return 0, fmt.Errorf("store: migrate: %w", err)
+		}
+		defer pool.Close()
+	}
+	conn, err := pool.Conn(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("store: migrate: %w", err)
 	}
@@ -139,6 +149,23 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		applied++
 	}
 	return applied, nil
+}
+
+// openMigrationPool opens a pool on the primary like the write pool but
+// without a read timeout. A migration's ALTER of a big table may run for
+// a long time, and MySQL DDL is not transactional: cut off by the client
+// half-way, it would leave the schema half-changed. Waiting for the
+// migration lock is a long read too.
+func openMigrationPool(writeCfg *mysql.Config) (*sql.DB, error) {
+	cfg := writeCfg.Clone()
+	cfg.ReadTimeout = 0
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	pool := sql.OpenDB(connector)
+	pool.SetMaxOpenConns(1)
+	return pool, nil
 }
 
 // apply runs one migration. SQLite runs it in a transaction; MySQL commits

@@ -10,15 +10,25 @@ import (
 
 // SessionData reads an unexpired session's encoded data. Sessions are read
 // from the primary: a session written a moment ago on another instance must
-// be found, and a replica may not have it yet.
+// be found, and a replica may not have it yet. Only when the primary cannot
+// be reached does the read go to a replica: a session there is better than
+// logging out every user during a primary outage. A session the primary
+// does not have is not looked for elsewhere.
 func (db *DB) SessionData(ctx context.Context, id string) ([]byte, error) {
+	const q = `SELECT data FROM sessions WHERE id = ? AND expires_at > ?`
+	at := now()
 	var data []byte
-	err := db.write.QueryRowContext(ctx, `SELECT data FROM sessions WHERE id = ? AND expires_at > ?`, id, now()).Scan(&data)
+	err := db.write.QueryRowContext(ctx, q, id, at).Scan(&data)
+	if IsUnavailable(err) && ctx.Err() == nil {
+		if replica := db.otherPool(db.write, err); replica != nil {
+			err = replica.QueryRowContext(ctx, q, id, at).Scan(&data)
+		}
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: session: %w", err)
+		return nil, fmt.Errorf("store: session: %w", unavailable(err))
 	}
 	return data, nil
 }
@@ -36,6 +46,33 @@ func (db *DB) SaveSessionData(ctx context.Context, id string, data []byte, expir
 	}
 	if _, err := db.write.ExecContext(ctx, q, id, data, expires.Unix()); err != nil {
 		return fmt.Errorf("store: save session: %w", err)
+	}
+	return nil
+}
+
+// TouchSessionData replaces the data and expiry of an unexpired session
+// and returns ErrNotFound when there is none. Unlike SaveSessionData it
+// never creates the row, so refreshing a session cannot bring back one
+// that a logout deleted meanwhile.
+func (db *DB) TouchSessionData(ctx context.Context, id string, data []byte, expires time.Time) error {
+	at := now()
+	res, err := db.write.ExecContext(ctx, `UPDATE sessions SET data = ?, expires_at = ? WHERE id = ? AND expires_at > ?`,
+		data, expires.Unix(), id, at)
+	if err != nil {
+		return fmt.Errorf("store: touch session: %w", unavailable(err))
+	}
+	if n, err := res.RowsAffected(); err == nil && n > 0 {
+		return nil
+	}
+	// MySQL counts changed rows only: an update writing the values the row
+	// already holds affects none, so look before saying it is gone.
+	var found int
+	err = db.write.QueryRowContext(ctx, `SELECT 1 FROM sessions WHERE id = ? AND expires_at > ?`, id, at).Scan(&found)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: touch session: %w", ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("store: touch session: %w", unavailable(err))
 	}
 	return nil
 }

@@ -48,6 +48,7 @@ type app struct {
 	metrics     *metrics // nil with WEBMAIL_METRICS_LISTEN=off
 	runner      *jobs.Runner
 	proxies     atomic.Pointer[[]netip.Prefix] // trusted proxies for the PROXY protocol (reloadable)
+	hangups     chan os.Signal                 // SIGHUP, caught from newApp until the process exits (catchHangups)
 }
 
 func openDB(cfg config.Config) (*store.DB, error) {
@@ -89,6 +90,9 @@ func redisConfig(cfg config.Config) session.RedisConfig {
 // newApp builds every component. checkSchema makes it refuse a database
 // that needs `webmail migrate`.
 func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, error) {
+	// First of all: a SIGHUP sent while the stores are opened must not
+	// end the process; it is applied once the reload watcher runs.
+	hangups := catchHangups()
 	router, err := mail.NewRouter(cfg.IMAP, cfg.SMTP)
 	if err != nil {
 		return nil, fmt.Errorf("WEBMAIL_IMAP/WEBMAIL_SMTP: %w", err)
@@ -96,7 +100,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 	// A fixed server (no %d/%u) is also the default for code that does
 	// not route per login.
 	imapEndpoint, _ := mail.ParseIMAPURL(cfg.IMAP)
-	a := &app{cfg: cfg, logger: logger, owner: instanceName(cfg), router: router}
+	a := &app{cfg: cfg, logger: logger, owner: instanceName(cfg), router: router, hangups: hangups}
 	a.proxies.Store(&cfg.TrustedProxies)
 	ok := false
 	defer func() {
@@ -140,6 +144,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 		sessionStore = a.metrics.sessionStore(sessionStore)
 	}
 	a.sessions = session.NewManager(sessionStore, sealer, cfg.SessionIdle, cfg.SessionMax)
+	a.sessions.SetLogger(logger)
 
 	attStore, err := attachments.Open(ctx, cfg.Attachments, attachments.Config{
 		Settings: cfg.AttachmentSettings,
@@ -227,36 +232,41 @@ const shutdownTimeout = 30 * time.Second
 // gracefully:
 //
 //  1. /readyz answers 503 at once, so the load balancer takes the instance
-//     out of rotation; requests keep being served (in-flight and new ones,
-//     each response now closing its connection) for cfg.Drain;
+//     out of rotation, and the cluster job runner stops, releasing its
+//     lease so another instance takes over; requests keep being served
+//     (in-flight and new ones, each response now closing its connection)
+//     for cfg.Drain;
 //  2. long-lived streams are told to end (handlers.Server.Draining), so
 //     browsers reconnect to another instance;
 //  3. the listener closes and the requests still running get up to
-//     shutdownTimeout to finish.
+//     shutdownTimeout to finish;
+//  4. the other background work (replica checks, domain routes, reloads,
+//     metrics) stops: until then the requests still served need it.
 //
-// A second signal during the drain ends the process at once. A requested
-// stop returns nil: the process exits 0.
+// A second SIGINT/SIGTERM during the drain ends the process at once; a
+// SIGHUP never does. A requested stop returns nil: the process exits 0.
 func (a *app) serve(ctx context.Context, ln net.Listener) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	signalled, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if a.cfg.ProxyProtocol {
 		ln = newProxyListener(ln, func() []netip.Prefix { return *a.proxies.Load() })
 	}
-	stopBackground, err := a.startBackground(ctx)
+	bg, err := a.startBackground(ctx)
 	if err != nil {
 		return err
 	}
-	defer stopBackground()
+	defer bg.stop()
 	errc := make(chan error, 1)
 	go func() { errc <- a.http.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
-	case <-ctx.Done():
+	case <-signalled.Done():
 	}
 	stop() // from here on a second signal has its default effect
 	a.logger.Info("draining: /readyz answers 503", "drain", a.cfg.Drain)
 	a.server.Drain()
+	bg.stopJobs()
 	select {
 	case <-time.After(a.cfg.Drain):
 	case err := <-errc:
@@ -273,17 +283,24 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	bg.stop()
 	a.logger.Info("stopped")
 	return nil
 }
 
+// background is what runs beside the HTTP server.
+type background struct {
+	stopJobs func() // stops the cluster job runner, which releases its lease
+	stop     func() // stops everything and waits until it has; idempotent
+}
+
 // startBackground starts what runs beside the HTTP server until ctx ends
-// (the first SIGTERM): the replica checks, the cluster job runner (which
-// releases its lease at once, so another instance takes over during this
-// one's drain), the domain table watcher, SIGHUP reloads and the metrics
-// listener. The returned func stops them and waits until they have.
-func (a *app) startBackground(ctx context.Context) (stop func(), err error) {
+// or the returned stop funcs are called: the replica checks, the cluster
+// job runner, the domain table watcher, SIGHUP reloads and the metrics
+// listener.
+func (a *app) startBackground(ctx context.Context) (*background, error) {
 	var metricsLn net.Listener
+	var err error
 	if a.metrics != nil && a.cfg.MetricsListen != "" {
 		if metricsLn, err = net.Listen("tcp", a.cfg.MetricsListen); err != nil {
 			return nil, fmt.Errorf("WEBMAIL_METRICS_LISTEN: %w", err)
@@ -291,6 +308,7 @@ func (a *app) startBackground(ctx context.Context) (stop func(), err error) {
 		a.logger.Info("metrics listener", "addr", metricsLn.Addr().String())
 	}
 	ctx, cancel := context.WithCancel(ctx)
+	jobsCtx, cancelJobs := context.WithCancel(ctx)
 	// Replicas are checked before the first request, so none is used
 	// before its lag is known.
 	a.db.CheckReplicas(ctx)
@@ -298,7 +316,7 @@ func (a *app) startBackground(ctx context.Context) (stop func(), err error) {
 	var wg sync.WaitGroup
 	for _, run := range []func(){
 		func() { a.db.WatchReplicas(ctx, store.HeartbeatInterval) },
-		func() { a.runner.Run(ctx) },
+		func() { a.runner.Run(jobsCtx) },
 		func() { a.watchDomains(ctx, domainsReload) },
 		func() { a.watchReload(ctx, domainsReload) },
 		func() {
@@ -314,8 +332,11 @@ func (a *app) startBackground(ctx context.Context) (stop func(), err error) {
 		}()
 	}
 	a.logger.Info("cluster jobs", "instance", a.owner, "lease", a.runner.LeaseName())
-	return func() {
-		cancel()
-		wg.Wait()
+	return &background{
+		stopJobs: cancelJobs,
+		stop: func() {
+			cancel()
+			wg.Wait()
+		},
 	}, nil
 }

@@ -11,8 +11,10 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/webmail/webmail/config"
 	"github.com/webmail/webmail/internal/demo"
@@ -25,6 +27,8 @@ const (
 )
 
 func runDemo(args []string, stdout, stderr io.Writer) error {
+	// A SIGHUP while the demo starts must not kill it (serve reloads on it).
+	signal.Ignore(syscall.SIGHUP)
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "HTTP listen address of the webmail")

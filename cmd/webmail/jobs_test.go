@@ -173,13 +173,13 @@ func TestInstancesShareClusterJobs(t *testing.T) {
 
 	// SIGHUP: the log level applies at once, a new lag bound needs a
 	// restart, and both are said in the log.
-	if err := os.WriteFile(configFile, []byte("WEBMAIL_LOG_LEVEL=debug\nWEBMAIL_DB_MAX_LAG=9s\n"), 0o600); err != nil {
+	if err := os.WriteFile(configFile, []byte("WEBMAIL_LOG_LEVEL=debug\nWEBMAIL_DB_MAX_LAG=9s\nWEBMAIL_DB_STICKY=11s\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := other.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	reloaded := regexp.MustCompile(`"msg":"configuration reloaded[^"]*","applied":\["WEBMAIL_LOG_LEVEL"\],"needs_restart":\["WEBMAIL_DB_MAX_LAG"\]`)
+	reloaded := regexp.MustCompile(`"msg":"configuration reloaded[^"]*","applied":\["WEBMAIL_LOG_LEVEL"\],"needs_restart":\["WEBMAIL_DB_MAX_LAG","WEBMAIL_DB_STICKY"\]`)
 	waitCond(t, "the reload logged", 10*time.Second, func() bool { return reloaded.MatchString(other.logText()) })
 	// A domain added by the admin command reaches the running instance.
 	add := exec.Command(bin, "domain", "add", "example.org", "--imap", "imaps://mx.example.org:993")

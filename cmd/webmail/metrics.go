@@ -193,6 +193,10 @@ func (c countingSessions) Save(ctx context.Context, s *session.Session, ttl time
 	return c.count("save", c.Store.Save(ctx, s, ttl))
 }
 
+func (c countingSessions) Touch(ctx context.Context, s *session.Session, ttl time.Duration) error {
+	return c.count("touch", c.Store.Touch(ctx, s, ttl))
+}
+
 func (c countingSessions) Delete(ctx context.Context, id string) error {
 	return c.count("delete", c.Store.Delete(ctx, id))
 }

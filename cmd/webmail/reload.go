@@ -62,18 +62,27 @@ func logLevel(logger *slog.Logger) *slog.LevelVar {
 	return nil
 }
 
+// catchHangups delivers SIGHUP to the returned channel from now until the
+// process exits. It is never stopped: once no channel wants SIGHUP, Go
+// restores its default action, which ends the process, and a SIGHUP sent
+// to every instance (a configuration push during a rolling restart) would
+// kill one that is starting or draining. One signal waits in the buffer
+// for the reload watcher; more while it is busy are merged.
+func catchHangups() chan os.Signal {
+	hangups := make(chan os.Signal, 1)
+	signal.Notify(hangups, syscall.SIGHUP)
+	return hangups
+}
+
 // watchReload applies the configuration again on every SIGHUP until ctx
 // ends.
 func (a *app) watchReload(ctx context.Context, domainsReload chan<- struct{}) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	current := a.cfg
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-hup:
+		case <-a.hangups:
 		}
 		next, err := loadConfig()
 		if err == nil {

@@ -7,11 +7,16 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/webmail/webmail/session"
 )
 
 func runServe(args []string, stdout, stderr io.Writer) error {
+	// Never ended by SIGHUP: ignored until newApp catches it for reloads
+	// (catchHangups), caught from then until the process exits.
+	signal.Ignore(syscall.SIGHUP)
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "", "listen address (overrides WEBMAIL_LISTEN)")
