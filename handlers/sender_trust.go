@@ -40,17 +40,12 @@ func (s *Server) readerPrefs(c echo.Context) readerPrefs {
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), prefsTimeout)
 	defer cancel()
-	user, err := s.DB.UserByEmail(ctx, sess.User)
+	userID, prefs, err := s.DB.UserPrefs(ctx, sess.User)
 	if err != nil {
 		s.logPrefsError(c, err)
 		return readerPrefs{}
 	}
-	prefs, err := s.DB.Prefs(ctx, user.ID)
-	if err != nil {
-		s.logPrefsError(c, err)
-		return readerPrefs{userID: user.ID}
-	}
-	return readerPrefs{userID: user.ID, markReadDelay: parseMarkReadDelay(prefs[prefMarkReadDelay])}
+	return readerPrefs{userID: userID, markReadDelay: parseMarkReadDelay(prefs[prefMarkReadDelay])}
 }
 
 func (s *Server) logPrefsError(c echo.Context, err error) {

@@ -45,6 +45,38 @@ func (db *DB) Prefs(ctx context.Context, userID int64) (map[string]string, error
 	return prefs, nil
 }
 
+// UserPrefs returns the ID and every setting of the user who logs in as
+// email in one query, for pages that need both on every request (the
+// message view). ErrNotFound when the login was never recorded.
+func (db *DB) UserPrefs(ctx context.Context, email string) (int64, map[string]string, error) {
+	rows, err := db.queryRead(ctx, `SELECT u.id, p.name, p.value FROM users u
+		LEFT JOIN user_prefs p ON p.user_id = u.id WHERE u.email = ?`, email)
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: prefs of %s: %w", email, unavailable(err))
+	}
+	defer rows.Close()
+	var userID int64
+	found := false
+	prefs := map[string]string{}
+	for rows.Next() {
+		var name, value sql.NullString
+		if err := rows.Scan(&userID, &name, &value); err != nil {
+			return 0, nil, fmt.Errorf("store: prefs of %s: %w", email, unavailable(err))
+		}
+		found = true
+		if name.Valid {
+			prefs[name.String] = value.String
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("store: prefs of %s: %w", email, unavailable(err))
+	}
+	if !found {
+		return 0, nil, fmt.Errorf("store: prefs of %s: %w", email, ErrNotFound)
+	}
+	return userID, prefs, nil
+}
+
 // PrefsByEmail returns every setting of the user who logs in as email,
 // like Prefs, in one query: the message list reads it on every page. A
 // login without a users row (not recorded yet) has no settings: an empty
