@@ -75,14 +75,7 @@ func TestReadingInBrowser(t *testing.T) {
 	direct := f.mailClient(t)
 	b := newListBrowser(t)
 
-	b.do(
-		chromedp.Navigate(f.http.URL+"/login"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
-		chromedp.SetValue(chromedp.CSS(`input[name="username"]`), demo.DefaultUser),
-		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), demo.DefaultPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)),
-	)
+	b.signIn(f.http.URL)
 
 	// Open a conversation from the threads view.
 	// The demo's conversations are weeks old: page through to one.
@@ -195,14 +188,7 @@ func TestDragToFolderInBrowser(t *testing.T) {
 	f := newListFixture(t)
 	direct := f.mailClient(t)
 	b := newListBrowser(t)
-	b.do(
-		chromedp.Navigate(f.http.URL+"/login"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
-		chromedp.SetValue(chromedp.CSS(`input[name="username"]`), demo.DefaultUser),
-		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), demo.DefaultPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)),
-	)
+	b.signIn(f.http.URL)
 	evalIn[bool](b, `window.noReload = true`)
 	uid := evalIn[string](b, `document.querySelectorAll('[data-testid="message-row"]')[2].dataset.uid`)
 	archived := len(summaries(t, direct, "Archive"))

@@ -44,6 +44,20 @@ func newListBrowser(t *testing.T) *listBrowser {
 	return &listBrowser{t: t, ctx: ctx}
 }
 
+// signIn logs in as the demo user through the login form and waits for
+// the inbox.
+func (b *listBrowser) signIn(base string) {
+	b.t.Helper()
+	b.do(
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.SetValue(chromedp.CSS(`input[name="username"]`), demo.DefaultUser),
+		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), demo.DefaultPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)),
+	)
+}
+
 // do runs steps, bounded so a broken page fails the test instead of
 // hanging it.
 func (b *listBrowser) do(steps ...chromedp.Action[chromedp.Void]) {
@@ -103,14 +117,7 @@ func TestListScriptInBrowser(t *testing.T) {
 	direct := f.mailClient(t)
 	b := newListBrowser(t)
 
-	b.do(
-		chromedp.Navigate(f.http.URL+"/login"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
-		chromedp.SetValue(chromedp.CSS(`input[name="username"]`), demo.DefaultUser),
-		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), demo.DefaultPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)),
-	)
+	b.signIn(f.http.URL)
 	// A marker that a full page load would wipe out.
 	evalIn[bool](b, `window.noReload = true`)
 	b.until("select-all to appear", `!document.getElementById("select-all").hidden`)
@@ -255,14 +262,7 @@ func deliver(t *testing.T, f *listFixture, subject string) {
 func TestNewMailRefreshInBrowser(t *testing.T) {
 	f := newListFixture(t)
 	b := newListBrowser(t)
-	b.do(
-		chromedp.Navigate(f.http.URL+"/login"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
-		chromedp.SetValue(chromedp.CSS(`input[name="username"]`), demo.DefaultUser),
-		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), demo.DefaultPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)),
-	)
+	b.signIn(f.http.URL)
 	b.until("the event stream", `document.body.dataset.inboxMessages !== undefined`)
 	// Count events.js's list requests. Once armed with a stale page, the
 	// next one answers with it 3 s late, like a slow server's old list.

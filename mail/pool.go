@@ -120,6 +120,19 @@ type Conn struct {
 // otherwise a new login, waiting for a free slot when the user is at
 // MaxPerUser.
 func (p *Pool) Get(ctx context.Context, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
+	return p.lend(ctx, ep, username, password, opts, false)
+}
+
+// Dial lends a connection that logs in afresh, never an idle one: a login
+// form uses it, because an idle connection proves only that the password
+// worked when it was opened. It takes a slot like Get, closing the user's
+// oldest idle connection when the user is at MaxPerUser.
+func (p *Pool) Dial(ctx context.Context, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
+	return p.lend(ctx, ep, username, password, opts, true)
+}
+
+// lend is Get (fresh false) and Dial (fresh true).
+func (p *Pool) lend(ctx context.Context, ep Endpoint, username, password string, opts DialOptions, fresh bool) (*Conn, error) {
 	key := p.key(ep, username, password)
 	for {
 		p.mu.Lock()
@@ -134,7 +147,7 @@ func (p *Pool) Get(ctx context.Context, ep Endpoint, username, password string, 
 			u = &userConns{release: make(chan struct{})}
 			p.users[key] = u
 		}
-		if n := len(u.idle); n > 0 {
+		if n := len(u.idle); n > 0 && !fresh {
 			ic := u.idle[n-1] // most recent first: the likeliest to be alive
 			u.idle = u.idle[:n-1]
 			p.mu.Unlock()
@@ -145,52 +158,9 @@ func (p *Pool) Get(ctx context.Context, ep Endpoint, username, password string, 
 			p.reused.Add(1)
 			return &Conn{Client: ic.client, Reused: true, pool: p, key: key}, nil
 		}
-		if u.open < p.opts.MaxPerUser {
-			u.open++
-			p.mu.Unlock()
-			client, err := p.opts.Dial(ctx, ep, username, password, opts)
-			if err != nil {
-				p.dialErrors.Add(1)
-				p.drop(key, nil)
-				return nil, err
-			}
-			p.dialed.Add(1)
-			return &Conn{Client: client, pool: p, key: key}, nil
-		}
-		wait := u.release
-		p.mu.Unlock()
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return nil, fmt.Errorf("mail: waiting for a free connection: %w: %w", ErrUnavailable, ctx.Err())
-		case <-p.done:
-			return nil, ErrPoolClosed
-		}
-	}
-}
-
-// Dial lends a connection that logs in afresh, never an idle one: a login
-// form uses it, because an idle connection proves only that the password
-// worked when it was opened. It takes a slot like Get, closing the user's
-// oldest idle connection when the user is at MaxPerUser.
-func (p *Pool) Dial(ctx context.Context, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
-	key := p.key(ep, username, password)
-	for {
-		p.mu.Lock()
-		select {
-		case <-p.done:
-			p.mu.Unlock()
-			return nil, ErrPoolClosed
-		default:
-		}
-		u := p.users[key]
-		if u == nil {
-			u = &userConns{release: make(chan struct{})}
-			p.users[key] = u
-		}
 		var stale *Client
-		if u.open >= p.opts.MaxPerUser && len(u.idle) > 0 {
-			stale = u.idle[0].client // the oldest
+		if fresh && u.open >= p.opts.MaxPerUser && len(u.idle) > 0 {
+			stale = u.idle[0].client // the oldest makes room
 			u.idle = u.idle[1:]
 			u.open--
 		}

@@ -120,7 +120,7 @@ func (w *Watcher) Watch(ep Endpoint, username, password string, opts DialOptions
 	}
 }
 
-// Watching reports how many users this instance watches, for metrics.
+// Watching reports how many users this instance watches.
 func (w *Watcher) Watching() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -82,24 +82,11 @@ func (db *DB) UserPrefs(ctx context.Context, email string) (int64, map[string]st
 // login without a users row (not recorded yet) has no settings: an empty
 // map, not an error.
 func (db *DB) PrefsByEmail(ctx context.Context, email string) (map[string]string, error) {
-	rows, err := db.queryRead(ctx, `SELECT p.name, p.value FROM user_prefs p
-		JOIN users u ON u.id = p.user_id WHERE u.email = ?`, email)
-	if err != nil {
-		return nil, fmt.Errorf("store: prefs of %s: %w", email, unavailable(err))
+	_, prefs, err := db.UserPrefs(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		return map[string]string{}, nil
 	}
-	defer rows.Close()
-	prefs := map[string]string{}
-	for rows.Next() {
-		var name, value string
-		if err := rows.Scan(&name, &value); err != nil {
-			return nil, fmt.Errorf("store: prefs of %s: %w", email, unavailable(err))
-		}
-		prefs[name] = value
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: prefs of %s: %w", email, unavailable(err))
-	}
-	return prefs, nil
+	return prefs, err
 }
 
 // validPref checks a setting against its columns.

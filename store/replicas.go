@@ -74,9 +74,6 @@ func (db *DB) Pools() map[string]*sql.DB {
 // primary instead: no replica was in rotation, or the chosen one failed.
 func (db *DB) PrimaryFallbacks() int64 { return db.fallbacks.Load() }
 
-// MaxReplicaLag is the lag bound replicas are checked against.
-func (db *DB) MaxReplicaLag() time.Duration { return db.maxLag }
-
 // Read returns a pool for a read that may be slightly stale: a replica in
 // rotation, chosen round robin, or the primary when there is none.
 func (db *DB) Read() *sql.DB {

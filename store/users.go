@@ -32,33 +32,37 @@ func (db *DB) RecordLogin(ctx context.Context, email string) (User, error) {
 	return db.userBy(ctx, db.write, email)
 }
 
+// userQuery reads one user by login.
+const userQuery = `SELECT id, email, created_at, last_login_at FROM users WHERE email = ?`
+
 // UserByEmail reads a user, from a replica when there is one (the primary
 // when ctx asks for read-your-writes, see WithPrimaryReads).
 func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
 	var u User
-	err := db.queryRowRead(ctx, func(row *sql.Row) error { return scanUser(row, &u) },
-		`SELECT id, email, created_at, last_login_at FROM users WHERE email = ?`, email)
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, fmt.Errorf("store: user %s: %w", email, ErrNotFound)
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("store: user %s: %w", email, err)
+	if err := db.queryRowRead(ctx, func(row *sql.Row) error { return scanUser(row, &u) }, userQuery, email); err != nil {
+		return User{}, userError(email, err)
 	}
 	return u, nil
 }
 
+// userBy reads a user from pool, without falling back to another.
 func (db *DB) userBy(ctx context.Context, pool *sql.DB, email string) (User, error) {
 	var u User
-	err := scanUser(pool.QueryRowContext(ctx, `SELECT id, email, created_at, last_login_at FROM users WHERE email = ?`, email), &u)
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, fmt.Errorf("store: user %s: %w", email, ErrNotFound)
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("store: user %s: %w", email, err)
+	if err := scanUser(pool.QueryRowContext(ctx, userQuery, email), &u); err != nil {
+		return User{}, userError(email, err)
 	}
 	return u, nil
 }
 
+// userError wraps a failed user read, not-found as ErrNotFound.
+func userError(email string, err error) error {
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("store: user %s: %w", email, ErrNotFound)
+	default:
+		return fmt.Errorf("store: user %s: %w", email, err)
+	}
+}
 func scanUser(row *sql.Row, u *User) error {
 	var created, last int64
 	if err := row.Scan(&u.ID, &u.Email, &created, &last); err != nil {
