@@ -3,9 +3,11 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/store"
 	"github.com/webmail/webmail/templates/pages"
@@ -41,6 +43,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &ue):
+	case app.AsError(err) != nil:
+		ue = s.appError(c, app.AsError(err))
 	case errors.As(err, &he):
 		ue = &UserError{Status: he.Code, Title: http.StatusText(he.Code), Message: httpMessage(he.Code), Err: err}
 	case store.IsUnavailable(err):
@@ -77,6 +81,43 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if err := render(c, ue.Status, pages.Error(view)); err != nil {
 		s.Logger.Error("rendering error page", "request_id", reqID(c), "err", err)
 	}
+}
+
+// appStatus is the HTTP status of each application error code.
+var appStatus = map[app.Code]int{
+	app.CodeInternal:         http.StatusInternalServerError,
+	app.CodeInvalid:          http.StatusBadRequest,
+	app.CodeNotFound:         http.StatusNotFound,
+	app.CodeSignedOut:        http.StatusUnauthorized,
+	app.CodeWrongCredentials: http.StatusUnauthorized,
+	app.CodeLimited:          http.StatusTooManyRequests,
+	app.CodeTooLarge:         http.StatusRequestEntityTooLarge,
+	app.CodeConflict:         http.StatusConflict,
+	app.CodeUnavailable:      http.StatusServiceUnavailable,
+	app.CodeMailServer:       http.StatusBadGateway,
+}
+
+// appError is the one place an application error becomes an HTTP answer:
+// its status, and what a code asks of the HTTP layer (a session the
+// application ended loses its cookie; a limit says when to retry).
+func (s *Server) appError(c echo.Context, e *app.Error) *UserError {
+	status, ok := appStatus[e.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	switch e.Code {
+	case app.CodeSignedOut:
+		c.SetCookie(s.Sessions.ClearCookie(s.isTLS(c)))
+	case app.CodeLimited:
+		if e.RetryAfter > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())+1))
+		}
+	}
+	title, message := e.Title, e.Message
+	if e.Code == app.CodeInternal || message == "" {
+		title, message = "Something went wrong", "Something went wrong on our side. It has been logged; please try again."
+	}
+	return &UserError{Status: status, Title: title, Message: message, Err: e}
 }
 
 func httpMessage(code int) string {

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
@@ -45,6 +46,9 @@ type Deps struct {
 	// StickyWindow is how long a browser's reads go to the primary after a
 	// change (read-your-writes); 0 turns it off.
 	StickyWindow time.Duration
+	// App is the application layer the handlers call. Nil: NewServer
+	// builds one from these dependencies.
+	App *app.App
 	// Metrics instruments requests (nil: not instrumented); MetricsHandler,
 	// if set, serves GET /metrics on this listener.
 	Metrics        *Metrics
@@ -83,6 +87,13 @@ func NewServer(deps Deps) *Server {
 	}
 	if deps.MaxMessageBytes <= 0 {
 		deps.MaxMessageBytes = 50 << 20
+	}
+	if deps.App == nil {
+		deps.App = app.New(app.Deps{
+			Logger: deps.Logger, DB: deps.DB, Sessions: deps.Sessions, Attachments: deps.Attachments,
+			IMAP: deps.IMAP, IMAPOptions: deps.IMAPOptions, Pool: deps.Pool, Watcher: deps.Watcher,
+			Router: deps.Router, MaxMessageBytes: deps.MaxMessageBytes, PageSize: deps.PageSize,
+		})
 	}
 	s := &Server{Deps: deps, streamsEnd: make(chan struct{})}
 	s.SetTrustedProxies(deps.TrustedProxies)

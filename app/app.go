@@ -1,0 +1,56 @@
+package app
+
+import (
+	"log/slog"
+
+	"github.com/webmail/webmail/attachments"
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/session"
+	"github.com/webmail/webmail/store"
+)
+
+// Deps is what the application layer is built from; cmd/webmail fills it.
+type Deps struct {
+	Logger      *slog.Logger
+	DB          *store.DB
+	Sessions    *session.Manager
+	Attachments attachments.Store
+	// IMAP is the mail server of every login when Router is nil.
+	IMAP        mail.Endpoint
+	IMAPOptions mail.DialOptions
+	Pool        *mail.Pool    // this instance's IMAP connections
+	Watcher     *mail.Watcher // this instance's IDLE connections for new-mail push
+	// Router resolves a login to its mail servers; the session keeps the
+	// result. Nil: every login uses IMAP.
+	Router MailRouter
+	// MaxMessageBytes bounds how much of one message is fetched to show it.
+	MaxMessageBytes int64
+	// PageSize is the default number of messages on a list page.
+	PageSize int
+}
+
+// MailRouter is what the application needs of mail.Router.
+type MailRouter interface {
+	Resolve(login string) (mail.Route, error)
+}
+
+// App runs the use cases. It is safe for concurrent use; one App serves
+// every request of an instance.
+type App struct {
+	Deps
+}
+
+// New returns the application layer over deps, with defaults for unset
+// limits.
+func New(deps Deps) *App {
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.PageSize <= 0 {
+		deps.PageSize = 50
+	}
+	if deps.MaxMessageBytes <= 0 {
+		deps.MaxMessageBytes = 50 << 20
+	}
+	return &App{Deps: deps}
+}
