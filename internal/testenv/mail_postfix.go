@@ -123,6 +123,18 @@ postlog   unix-dgram n - n - 1 postlogd
 // runs the master in the foreground, so that it is our child and dies with
 // the test binary.
 func (p *postfixServer) start() error {
+	if err := p.configure(); err != nil {
+		return err
+	}
+	if err := p.run(); err != nil {
+		_ = p.proc.kill()
+		return err
+	}
+	return nil
+}
+
+// configure picks fresh ports and writes the configuration and the queue.
+func (p *postfixServer) configure() error {
 	ports, err := freePorts(2)
 	if err != nil {
 		return err
@@ -158,6 +170,12 @@ func (p *postfixServer) start() error {
 	// and keeps the master in the process group testenv gave it, so
 	// that stopping the group stops every Postfix daemon.
 	p.proc = newProcess("postfix", p.dir, master, []string{"-c", p.confDir, "-d"}, nil, p.maillog)
+	return nil
+}
+
+// run starts the configured master and waits until both listeners greet.
+// The caller stops it on failure.
+func (p *postfixServer) run() error {
 	if err := p.proc.start(); err != nil {
 		return err
 	}
@@ -165,7 +183,6 @@ func (p *postfixServer) start() error {
 		if err := waitFor(p.proc, "postfix on "+addr, startTimeout, func() error {
 			return dialProbe(addr, "220")
 		}); err != nil {
-			_ = p.proc.kill()
 			return err
 		}
 	}
