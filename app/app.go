@@ -3,6 +3,7 @@ package app
 import (
 	"log/slog"
 
+	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
@@ -27,6 +28,10 @@ type Deps struct {
 	MaxMessageBytes int64
 	// PageSize is the default number of messages on a list page.
 	PageSize int
+	// LoginFailures counts failed logins for LoginLimits, shared by every
+	// instance (Redis or SQL). Nil: no login limits.
+	LoginFailures loginlimit.FailureCounter
+	LoginLimits   loginlimit.Limits // initial limits; SetLoginLimits replaces them
 }
 
 // MailRouter is what the application needs of mail.Router.
@@ -38,6 +43,7 @@ type MailRouter interface {
 // every request of an instance.
 type App struct {
 	Deps
+	loginLimiter *loginlimit.Limiter
 }
 
 // New returns the application layer over deps, with defaults for unset
@@ -52,5 +58,5 @@ func New(deps Deps) *App {
 	if deps.MaxMessageBytes <= 0 {
 		deps.MaxMessageBytes = 50 << 20
 	}
-	return &App{Deps: deps}
+	return &App{Deps: deps, loginLimiter: loginlimit.New(deps.LoginFailures, deps.LoginLimits, deps.Logger)}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/demo"
 	"github.com/webmail/webmail/internal/testenv"
@@ -61,7 +62,7 @@ type clusterFixture struct {
 	baseURL string
 }
 
-func newClusterFixture(t *testing.T, failures func(db *store.DB) handlers.FailureCounter, limits handlers.LoginLimits) *clusterFixture {
+func newClusterFixture(t *testing.T, failures func(db *store.DB) loginlimit.FailureCounter, limits loginlimit.Limits) *clusterFixture {
 	t.Helper()
 	ctx := context.Background()
 	mailSrv, err := demo.Start(ctx, demo.Options{Seed: false})
@@ -125,14 +126,14 @@ func (f *clusterFixture) imapContacts() int64 {
 	return s.Dialed + s.DialErrors
 }
 
-func counters(t *testing.T) map[string]func(db *store.DB) handlers.FailureCounter {
-	return map[string]func(db *store.DB) handlers.FailureCounter{
-		"sql": func(db *store.DB) handlers.FailureCounter { return db },
-		"redis": func(*store.DB) handlers.FailureCounter {
+func counters(t *testing.T) map[string]func(db *store.DB) loginlimit.FailureCounter {
+	return map[string]func(db *store.DB) loginlimit.FailureCounter{
+		"sql": func(db *store.DB) loginlimit.FailureCounter { return db },
+		"redis": func(*store.DB) loginlimit.FailureCounter {
 			r := testenv.NewRedis(t)
 			client := redis.NewClient(&redis.Options{Addr: r.Addr})
 			t.Cleanup(func() { client.Close() })
-			return handlers.NewRedisFailures(client, "test:"+t.Name()+":")
+			return loginlimit.NewRedisFailures(client, "test:"+t.Name()+":")
 		},
 	}
 }
@@ -143,7 +144,7 @@ func counters(t *testing.T) map[string]func(db *store.DB) handlers.FailureCounte
 func TestLoginRateLimits(t *testing.T) {
 	for name, counter := range counters(t) {
 		t.Run(name, func(t *testing.T) {
-			f := newClusterFixture(t, counter, handlers.LoginLimits{PerUser: 3, PerIP: 100, Window: 15 * time.Minute})
+			f := newClusterFixture(t, counter, loginlimit.Limits{PerUser: 3, PerIP: 100, Window: 15 * time.Minute})
 			c := (&fixture{}).client()
 			for i := 0; i < 3; i++ {
 				resp, _ := f.login(t, c, demo.DefaultUser, "wrong", nil)
@@ -176,7 +177,7 @@ func TestLoginRateLimits(t *testing.T) {
 
 			// Reloaded limits: this address has 4 failures, the new per-IP
 			// limit is 4.
-			f.server.SetLoginLimits(handlers.LoginLimits{PerUser: 3, PerIP: 4, Window: 15 * time.Minute})
+			f.server.SetLoginLimits(loginlimit.Limits{PerUser: 3, PerIP: 4, Window: 15 * time.Minute})
 			resp, _ = f.login(t, c, "third@example.test", "wrong", nil)
 			if resp.StatusCode != http.StatusTooManyRequests {
 				t.Fatalf("per-IP limit: %d, want 429", resp.StatusCode)
@@ -201,7 +202,7 @@ func TestLoginRateLimits(t *testing.T) {
 // TestLoginSuccessClearsUserFailures: a good login forgets the user's
 // failures, and the session keeps the server the login was routed to.
 func TestLoginSuccessClearsUserFailures(t *testing.T) {
-	f := newClusterFixture(t, func(db *store.DB) handlers.FailureCounter { return db }, handlers.LoginLimits{PerUser: 2, PerIP: 100, Window: time.Minute})
+	f := newClusterFixture(t, func(db *store.DB) loginlimit.FailureCounter { return db }, loginlimit.Limits{PerUser: 2, PerIP: 100, Window: time.Minute})
 	c := (&fixture{}).client()
 	f.login(t, c, demo.DefaultUser, "wrong", nil)
 	resp, _ := f.login(t, c, demo.DefaultUser, demo.DefaultPassword, nil)
@@ -217,7 +218,7 @@ func TestLoginSuccessClearsUserFailures(t *testing.T) {
 // TestReadYourWritesWindow: an unsafe request sets the cookie; requests
 // carrying it read from the primary, on any instance, until it expires.
 func TestReadYourWritesWindow(t *testing.T) {
-	f := newClusterFixture(t, func(db *store.DB) handlers.FailureCounter { return db }, handlers.LoginLimits{})
+	f := newClusterFixture(t, func(db *store.DB) loginlimit.FailureCounter { return db }, loginlimit.Limits{})
 	c := (&fixture{}).client()
 	primaryReads := func(cookie *http.Cookie) string {
 		req, _ := http.NewRequest(http.MethodGet, f.baseURL+"/test/context", nil)
@@ -271,7 +272,7 @@ func TestReadYourWritesWindow(t *testing.T) {
 // TestMetricsAndRequestIDs: /metrics counts requests by route pattern, and
 // a line logged with the request's context carries its request ID.
 func TestMetricsAndRequestIDs(t *testing.T) {
-	f := newClusterFixture(t, func(db *store.DB) handlers.FailureCounter { return db }, handlers.LoginLimits{})
+	f := newClusterFixture(t, func(db *store.DB) loginlimit.FailureCounter { return db }, loginlimit.Limits{})
 	resp, err := http.Get(f.baseURL + "/test/context")
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +339,7 @@ func grepLines(text, substr string) string {
 // table over the template, the session keeps it, and a later change of the
 // table leaves existing sessions on their server.
 func TestDomainRouting(t *testing.T) {
-	f := newClusterFixture(t, func(db *store.DB) handlers.FailureCounter { return db }, handlers.LoginLimits{})
+	f := newClusterFixture(t, func(db *store.DB) loginlimit.FailureCounter { return db }, loginlimit.Limits{})
 	// The template points nowhere; only the table leads to the server.
 	if err := f.router.SetTemplates("imap://127.0.0.1:1", "smtp://127.0.0.1:1"); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
@@ -41,8 +42,8 @@ type Deps struct {
 	Router MailRouter
 	// LoginFailures counts failed logins for LoginLimits, shared by every
 	// instance (Redis or SQL). Nil: no login limits.
-	LoginFailures FailureCounter
-	LoginLimits   LoginLimits // initial limits; SetLoginLimits replaces them
+	LoginFailures loginlimit.FailureCounter
+	LoginLimits   loginlimit.Limits // initial limits; SetLoginLimits replaces them
 	// StickyWindow is how long a browser's reads go to the primary after a
 	// change (read-your-writes); 0 turns it off.
 	StickyWindow time.Duration
@@ -69,8 +70,7 @@ type Server struct {
 	endStreams  sync.Once
 	stylesheets []string // hashed URLs, computed once
 	scripts     []string
-	proxyTrust  atomic.Pointer[proxyTrust]  // reloadable (SIGHUP)
-	loginLimits atomic.Pointer[LoginLimits] // reloadable (SIGHUP)
+	proxyTrust  atomic.Pointer[proxyTrust] // reloadable (SIGHUP)
 }
 
 // Stylesheets and scripts every page loads, in order. Each area of the UI
@@ -93,11 +93,11 @@ func NewServer(deps Deps) *Server {
 			Logger: deps.Logger, DB: deps.DB, Sessions: deps.Sessions, Attachments: deps.Attachments,
 			IMAP: deps.IMAP, IMAPOptions: deps.IMAPOptions, Pool: deps.Pool, Watcher: deps.Watcher,
 			Router: deps.Router, MaxMessageBytes: deps.MaxMessageBytes, PageSize: deps.PageSize,
+			LoginFailures: deps.LoginFailures, LoginLimits: deps.LoginLimits,
 		})
 	}
 	s := &Server{Deps: deps, streamsEnd: make(chan struct{})}
 	s.SetTrustedProxies(deps.TrustedProxies)
-	s.SetLoginLimits(deps.LoginLimits)
 	for _, name := range stylesheetNames {
 		s.stylesheets = append(s.stylesheets, deps.Assets.Path(name))
 	}
@@ -106,6 +106,13 @@ func NewServer(deps Deps) *Server {
 	}
 	return s
 }
+
+// SetLoginLimits replaces the login limits (on SIGHUP); attempts already
+// counting keep the old ones.
+func (s *Server) SetLoginLimits(l loginlimit.Limits) { s.App.SetLoginLimits(l) }
+
+// CurrentLoginLimits returns the login limits in force.
+func (s *Server) CurrentLoginLimits() loginlimit.Limits { return s.App.LoginLimits() }
 
 // Drain makes /readyz answer 503 so the load balancer stops sending new
 // requests, while in-flight ones finish. From then on responses also ask

@@ -6,15 +6,11 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// logout deletes the session server-side, so the cookie is worthless even
-// if it was copied, and clears it in the browser.
+// logout handles POST /logout: the session ends server-side, so the cookie
+// is worthless even if it was copied, and the browser forgets it.
 func (s *Server) logout(c echo.Context) error {
-	if sess := currentSession(c); sess != nil {
-		if err := s.Sessions.Destroy(c.Request().Context(), sess.ID); err != nil {
-			return &UserError{Status: http.StatusServiceUnavailable, Title: "Temporarily unavailable",
-				Message: "You could not be signed out right now. Please try again in a moment.", Err: err}
-		}
-		s.Logger.Info("logout", "request_id", reqID(c), "user", sess.User)
+	if err := s.App.LogOut(c.Request().Context(), currentSession(c)); err != nil {
+		return err
 	}
 	c.SetCookie(s.Sessions.ClearCookie(s.isTLS(c)))
 	return c.Redirect(http.StatusSeeOther, "/login")

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/webmail/webmail/handlers"
+	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/internal/demo"
 )
 
@@ -16,7 +16,7 @@ import (
 func TestLoginLimitHoldsUnderParallelGuesses(t *testing.T) {
 	for name, counter := range counters(t) {
 		t.Run(name, func(t *testing.T) {
-			f := newClusterFixture(t, counter, handlers.LoginLimits{PerUser: 3, PerIP: 1000, Window: 15 * time.Minute})
+			f := newClusterFixture(t, counter, loginlimit.Limits{PerUser: 3, PerIP: 1000, Window: 15 * time.Minute})
 			before := f.imapContacts()
 			var wg sync.WaitGroup
 			var mu sync.Mutex

@@ -21,6 +21,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/config"
 	"github.com/webmail/webmail/handlers"
@@ -78,8 +79,8 @@ func instanceName(cfg config.Config) string {
 	return name + "/" + hex.EncodeToString(b[:])
 }
 
-func loginLimits(cfg config.Config) handlers.LoginLimits {
-	return handlers.LoginLimits{PerUser: cfg.LoginLimitUser, PerIP: cfg.LoginLimitIP, Window: cfg.LoginLimitWindow}
+func loginLimits(cfg config.Config) loginlimit.Limits {
+	return loginlimit.Limits{PerUser: cfg.LoginLimitUser, PerIP: cfg.LoginLimitIP, Window: cfg.LoginLimitWindow}
 }
 
 func redisConfig(cfg config.Config) session.RedisConfig {
@@ -164,9 +165,9 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 		return nil, err
 	}
 	a.pool = mail.NewPool(mail.PoolOptions{MaxPerUser: cfg.IMAPMaxPerUser, IdleTimeout: cfg.IMAPIdleTimeout})
-	var failures handlers.FailureCounter = a.db
+	var failures loginlimit.FailureCounter = a.db
 	if a.redis != nil {
-		failures = handlers.NewRedisFailures(a.redis, "webmail:")
+		failures = loginlimit.NewRedisFailures(a.redis, "webmail:")
 	}
 	deps := handlers.Deps{
 		Logger:          logger,
