@@ -1,4 +1,4 @@
-package main
+package proxyproto
 
 import (
 	"bufio"
@@ -25,7 +25,7 @@ func proxyServer(t *testing.T, trusted string) string {
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, r.RemoteAddr)
 	}), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(newProxyListener(ln, func() []netip.Prefix { return prefixes }))
+	go srv.Serve(NewListener(ln, func() []netip.Prefix { return prefixes }))
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String()
 }
