@@ -30,11 +30,12 @@ func init() {
 // time in fixed-width hex, which is how Sweep tells old leftovers from a Put
 // still running.
 //
-// The tables come from the project's migrations (attachment_objects and
-// attachment_chunks). With SQLite the DSN should set a busy timeout
+// The backend owns its schema: opening it creates attachment_objects and
+// attachment_chunks if they are missing (on MySQL with a binary collation,
+// since keys are case-sensitive), and several instances may open it at
+// once. It needs the right to create tables only while they are missing.
+// With SQLite the DSN should set a busy timeout
 // (_pragma=busy_timeout(...)) so concurrent writers wait instead of failing.
-// With MySQL the tables must use a binary collation, since keys are
-// case-sensitive.
 type SQL struct {
 	db      *sql.DB
 	dialect string
@@ -56,23 +57,30 @@ const (
 )
 
 // openSQL is the Factory of the "sql" backend.
-func openSQL(_ context.Context, cfg Config) (Store, error) {
-	return NewSQL(cfg.DB, cfg.Dialect)
+func openSQL(ctx context.Context, cfg Config) (Store, error) {
+	return NewSQL(ctx, cfg.DB, cfg.Dialect)
 }
 
 // NewSQL returns an SQL backend over db, whose dialect is DialectSQLite or
-// DialectMySQL ("mariadb" is accepted as MySQL).
-func NewSQL(db *sql.DB, dialect string) (*SQL, error) {
+// DialectMySQL ("mariadb" is accepted as MySQL), after creating its tables
+// if they are missing.
+func NewSQL(ctx context.Context, db *sql.DB, dialect string) (*SQL, error) {
 	if db == nil {
 		return nil, errors.New("attachments: sql: no database (Config.DB is nil)")
 	}
+	var s *SQL
 	switch strings.ToLower(dialect) {
 	case DialectSQLite:
-		return &SQL{db: db, dialect: DialectSQLite}, nil
+		s = &SQL{db: db, dialect: DialectSQLite}
 	case DialectMySQL, "mariadb":
-		return &SQL{db: db, dialect: DialectMySQL}, nil
+		s = &SQL{db: db, dialect: DialectMySQL}
+	default:
+		return nil, fmt.Errorf("attachments: sql: unknown dialect %q (want %q or %q)", dialect, DialectSQLite, DialectMySQL)
 	}
-	return nil, fmt.Errorf("attachments: sql: unknown dialect %q (want %q or %q)", dialect, DialectSQLite, DialectMySQL)
+	if err := s.createSchema(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // newGeneration returns a new generation: creation time then randomness.

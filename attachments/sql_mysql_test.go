@@ -5,34 +5,29 @@ import (
 	"strings"
 	"testing"
 
+	_ "github.com/go-sql-driver/mysql"
+
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/attachments/attachmentstest"
 	"github.com/webmail/webmail/internal/testenv"
-	"github.com/webmail/webmail/store"
 )
 
-// newMariaDB returns a pool on a fresh MariaDB database with the sql
-// backend's tables.
+// newMariaDB returns a pool on a fresh, empty MariaDB database: the
+// backend creates its own tables when opened.
 func newMariaDB(t *testing.T) *sql.DB {
 	t.Helper()
-	server := testenv.NewMariaDB(t)
-	return migratedPool(t, store.Options{WriteDSN: server.PrimaryDSN})
+	return openMariaDB(t, testenv.NewMariaDB(t).PrimaryDSN)
 }
 
-// migratedPool opens the database the way the application does and creates
-// the tables with the project's own migrations, so the tests check the
-// schema that ships.
-func migratedPool(t *testing.T, opts store.Options) *sql.DB {
+// openMariaDB opens a pool on dsn, closed at the end of the test.
+func openMariaDB(t *testing.T, dsn string) *sql.DB {
 	t.Helper()
-	db, err := store.Open(opts)
+	db, err := sql.Open("mysql", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(t.Context()); err != nil {
-		t.Fatalf("migrating: %v", err)
-	}
-	return db.Write()
+	return db
 }
 
 func TestMariaDBConformance(t *testing.T) {
@@ -60,5 +55,30 @@ func TestMariaDBKeysAreCaseSensitive(t *testing.T) {
 	}
 	if got := readString(t, store, "Doc"); got != "Doc" {
 		t.Errorf("Get(Doc) = %q", got)
+	}
+}
+
+// TestMariaDBSchemaConcurrentOpen: instances starting together on an empty
+// database all open the backend, and the tables they create work.
+func TestMariaDBSchemaConcurrentOpen(t *testing.T) {
+	dsn := testenv.NewMariaDB(t).PrimaryDSN
+	testSQLSchemaConcurrentOpen(t, "mysql", func(t *testing.T) *sql.DB { return openMariaDB(t, dsn) })
+}
+
+// TestMariaDBSchemaCollation: the tables the backend creates compare keys
+// byte by byte.
+func TestMariaDBSchemaCollation(t *testing.T) {
+	db := newMariaDB(t)
+	openSQL(t, db, "mysql")
+	for _, table := range []string{"attachment_objects", "attachment_chunks"} {
+		var collation string
+		if err := db.QueryRowContext(t.Context(),
+			`SELECT COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'object_key'`,
+			table).Scan(&collation); err != nil {
+			t.Fatal(err)
+		}
+		if collation != "utf8mb4_bin" {
+			t.Errorf("%s.object_key collation %q, want utf8mb4_bin", table, collation)
+		}
 	}
 }

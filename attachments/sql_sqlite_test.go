@@ -10,16 +10,31 @@ import (
 	"testing"
 	"time"
 
+	_ "modernc.org/sqlite"
+
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/attachments/attachmentstest"
-	"github.com/webmail/webmail/store"
 )
 
-// newSQLiteDB returns the write pool of a fresh SQLite database, opened and
-// migrated the way the application does it.
+// newSQLiteDB returns a pool on a fresh, empty SQLite file: the backend
+// creates its own tables when opened.
 func newSQLiteDB(t *testing.T) *sql.DB {
 	t.Helper()
-	return migratedPool(t, store.Options{SQLitePath: filepath.Join(t.TempDir(), "webmail.db")})
+	return openSQLiteFile(t, filepath.Join(t.TempDir(), "webmail.db"))
+}
+
+// openSQLiteFile opens path the way package store opens its write pool:
+// WAL, a busy timeout so writers wait for each other, transactions that
+// take the write lock at once, and one connection.
+func openSQLiteFile(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func openSQL(t *testing.T, db *sql.DB, dialect string) attachments.Store {
@@ -56,15 +71,28 @@ func TestSQLOpenErrors(t *testing.T) {
 	}
 }
 
+// TestSQLitePingWithoutTables: tables dropped under a running backend
+// (opening it creates them) make Ping fail.
 func TestSQLitePingWithoutTables(t *testing.T) {
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "empty.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := openSQL(t, db, "sqlite").Ping(t.Context()); err == nil {
+	store := openSQL(t, db, "sqlite")
+	if _, err := db.ExecContext(t.Context(), `DROP TABLE attachment_objects`); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Ping(t.Context()); err == nil {
 		t.Errorf("Ping without the tables = nil, want an error")
 	}
+}
+
+// TestSQLiteSchemaConcurrentOpen: processes starting together on one new
+// SQLite file all open the backend, and the tables they create work.
+func TestSQLiteSchemaConcurrentOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "webmail.db")
+	testSQLSchemaConcurrentOpen(t, "sqlite", func(t *testing.T) *sql.DB { return openSQLiteFile(t, path) })
 }
 
 // testSQLChangedWhileReading replaces an object under a reader: the reader
