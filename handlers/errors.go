@@ -39,24 +39,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.Logger.Warn("error after response started", "request_id", reqID(c), "err", err)
 		return
 	}
-	var ue *UserError
-	var he *echo.HTTPError
-	switch {
-	case errors.As(err, &ue):
-	case app.AsError(err) != nil:
-		ue = s.appError(c, app.AsError(err))
-	case errors.As(err, &he):
-		ue = &UserError{Status: he.Code, Title: http.StatusText(he.Code), Message: httpMessage(he.Code), Err: err}
-	case store.IsUnavailable(err):
-		// A write a handler did not map itself: the primary is down.
-		errors.As(storeError(err), &ue)
-	default:
-		ue = &UserError{Status: http.StatusInternalServerError, Title: "Something went wrong",
-			Message: "Something went wrong on our side. It has been logged; please try again.", Err: err}
-	}
-	if ue.Status == 0 {
-		ue.Status = http.StatusInternalServerError
-	}
+	ue := s.userError(c, err)
 	attrs := []any{"request_id", reqID(c), "status", ue.Status, "path", c.Request().URL.Path}
 	if ue.Err != nil {
 		attrs = append(attrs, "err", ue.Err)
@@ -81,6 +64,31 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if err := render(c, ue.Status, pages.Error(view)); err != nil {
 		s.Logger.Error("rendering error page", "request_id", reqID(c), "err", err)
 	}
+}
+
+// userError is err as the user sees it: its own message, the
+// application's (with what its code asks of the HTTP layer), echo's, or an
+// internal failure's.
+func (s *Server) userError(c echo.Context, err error) *UserError {
+	var ue *UserError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ue):
+	case app.AsError(err) != nil:
+		ue = s.appError(c, app.AsError(err))
+	case errors.As(err, &he):
+		ue = &UserError{Status: he.Code, Title: http.StatusText(he.Code), Message: httpMessage(he.Code), Err: err}
+	case store.IsUnavailable(err):
+		// A write a handler did not map itself: the primary is down.
+		errors.As(storeError(err), &ue)
+	default:
+		ue = &UserError{Status: http.StatusInternalServerError, Title: "Something went wrong",
+			Message: "Something went wrong on our side. It has been logged; please try again.", Err: err}
+	}
+	if ue.Status == 0 {
+		ue.Status = http.StatusInternalServerError
+	}
+	return ue
 }
 
 // appStatus is the HTTP status of each application error code.

@@ -1,13 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -21,7 +20,7 @@ func (s *Server) showFolders(c echo.Context) error {
 // refusal and the values to type again.
 type folderForm struct {
 	status    string
-	problem   *UserError
+	problem   string
 	newName   string
 	newParent string
 	edit      string
@@ -30,69 +29,41 @@ type folderForm struct {
 // renderFolders draws the folder page with the given status code; the
 // POST handlers use it to show a refusal next to the form it is about.
 func (s *Server) renderFolders(c echo.Context, status int, form folderForm) error {
-	var boxes []mail.Mailbox
-	var subscribed map[string]bool
-	known := true
-	err := s.withIMAP(c, func(client *mail.Client) error {
-		ctx := c.Request().Context()
-		var err error
-		if boxes, err = client.Mailboxes(ctx); err != nil {
-			return err
-		}
-		subscribed, err = client.Subscriptions(ctx)
-		if errors.Is(err, mail.ErrSubscriptionsUnsupported) {
-			known, err = false, nil
-		}
-		return err
-	})
+	list, err := s.App.ListFolders(c.Request().Context(), currentSession(c))
 	if err != nil {
 		return err
 	}
-	delim := folderDelimiter(boxes)
+	boxes := list.Folders
 	view := pages.FoldersManageView{
 		Frame:              s.frame(c, "Folders"),
 		Folders:            folderItems(boxes, ""),
 		Status:             form.status,
+		Error:              form.problem,
 		NewName:            form.newName,
 		NewParent:          form.newParent,
-		SubscriptionsKnown: known,
-		Delimiter:          delim,
-	}
-	if form.problem != nil {
-		view.Error = form.problem.Message
+		SubscriptionsKnown: list.SubscriptionsKnown,
+		Delimiter:          app.FolderDelimiter(boxes),
+		Edit:               folderEdit(boxes, form.edit),
 	}
 	for _, b := range boxes {
 		view.Rows = append(view.Rows, pages.FolderRow{
-			Name:       b.Name,
-			Label:      b.DisplayName,
-			Path:       folderPath(b),
-			Depth:      b.Depth,
-			Special:    b.SpecialUse,
-			Messages:   b.Messages,
-			Unseen:     b.Unseen,
-			NoSelect:   b.NoSelect,
-			Subscribed: subscribed[b.Name],
-			Protected:  b.Name == "INBOX",
-			EditURL:    "/folders?edit=" + url.QueryEscape(b.Name),
+			Name: b.Name, Label: b.DisplayName, Path: app.FolderPath(b), Depth: b.Depth,
+			Special: b.SpecialUse, Messages: b.Messages, Unseen: b.Unseen, NoSelect: b.NoSelect,
+			Subscribed: list.Subscribed[b.Name], Protected: b.Name == "INBOX",
+			EditURL: "/folders?edit=" + url.QueryEscape(b.Name),
 		})
-		view.Parents = append(view.Parents, pages.FolderOption{Value: b.Name, Label: folderPath(b)})
-	}
-	if b, ok := findFolder(boxes, form.edit); ok && b.Name != "INBOX" {
-		parent, leaf := splitFolder(b.Name, delim)
-		edit := &pages.FolderEdit{Name: b.Name, Leaf: leaf, Parent: parent, Special: b.SpecialUse}
-		for _, p := range boxes {
-			if p.Name != b.Name && !isUnder(p.Name, b.Name, delim) {
-				edit.Parents = append(edit.Parents, pages.FolderOption{Value: p.Name, Label: folderPath(p)})
-			}
-		}
-		view.Edit = edit
+		view.Parents = append(view.Parents, pages.FolderOption{Value: b.Name, Label: app.FolderPath(b)})
 	}
 	return render(c, status, pages.FoldersManage(view))
 }
 
-// refuseFolder shows the folder page again with the refusal, at the
-// refusal's status.
-func (s *Server) refuseFolder(c echo.Context, problem *UserError, form folderForm) error {
-	form.problem = problem
-	return s.renderFolders(c, problem.Status, form)
+// refuseFolder shows the folder page again with a refusal the user can
+// correct, at its status; any other failure is an error page.
+func (s *Server) refuseFolder(c echo.Context, err error, form folderForm) error {
+	if !app.IsFolderRefusal(err) {
+		return err
+	}
+	ue := s.userError(c, err)
+	form.problem = ue.Message
+	return s.renderFolders(c, ue.Status, form)
 }

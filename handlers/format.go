@@ -104,13 +104,3 @@ func folderItems(boxes []mail.Mailbox, current string) []pages.Folder {
 	}
 	return out
 }
-
-// displayName finds the display name of mailbox in the list.
-func displayName(boxes []mail.Mailbox, name string) string {
-	for _, b := range boxes {
-		if b.Name == name {
-			return b.DisplayName
-		}
-	}
-	return name
-}

@@ -1,102 +1,98 @@
 package handlers
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/webmail/webmail/app"
 )
 
-// maxSelection bounds the messages one action names.
-const maxSelection = 5000
-
-// messageGroup is the selected messages of one folder.
-type messageGroup struct {
-	mailbox string
-	uids    []uint32
-}
-
-// listActionRequest is a parsed action form.
+// listActionRequest is a parsed action form: the action for the
+// application, and where to go back to.
 type listActionRequest struct {
-	action    string
-	mailbox   string // the folder of the list, from the path; "" for /actions
-	groups    []messageGroup
-	count     int
-	target    string
-	confirmed bool
+	app.ListAction
 	returnURL string
 }
 
-// readListActionRequest parses and checks the form.
+// formRefused is an action form that cannot be read.
+func formRefused(msg string) error {
+	return &UserError{Status: http.StatusBadRequest, Title: "Cannot do that", Message: msg}
+}
+
+// readListActionRequest parses the form: action, uid (messages of the
+// path's {mailbox}), msg ("{escaped mailbox}/{uid}"), target, confirm and
+// return.
 func readListActionRequest(c echo.Context) (listActionRequest, error) {
-	req := listActionRequest{action: c.FormValue("action"), target: c.FormValue("target"), confirmed: c.FormValue("confirm") == "yes"}
+	req := listActionRequest{ListAction: app.ListAction{
+		Action: c.FormValue("action"), Target: c.FormValue("target"), Confirmed: c.FormValue("confirm") == "yes",
+	}}
 	if c.Param("mailbox") != "" {
 		mailbox, err := mailboxParam(c)
 		if err != nil {
 			return req, err
 		}
-		req.mailbox = mailbox
+		req.Mailbox = mailbox
 	}
 	fallback := "/mail/INBOX"
-	if req.mailbox != "" {
-		fallback = mailboxURL(req.mailbox)
+	if req.Mailbox != "" {
+		fallback = mailboxURL(req.Mailbox)
 	}
 	req.returnURL = safeListReturn(c.FormValue("return"), fallback)
 	form, err := c.FormParams()
 	if err != nil {
-		return req, badAction("The form could not be read. Reload the page and try again.")
+		return req, formRefused("The form could not be read. Reload the page and try again.")
 	}
+	if len(form["uid"])+len(form["msg"]) > app.MaxSelection {
+		return req, formRefused("That is too many messages for one action. Select fewer and try again.")
+	}
+	req.Groups, err = selectedMessages(req.Mailbox, form["uid"], form["msg"])
+	return req, err
+}
+
+// selectedMessages groups the selection by folder, each message once.
+func selectedMessages(mailbox string, uids, msgs []string) ([]app.MessageGroup, error) {
+	var groups []app.MessageGroup
 	seen := map[string]map[uint32]bool{}
 	add := func(mailbox string, uid uint32) {
 		if seen[mailbox] == nil {
 			seen[mailbox] = map[uint32]bool{}
-			req.groups = append(req.groups, messageGroup{mailbox: mailbox})
+			groups = append(groups, app.MessageGroup{Mailbox: mailbox})
 		}
 		if seen[mailbox][uid] {
 			return
 		}
 		seen[mailbox][uid] = true
-		for i := range req.groups {
-			if req.groups[i].mailbox == mailbox {
-				req.groups[i].uids = append(req.groups[i].uids, uid)
+		for i := range groups {
+			if groups[i].Mailbox == mailbox {
+				groups[i].UIDs = append(groups[i].UIDs, uid)
 			}
 		}
-		req.count++
 	}
-	if len(form["uid"])+len(form["msg"]) > maxSelection {
-		return req, badAction("That is too many messages for one action. Select fewer and try again.")
-	}
-	bad := badAction("The selection could not be read. Reload the page and try again.")
-	for _, v := range form["uid"] {
+	bad := formRefused("The selection could not be read. Reload the page and try again.")
+	for _, v := range uids {
 		uid, err := strconv.ParseUint(v, 10, 32)
-		if err != nil || uid == 0 || req.mailbox == "" {
-			return req, bad
+		if err != nil || uid == 0 || mailbox == "" {
+			return nil, bad
 		}
-		add(req.mailbox, uint32(uid))
+		add(mailbox, uint32(uid))
 	}
-	for _, v := range form["msg"] {
+	for _, v := range msgs {
 		i := strings.LastIndexByte(v, '/')
 		if i <= 0 {
-			return req, bad
+			return nil, bad
 		}
 		mailbox, err := url.PathUnescape(v[:i])
 		uid, uerr := strconv.ParseUint(v[i+1:], 10, 32)
 		if err != nil || uerr != nil || uid == 0 || mailbox == "" {
-			return req, bad
+			return nil, bad
 		}
 		add(mailbox, uint32(uid))
 	}
-	if req.action == listActEmpty {
-		if req.mailbox == "" {
-			return req, badAction("Open the folder to empty it.")
-		}
-		req.groups = []messageGroup{{mailbox: req.mailbox}}
-		req.count = 0
-	} else if req.count == 0 {
-		return req, badAction("Select at least one message first.")
-	}
-	return req, nil
+	return groups, nil
 }
 
 // safeListReturn is where an action goes back to: a list or search page

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"maps"
 	"net/url"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -166,17 +166,6 @@ func describeSearch(s searchParams) string {
 	return strings.Join(parts, ", ")
 }
 
-// countNoun is "1 message", "3 messages", "2 matches".
-func countNoun(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if strings.HasSuffix(noun, "ch") || strings.HasSuffix(noun, "s") {
-		return fmt.Sprintf("%d %ses", n, noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // folderTargets are the folders messages can be moved or copied to: every
 // selectable one but current, by full name (the message page and the
 // lists offer the same menu).
@@ -186,25 +175,14 @@ func folderTargets(boxes []mail.Mailbox, current string) []pages.FolderOption {
 		if b.NoSelect || b.Name == current {
 			continue
 		}
-		out = append(out, pages.FolderOption{Value: b.Name, Label: folderPath(b)})
+		out = append(out, pages.FolderOption{Value: b.Name, Label: app.FolderPath(b)})
 	}
 	return out
 }
 
-// specialUseOf is the special use of mailbox name ("trash", ...), "" when
-// it has none or is not in the list.
-func specialUseOf(boxes []mail.Mailbox, name string) string {
-	for _, b := range boxes {
-		if b.Name == name {
-			return b.SpecialUse
-		}
-	}
-	return ""
-}
-
 // listActions fills the action form of a list of mailbox's messages.
 func (s *Server) listActions(csrf, mailbox string, boxes []mail.Mailbox, returnURL string) pages.ListActions {
-	use := specialUseOf(boxes, mailbox)
+	use := app.SpecialUse(boxes, mailbox)
 	return pages.ListActions{
 		URL:       mailboxURL(mailbox) + "/actions",
 		CSRF:      csrf,
@@ -213,7 +191,7 @@ func (s *Server) listActions(csrf, mailbox string, boxes []mail.Mailbox, returnU
 		InJunk:    use == "junk",
 		InArchive: use == "archive",
 		CanEmpty:  use == "trash" || use == "junk",
-		Mailbox:   displayName(boxes, mailbox),
+		Mailbox:   app.DisplayName(boxes, mailbox),
 		Targets:   folderTargets(boxes, mailbox),
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -57,9 +58,9 @@ func (s *Server) listMessages(c echo.Context) error {
 
 	now := time.Now()
 	view := pages.MailboxView{
-		Frame:   s.frame(c, displayName(boxes, mailbox)),
+		Frame:   s.frame(c, app.DisplayName(boxes, mailbox)),
 		Folders: folderItems(boxes, mailbox),
-		Mailbox: displayName(boxes, mailbox),
+		Mailbox: app.DisplayName(boxes, mailbox),
 		Page:    params.page,
 		Threads: params.threads,
 	}
@@ -117,10 +118,10 @@ func (s *Server) fillListChrome(c echo.Context, view *pages.MailboxView, mailbox
 		if view.Matches == 1 {
 			verb = " matches "
 		}
-		view.SearchSummary = countNoun(view.Matches, noun) + " in " + view.Mailbox + verb + describeSearch(params.search) + "."
+		view.SearchSummary = app.CountNoun(view.Matches, noun) + " in " + view.Mailbox + verb + describeSearch(params.search) + "."
 	} else if params.filter != mail.FilterAll {
 		view.Searching = true
-		view.SearchSummary = countNoun(view.Matches, noun) + " " + string(params.filter) + "."
+		view.SearchSummary = app.CountNoun(view.Matches, noun) + " " + string(params.filter) + "."
 	}
 	if view.Searching {
 		clear := params

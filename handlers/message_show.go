@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -187,7 +188,7 @@ func messageActions(base, mailbox string, boxes []mail.Mailbox, nav mail.Message
 	// Archive creates the folder when it is missing, as on the list.
 	a.HasArchive = true
 	a.Targets = folderTargets(boxes, mailbox)
-	switch specialUseOf(boxes, mailbox) {
+	switch app.SpecialUse(boxes, mailbox) {
 	case "trash":
 		a.InTrash = true
 	case "junk":
@@ -196,15 +197,6 @@ func messageActions(base, mailbox string, boxes []mail.Mailbox, nav mail.Message
 		a.InArchive = true
 	}
 	return a
-}
-
-// folderPath is a mailbox's full name as people read it: "Inbox" for
-// INBOX, the decoded hierarchy otherwise.
-func folderPath(b mail.Mailbox) string {
-	if b.Name == "INBOX" {
-		return "Inbox"
-	}
-	return b.Name
 }
 
 // crossSite reports a navigation another site started (a link in a mail

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -87,19 +88,19 @@ func (s *Server) fillSearchResults(c echo.Context, view *pages.SearchView, boxes
 	now := time.Now()
 	for _, hit := range res.Hits {
 		row := summaryRow(hit.Mailbox, hit.Summary, now, true)
-		row.Folder = displayName(boxes, hit.Mailbox)
+		row.Folder = app.DisplayName(boxes, hit.Mailbox)
 		view.Messages = append(view.Messages, row)
 	}
 	view.Capped = res.Capped
 	switch {
 	case res.Capped:
-		view.Summary = "Showing the newest " + countNoun(len(res.Hits), "message") + " of at least " + countNoun(res.Matches, "match") +
-			" (" + countNoun(res.Folders, "folder") + " searched). Narrow the search to see the rest."
+		view.Summary = "Showing the newest " + app.CountNoun(len(res.Hits), "message") + " of at least " + app.CountNoun(res.Matches, "match") +
+			" (" + app.CountNoun(res.Folders, "folder") + " searched). Narrow the search to see the rest."
 	default:
-		view.Summary = countNoun(len(res.Hits), "message") + " found; " + countNoun(res.Folders, "folder") + " searched."
+		view.Summary = app.CountNoun(len(res.Hits), "message") + " found; " + app.CountNoun(res.Folders, "folder") + " searched."
 	}
 	for _, name := range res.Skipped {
-		view.Skipped = append(view.Skipped, displayName(boxes, name))
+		view.Skipped = append(view.Skipped, app.DisplayName(boxes, name))
 	}
 	view.Actions = pages.ListActions{
 		URL:       "/actions",

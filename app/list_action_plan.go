@@ -1,25 +1,6 @@
-package handlers
+package app
 
-import (
-	"net/http"
-
-	"github.com/webmail/webmail/mail"
-)
-
-// The actions a message list offers on its selection.
-const (
-	listActRead    = "read"
-	listActUnread  = "unread"
-	listActFlag    = "flag"
-	listActUnflag  = "unflag"
-	listActMove    = "move"
-	listActCopy    = "copy"
-	listActDelete  = "delete"  // to Trash; in Trash, for good
-	listActArchive = "archive" // to Archive
-	listActJunk    = "junk"    // $Junk, to Junk
-	listActNotJunk = "notjunk" // $NotJunk, from Junk back to INBOX
-	listActEmpty   = "empty"   // every message of Trash or Junk, for good
-)
+import "github.com/webmail/webmail/mail"
 
 // specialDefaultName is the folder created when the special folder an
 // action needs does not exist yet; Mailboxes recognizes these names
@@ -71,7 +52,7 @@ func newFolderFacts(boxes []mail.Mailbox) folderFacts {
 
 // badAction is a refused action, shown to the user.
 func badAction(msg string) error {
-	return &UserError{Status: http.StatusBadRequest, Title: "Cannot do that", Message: msg}
+	return &Error{Code: CodeInvalid, Title: "Cannot do that", Message: msg}
 }
 
 // planListAction decides what action means for messages in source (whose
@@ -89,15 +70,15 @@ func planListAction(action, source, sourceUse string, folders folderFacts, targe
 		}
 	}
 	switch action {
-	case listActRead:
+	case ActRead:
 		p.addFlags = []string{mail.FlagSeen}
-	case listActUnread:
+	case ActUnread:
 		p.removeFlags = []string{mail.FlagSeen}
-	case listActFlag:
+	case ActFlag:
 		p.addFlags = []string{mail.FlagFlagged}
-	case listActUnflag:
+	case ActUnflag:
 		p.removeFlags = []string{mail.FlagFlagged}
-	case listActMove, listActCopy:
+	case ActMove, ActCopy:
 		switch {
 		case target == "":
 			return p, badAction("Choose a folder first.")
@@ -106,33 +87,33 @@ func planListAction(action, source, sourceUse string, folders folderFacts, targe
 		case target == source:
 			return p, badAction("The messages are in that folder already. Choose another one.")
 		}
-		if action == listActMove {
+		if action == ActMove {
 			p.moveTo = target
 		} else {
 			p.copyTo = target
 		}
-	case listActDelete:
+	case ActDelete:
 		if sourceUse == "trash" {
 			p.expunge, p.confirm = true, true
 		} else {
 			toSpecial("trash")
 		}
-	case listActArchive:
+	case ActArchive:
 		if sourceUse == "archive" {
 			return p, badAction("These messages are in the archive already.")
 		}
 		toSpecial("archive")
-	case listActJunk:
+	case ActJunk:
 		p.addFlags, p.removeFlags = []string{mail.FlagJunk}, []string{mail.FlagNotJunk}
 		if sourceUse != "junk" {
 			toSpecial("junk")
 		}
-	case listActNotJunk:
+	case ActNotJunk:
 		p.addFlags, p.removeFlags = []string{mail.FlagNotJunk}, []string{mail.FlagJunk}
 		if sourceUse == "junk" {
 			p.moveTo = "INBOX"
 		}
-	case listActEmpty:
+	case ActEmpty:
 		if sourceUse != "trash" && sourceUse != "junk" {
 			return p, badAction("Only Trash and Junk can be emptied here.")
 		}
@@ -151,42 +132,42 @@ func (p listPlan) removes() bool {
 // listActionDone says what happened, for the status line: n messages,
 // moved to the folder called where.
 func listActionDone(action string, n int, p listPlan, where string) string {
-	msgs := countNoun(n, "message")
+	msgs := CountNoun(n, "message")
 	them := "them"
 	if n == 1 {
 		them = "it"
 	}
 	switch action {
-	case listActRead:
+	case ActRead:
 		return "Marked " + msgs + " as read."
-	case listActUnread:
+	case ActUnread:
 		return "Marked " + msgs + " as unread."
-	case listActFlag:
+	case ActFlag:
 		return "Flagged " + msgs + "."
-	case listActUnflag:
+	case ActUnflag:
 		return "Removed the flag from " + msgs + "."
-	case listActMove:
+	case ActMove:
 		return "Moved " + msgs + " to " + where + "."
-	case listActCopy:
+	case ActCopy:
 		return "Copied " + msgs + " to " + where + "."
-	case listActDelete:
+	case ActDelete:
 		if p.expunge {
 			return "Deleted " + msgs + " for good."
 		}
 		return "Moved " + msgs + " to " + where + "."
-	case listActArchive:
+	case ActArchive:
 		return "Archived " + msgs + " in " + where + "."
-	case listActJunk:
+	case ActJunk:
 		if p.removes() {
 			return "Marked " + msgs + " as junk and moved " + them + " to " + where + "."
 		}
 		return "Marked " + msgs + " as junk."
-	case listActNotJunk:
+	case ActNotJunk:
 		if p.removes() {
 			return "Marked " + msgs + " as not junk and moved " + them + " to " + where + "."
 		}
 		return "Marked " + msgs + " as not junk."
-	case listActEmpty:
+	case ActEmpty:
 		return "Emptied " + where + "."
 	}
 	return "Done."
