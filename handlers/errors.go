@@ -9,6 +9,7 @@ import (
 
 	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/store"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -147,7 +148,7 @@ func httpMessage(code int) string {
 // mailError turns an error from the mail layer into what the user sees.
 func mailError(err error) error {
 	switch {
-	case errors.Is(err, mail.ErrNotFound):
+	case errors.Is(err, mail.ErrNotFound), errors.Is(err, mime.ErrNotFound):
 		return &UserError{Status: http.StatusNotFound, Title: "Not found",
 			Message: "This message or folder no longer exists. It may have been moved or deleted.", Err: err}
 	case errors.Is(err, mail.ErrTooLarge):

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -51,7 +52,7 @@ func fullDate(t time.Time) string {
 
 // addressList shows addresses as people read them: the name when there is
 // one, with the address.
-func addressList(addrs []mail.Address) string {
+func addressList(addrs []mime.Address) string {
 	parts := make([]string, 0, len(addrs))
 	for _, a := range addrs {
 		switch {
@@ -67,7 +68,7 @@ func addressList(addrs []mail.Address) string {
 }
 
 // senderName is the short sender shown in lists.
-func senderName(addrs []mail.Address) string {
+func senderName(addrs []mime.Address) string {
 	if len(addrs) == 0 {
 		return "(unknown sender)"
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -53,17 +54,17 @@ func partPathParam(c echo.Context) (string, []string, error) {
 // resolvePart walks a part path down from raw: every element but the last
 // must be an attached message, whose content the next element is looked
 // up in. It returns the last part and its decoded content.
-func resolvePart(raw []byte, ids []string) (mail.Part, []byte, error) {
-	var part mail.Part
+func resolvePart(raw []byte, ids []string) (mime.Part, []byte, error) {
+	var part mime.Part
 	content := raw
 	for i, id := range ids {
 		var err error
-		part, content, err = mail.PartContent(content, id)
+		part, content, err = mime.PartContent(content, id)
 		if err != nil {
-			return mail.Part{}, nil, err
+			return mime.Part{}, nil, err
 		}
 		if i < len(ids)-1 && !attachedMessage(part.ContentType) {
-			return mail.Part{}, nil, fmt.Errorf("handlers: part %s is %s, not a message: %w", id, part.ContentType, mail.ErrNotFound)
+			return mime.Part{}, nil, fmt.Errorf("handlers: part %s is %s, not a message: %w", id, part.ContentType, mime.ErrNotFound)
 		}
 	}
 	return part, content, nil

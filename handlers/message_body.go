@@ -8,7 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/htmlsafe"
+	"github.com/webmail/webmail/mail/mime"
 )
 
 // maxInlineImages bounds the bytes of cid: images embedded into one HTML
@@ -47,7 +48,7 @@ func (s *Server) showMessageBody(c echo.Context) error {
 
 // serveBody parses the message raw and answers with its body document.
 func (s *Server) serveBody(c echo.Context, raw []byte) error {
-	msg, err := mail.ParseMessage(raw)
+	msg, err := mime.ParseMessage(raw)
 	if err != nil {
 		return &UserError{Status: http.StatusUnprocessableEntity, Title: "Unreadable message", Message: "This message could not be read.", Err: err}
 	}
@@ -68,18 +69,18 @@ func (s *Server) serveBody(c echo.Context, raw []byte) error {
 
 // sanitizeBody is the message's HTML body made safe, with its cid: images
 // embedded and remote content kept only when allowRemote.
-func sanitizeBody(raw []byte, msg *mail.Message, allowRemote bool) string {
-	return sanitizeWith(raw, msg, mail.SanitizeOptions{AllowRemote: allowRemote})
+func sanitizeBody(raw []byte, msg *mime.Message, allowRemote bool) string {
+	return sanitizeWith(raw, msg, htmlsafe.Options{AllowRemote: allowRemote})
 }
 
 // sanitizeWith sanitizes the HTML body with opts, cid: images embedded.
-func sanitizeWith(raw []byte, msg *mail.Message, opts mail.SanitizeOptions) string {
+func sanitizeWith(raw []byte, msg *mime.Message, opts htmlsafe.Options) string {
 	if msg.HTML == "" {
 		return ""
 	}
 	images := inlineImages(raw, msg)
 	opts.CIDURL = func(cid string) string { return images[cid] }
-	safe, _ := mail.SanitizeHTML(msg.HTML, opts)
+	safe, _ := htmlsafe.Sanitize(msg.HTML, opts)
 	return safe
 }
 
@@ -88,7 +89,7 @@ func sanitizeWith(raw []byte, msg *mail.Message, opts mail.SanitizeOptions) stri
 // origin, so the browser would not send our session cookie with a request
 // for /part/...; embedding the bytes avoids that and needs no second trip
 // to IMAP.
-func inlineImages(raw []byte, msg *mail.Message) map[string]string {
+func inlineImages(raw []byte, msg *mime.Message) map[string]string {
 	images := map[string]string{}
 	budget := maxInlineImages
 	for _, p := range msg.Parts {
@@ -98,7 +99,7 @@ func inlineImages(raw []byte, msg *mail.Message) map[string]string {
 		if p.Size > int64(budget) {
 			continue
 		}
-		_, data, err := mail.PartContent(raw, p.ID)
+		_, data, err := mime.PartContent(raw, p.ID)
 		if err != nil || len(data) > budget {
 			continue
 		}

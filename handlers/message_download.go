@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
+	stdmime "mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -142,7 +143,7 @@ func setInlineImageHeaders(c echo.Context) {
 // downloadType keeps a part's declared type only when it is well-formed;
 // anything else is sent as opaque bytes.
 func downloadType(ct string) string {
-	mediaType, _, err := mime.ParseMediaType(ct)
+	mediaType, _, err := stdmime.ParseMediaType(ct)
 	if err != nil || !strings.Contains(mediaType, "/") {
 		return "application/octet-stream"
 	}
@@ -153,7 +154,7 @@ func downloadType(ct string) string {
 // filename, in both the ASCII fallback and RFC 5987 forms.
 func setAttachmentHeaders(c echo.Context, filename string) {
 	h := c.Response().Header()
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": filename})
+	disposition := stdmime.FormatMediaType("attachment", map[string]string{"filename": filename})
 	if disposition == "" {
 		disposition = "attachment" // a download even if the name could not be encoded
 	}
@@ -169,7 +170,7 @@ const maxPreviewBytes = 15 << 20
 // raster images and a view link for attached messages. Inline images the
 // HTML body shows are left out; inline parts it does not show are listed,
 // or they would be visible nowhere.
-func attachmentItems(msg *mail.Message, links messageLinks) []pages.Attachment {
+func attachmentItems(msg *mime.Message, links messageLinks) []pages.Attachment {
 	var out []pages.Attachment
 	depth := strings.Count(links.prefix, ":")
 	for _, p := range msg.Parts {
@@ -179,7 +180,7 @@ func attachmentItems(msg *mail.Message, links messageLinks) []pages.Attachment {
 		id := links.prefix + p.ID
 		url := links.partBase + id
 		item := pages.Attachment{
-			Name:        mail.SafeFilename(p.Filename, fallbackFilename(p)),
+			Name:        mime.SafeFilename(p.Filename, fallbackFilename(p)),
 			ContentType: p.ContentType,
 			Size:        formatSize(p.Size),
 			URL:         url,
@@ -196,7 +197,7 @@ func attachmentItems(msg *mail.Message, links messageLinks) []pages.Attachment {
 }
 
 // fallbackFilename names a part that has no file name of its own.
-func fallbackFilename(p mail.Part) string {
+func fallbackFilename(p mime.Part) string {
 	if attachedMessage(p.ContentType) {
 		return "attached-message-" + p.ID + ".eml"
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/mime"
 )
 
 // partRequest is what a part download asks for.
@@ -26,7 +27,7 @@ type partRequest struct {
 // chunk, a failed one.
 func (s *Server) streamPart(c echo.Context, client *mail.Client, mailbox string, uid uint32, req partRequest) error {
 	var resp *partResponse
-	_, err := client.StreamPart(c.Request().Context(), mailbox, uid, req.ids, func(part mail.Part) io.Writer {
+	_, err := client.StreamPart(c.Request().Context(), mailbox, uid, req.ids, func(part mime.Part) io.Writer {
 		resp = newPartResponse(c, part, req)
 		return resp
 	})
@@ -49,13 +50,13 @@ const sniffLen = 512
 // after them as it comes.
 type partResponse struct {
 	c       echo.Context
-	part    mail.Part
+	part    mime.Part
 	req     partRequest
 	head    []byte // held back until the headers are written
 	started bool   // the headers are written
 }
 
-func newPartResponse(c echo.Context, part mail.Part, req partRequest) *partResponse {
+func newPartResponse(c echo.Context, part mime.Part, req partRequest) *partResponse {
 	return &partResponse{c: c, part: part, req: req}
 }
 
@@ -94,8 +95,8 @@ func (r *partResponse) start() error {
 		}
 	}
 	if contentType == "" {
-		fallback := fallbackFilename(mail.Part{ID: strings.ReplaceAll(r.req.path, ":", "-"), ContentType: r.part.ContentType})
-		setAttachmentHeaders(r.c, mail.SafeFilename(r.part.Filename, fallback))
+		fallback := fallbackFilename(mime.Part{ID: strings.ReplaceAll(r.req.path, ":", "-"), ContentType: r.part.ContentType})
+		setAttachmentHeaders(r.c, mime.SafeFilename(r.part.Filename, fallback))
 		contentType = downloadType(r.part.ContentType)
 	}
 	h.Set(echo.HeaderContentType, contentType)

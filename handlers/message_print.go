@@ -5,7 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/htmlsafe"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -34,14 +34,14 @@ func (s *Server) printMessage(c echo.Context) error {
 		Date:    fullDate(msg.Date),
 		// The body shares this document with our header lines: its
 		// <style> blocks must not reach them.
-		SafeHTML: sanitizeWith(raw, msg, mail.SanitizeOptions{AllowRemote: allowRemote, DropStyleBlocks: true}),
+		SafeHTML: sanitizeWith(raw, msg, htmlsafe.Options{AllowRemote: allowRemote, DropStyleBlocks: true}),
 	}
 	if view.SafeHTML == "" {
 		text := msg.Text
 		if text == "" {
 			text = "(This message has no text.)"
 		}
-		view.TextHTML = mail.LinkifyText(text)
+		view.TextHTML = htmlsafe.LinkifyText(text)
 	}
 	view.Attachments = attachmentItems(msg, messageLinks{})
 	h := c.Response().Header()

@@ -9,6 +9,8 @@ import (
 
 	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/htmlsafe"
+	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -81,11 +83,11 @@ func (s *Server) showMessage(c echo.Context) error {
 // parseForDisplay parses raw. ParseMessage degrades instead of failing; if
 // it does fail (an internal bug it caught), the message still shows, with
 // a pointer to the download.
-func (s *Server) parseForDisplay(c echo.Context, raw []byte) *mail.Message {
-	msg, err := mail.ParseMessage(raw)
+func (s *Server) parseForDisplay(c echo.Context, raw []byte) *mime.Message {
+	msg, err := mime.ParseMessage(raw)
 	if err != nil {
 		s.Logger.Warn("message parse failed", "request_id", reqID(c), "err", err)
-		return &mail.Message{Text: "This message could not be read. Use \"Download .eml\" to open it in another program."}
+		return &mime.Message{Text: "This message could not be read. Use \"Download .eml\" to open it in another program."}
 	}
 	return msg
 }
@@ -104,7 +106,7 @@ type messageLinks struct {
 
 // messageView fills the view model parts every message shows: headers,
 // body, remote-content choice and attachments.
-func (s *Server) messageView(c echo.Context, msg *mail.Message, links messageLinks, userID int64) pages.MessageView {
+func (s *Server) messageView(c echo.Context, msg *mime.Message, links messageLinks, userID int64) pages.MessageView {
 	view := pages.MessageView{
 		Frame:   s.frame(c, subjectOrPlaceholder(msg.Subject)),
 		Subject: subjectOrPlaceholder(msg.Subject),
@@ -130,7 +132,7 @@ func (s *Server) messageView(c echo.Context, msg *mail.Message, links messageLin
 		if text == "" {
 			text = "(This message has no text.)"
 		}
-		view.TextHTML = mail.LinkifyText(text)
+		view.TextHTML = htmlsafe.LinkifyText(text)
 	}
 	view.Attachments = attachmentItems(msg, links)
 	return view
@@ -140,12 +142,12 @@ func (s *Server) messageView(c echo.Context, msg *mail.Message, links messageLin
 // when the user asked (?images=1) or trusts the sender. Otherwise, when
 // the body has remote content, the page says it was blocked and offers
 // both ways to show it.
-func (s *Server) chooseRemoteContent(c echo.Context, view *pages.MessageView, msg *mail.Message, links messageLinks, userID int64) {
+func (s *Server) chooseRemoteContent(c echo.Context, view *pages.MessageView, msg *mime.Message, links messageLinks, userID int64) {
 	view.BodyURL = links.body
 	sender := firstEmail(msg.From)
 	show := c.QueryParam("images") == "1"
 	if !show {
-		if _, blocked := mail.SanitizeHTML(msg.HTML, mail.SanitizeOptions{}); blocked {
+		if _, blocked := htmlsafe.Sanitize(msg.HTML, htmlsafe.Options{}); blocked {
 			if userID != 0 && sender != "" && s.senderTrusted(c, userID, sender) {
 				show = true
 				view.Trust = &pages.SenderTrust{Sender: sender, URL: links.trust, Part: links.part, Trusted: true}
@@ -166,7 +168,7 @@ func (s *Server) chooseRemoteContent(c echo.Context, view *pages.MessageView, ms
 
 // firstEmail is the first sender's address, lower-cased; "" when there is
 // none that looks like an address.
-func firstEmail(addrs []mail.Address) string {
+func firstEmail(addrs []mime.Address) string {
 	for _, a := range addrs {
 		email := strings.ToLower(strings.TrimSpace(a.Email))
 		if validSender(email) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -28,7 +28,7 @@ func (s *Server) showMessageSource(c echo.Context) error {
 		return err
 	}
 	subject := "(no subject)"
-	if msg, err := mail.ParseMessage(raw); err == nil {
+	if msg, err := mime.ParseMessage(raw); err == nil {
 		subject = subjectOrPlaceholder(msg.Subject)
 	}
 	shown := raw

@@ -15,15 +15,15 @@ func TestActions(t *testing.T) {
 	}
 	c := srv.dial(t)
 	ctx := context.Background()
-	page := func(mailbox string) Page {
+	page := func(mailbox string) SortedPage {
 		t.Helper()
-		p, err := c.ListMessages(ctx, mailbox, 1, 50)
+		p, err := listNewest(ctx, c, mailbox, 1, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
-	uids := func(p Page) []uint32 {
+	uids := func(p SortedPage) []uint32 {
 		var out []uint32
 		for _, m := range p.Messages {
 			out = append(out, m.UID)

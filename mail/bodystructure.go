@@ -10,7 +10,7 @@ import (
 // a part with disposition attachment, or a leaf that is neither text nor
 // an inline image with a Content-ID (those are pictures in the HTML), nor
 // a signature. Text leaves count when they carry a file name and are not
-// explicitly inline, as ParseMessage lists them as attachments too.
+// explicitly inline, as mime.ParseMessage lists them as attachments too.
 func hasAttachments(bs imap.BodyStructure) bool {
 	found := false
 	bs.Walk(func(path []int, part imap.BodyStructure) bool {

@@ -5,7 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"mime"
+	stdmime "mime"
 	"net"
 	"strings"
 	"time"
@@ -13,6 +13,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-sasl"
+
+	"github.com/webmail/webmail/mail/mime"
 )
 
 // defaultDialTimeout bounds dialing, TLS, the greeting and login together.
@@ -88,7 +90,7 @@ func startIMAP(ctx context.Context, ep Endpoint, conn net.Conn, base *tls.Config
 	options := &imapclient.Options{
 		TLSConfig: tlsConfig,
 		// Subjects and names in ENVELOPE decode with our lenient charsets.
-		WordDecoder: &mime.WordDecoder{CharsetReader: charsetReader},
+		WordDecoder: &stdmime.WordDecoder{CharsetReader: mime.CharsetReader},
 	}
 	if onUpdate != nil {
 		options.UnilateralDataHandler = &imapclient.UnilateralDataHandler{

@@ -1,21 +1,26 @@
-// Package mail talks to mail servers and makes messages displayable.
+// Package mail talks to mail servers: IMAP access and the routing of a
+// login to its servers. It knows nothing of HTTP.
 //
-// It holds three concerns that the web handlers build on, none of which knows
-// anything of HTTP:
+//   - IMAP (go-imap/v2): [DialIMAP] returns an authenticated [Client] that
+//     lists mailboxes ([Client.Mailboxes]), pages through sorted, filtered
+//     or threaded message lists ([Client.ListSorted], [Client.ListThreads],
+//     [Client.SearchAll]), fetches raw messages ([Client.FetchRaw],
+//     [Client.StreamRaw]), streams single parts decoded
+//     ([Client.StreamPart]), sets flags, moves messages and manages
+//     folders. A Client remembers the selected mailbox so a [Pool] can lend
+//     it again without selecting again; a [Watcher] tells subscribers when
+//     a user's INBOX changes, from one connection per user (IDLE, or
+//     polling where the server has no IDLE).
+//   - Routing: a [Router] resolves a login to its IMAP and SMTP
+//     [Endpoint]s, from URL templates and per-domain rows.
 //
-//   - IMAP access (go-imap/v2): [DialIMAP] returns an authenticated [Client]
-//     that lists mailboxes, pages through messages, fetches raw messages,
-//     streams single parts decoded ([Client.StreamPart]) and sets flags. A
-//     Client remembers the selected mailbox so a pool can reuse it without
-//     selecting again.
-//   - MIME parsing: [ParseMessage] turns a raw RFC 5322 message, however
-//     malformed, into decoded headers, the best text and HTML bodies and a
-//     list of parts; [PartContent] returns the decoded bytes of one part.
-//     The splitting is our own, more tolerant than go-message's readers (it
-//     never gives up on a message, and it keeps IMAP part numbers); charsets
-//     come from go-message's tables plus UTF-7. Both bound their work so
-//     hostile input cannot exhaust a server.
-//   - Display safety: [SanitizeHTML] makes message HTML safe for a sandboxed
-//     iframe and blocks remote content unless the user asked for it;
-//     [LinkifyText] renders plain text as HTML with clickable links.
+// Two subpackages hold what is not IMAP, and import nothing from here:
+//
+//   - [github.com/webmail/webmail/mail/mime] parses messages (tolerantly:
+//     it never gives up on malformed mail) and is where MIME building
+//     lives. This package uses its header reader for the headers it
+//     fetches, so lists, threads and streamed parts agree with the parsed
+//     message.
+//   - [github.com/webmail/webmail/mail/htmlsafe] makes message HTML safe
+//     to show and plain text clickable.
 package mail

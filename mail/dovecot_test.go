@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/webmail/webmail/internal/testenv"
+	"github.com/webmail/webmail/mail/internal/mailtest"
+	"github.com/webmail/webmail/mail/mime"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -88,7 +90,7 @@ func TestDovecotMailboxes(t *testing.T) {
 	}
 
 	// The decoded name round-trips through SELECT (modified UTF-7 again).
-	p, err := c.ListMessages(context.Background(), "Ünïcödé & Co", 1, 10)
+	p, err := listNewest(context.Background(), c, "Ünïcödé & Co", 1, 10)
 	if err != nil || p.Total != 1 || len(p.Messages) != 1 || p.Messages[0].Subject != "Message 4" {
 		t.Errorf("list in non-ASCII mailbox: %+v, %v", p, err)
 	}
@@ -113,7 +115,7 @@ func TestDovecotMessages(t *testing.T) {
 	}{
 		{1, []uint32{6, 5}}, {2, []uint32{4, 3}}, {3, []uint32{2, 1}}, {4, nil}, {0, nil},
 	} {
-		p, err := c.ListMessages(ctx, "INBOX", tc.page, 2)
+		p, err := listNewest(ctx, c, "INBOX", tc.page, 2)
 		if err != nil {
 			t.Fatalf("page %d: %v", tc.page, err)
 		}
@@ -125,7 +127,7 @@ func TestDovecotMessages(t *testing.T) {
 			t.Errorf("page %d: total %d unseen %d pages %d uids %v, want uids %v", tc.page, p.Total, p.Unseen, p.Pages, uids, tc.uids)
 		}
 	}
-	p, err := c.ListMessages(ctx, "INBOX", 1, 10)
+	p, err := listNewest(ctx, c, "INBOX", 1, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,14 +152,14 @@ func TestDovecotMessages(t *testing.T) {
 	if _, err := c.FetchRaw(ctx, "INBOX", 77, 1<<20); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown UID: %v, want ErrNotFound", err)
 	}
-	if _, err := c.ListMessages(ctx, "No such folder", 1, 10); !errors.Is(err, ErrNotFound) {
+	if _, err := listNewest(ctx, c, "No such folder", 1, 10); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown mailbox: %v, want ErrNotFound", err)
 	}
 
 	if err := c.SetSeen(ctx, "INBOX", true, 1, 2, 3); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := c.ListMessages(ctx, "INBOX", 1, 10); p.Unseen != 3 || !p.Messages[5].Seen || p.Messages[0].Seen {
+	if p, _ := listNewest(ctx, c, "INBOX", 1, 10); p.Unseen != 3 || !p.Messages[5].Seen || p.Messages[0].Seen {
 		t.Errorf("after SetSeen: unseen %d", p.Unseen)
 	}
 	if err := c.SetSeen(ctx, "INBOX", false, 1); err != nil {
@@ -203,7 +205,7 @@ func TestDovecotLoginErrors(t *testing.T) {
 // ENVELOPE and BODYSTRUCTURE of every torture message without losing the
 // connection, and every fetched message must parse.
 func TestDovecotCorpus(t *testing.T) {
-	files := corpusFiles(t)
+	files := mailtest.CorpusFiles(t)
 	env, ep, email, password := dovecotUser(t)
 	var raws [][]byte
 	for _, path := range files {
@@ -219,7 +221,7 @@ func TestDovecotCorpus(t *testing.T) {
 	ctx := context.Background()
 	seen := 0
 	for page := 1; ; page++ {
-		p, err := c.ListMessages(ctx, "INBOX", page, 50)
+		p, err := listNewest(ctx, c, "INBOX", page, 50)
 		if err != nil {
 			t.Fatalf("page %d: %v", page, err)
 		}
@@ -235,7 +237,7 @@ func TestDovecotCorpus(t *testing.T) {
 			if int64(len(raw)) != s.Size {
 				t.Errorf("UID %d: fetched %d bytes, RFC822.SIZE %d", s.UID, len(raw), s.Size)
 			}
-			if _, err := ParseMessage(raw); err != nil {
+			if _, err := mime.ParseMessage(raw); err != nil {
 				t.Errorf("UID %d (%s): %v", s.UID, files[s.UID-1], err)
 			}
 			seen++

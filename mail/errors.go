@@ -9,7 +9,9 @@ var ErrAuthFailed = errors.New("mail: authentication failed")
 // answering: dial, TLS or greeting failures, dropped connections and timeouts.
 var ErrUnavailable = errors.New("mail: server unavailable")
 
-// ErrNotFound reports a mailbox, message UID or message part that does not exist.
+// ErrNotFound reports a mailbox, message UID or message part that does not
+// exist. (mime.PartContent, which reads a message already fetched, reports a
+// missing part with mime.ErrNotFound.)
 var ErrNotFound = errors.New("mail: not found")
 
 // ErrTooLarge reports a message larger than the caller's size limit.
@@ -19,8 +21,8 @@ var ErrTooLarge = errors.New("mail: message too large")
 var ErrBadURL = errors.New("mail: bad server URL")
 
 // ErrNotStreamable reports a part that StreamPart will not stream because
-// the server's bytes for it may differ from PartContent's: the server's
+// the server's bytes for it may differ from mime.PartContent's: the server's
 // view of a malformed message (BODYSTRUCTURE) can differ from
-// ParseMessage's, and Dovecot ends some attached messages one line break
-// later. Nothing was written: fetch the whole message and use PartContent.
+// mime.ParseMessage's, and Dovecot ends some attached messages one line break
+// later. Nothing was written: fetch the whole message and use mime.PartContent.
 var ErrNotStreamable = errors.New("mail: part cannot be streamed")

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -9,16 +10,18 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/webmail/webmail/mail/mime"
 )
 
 // StreamPart copies the decoded content of one part of message uid of
 // mailbox to the writer open returns, straight from the server: only
 // that part is fetched (BODY.PEEK[section], so \Seen is left alone) and
 // it is never held whole in memory, so a part of any size can be
-// downloaded. The bytes are those PartContent returns for the same part
+// downloaded. The bytes are those mime.PartContent returns for the same part
 // of the whole message.
 //
-// path names the part as ParseMessage does, through attached messages:
+// path names the part as mime.ParseMessage does, through attached messages:
 // ["2"] is part 2, ["2", "1.3"] part 1.3 of the message attached as part
 // 2 (which IMAP numbers 2.1.3).
 //
@@ -26,32 +29,32 @@ import (
 // before the first byte is written, and not at all when StreamPart fails
 // before that. The Part returned has the Size written. An unknown UID or
 // part is ErrNotFound. ErrNotStreamable means the server may see the part
-// differently from ParseMessage (a malformed message; see locatePart):
+// differently from mime.ParseMessage (a malformed message; see locatePart):
 // nothing was written, and the connection is still fine for a FetchRaw.
 //
 // A writer that fails aborts the copy in the middle of a literal; as with
 // StreamRaw, the Client is then broken and the pool replaces it.
-func (c *Client) StreamPart(ctx context.Context, mailbox string, uid uint32, path []string, open func(Part) io.Writer) (Part, error) {
+func (c *Client) StreamPart(ctx context.Context, mailbox string, uid uint32, path []string, open func(mime.Part) io.Writer) (mime.Part, error) {
 	levels, err := parsePartLevels(path)
 	if err != nil {
-		return Part{}, err
+		return mime.Part{}, err
 	}
 	if uid == 0 {
-		return Part{}, fmt.Errorf("mail: stream part of UID 0: %w", ErrNotFound)
+		return mime.Part{}, fmt.Errorf("mail: stream part of UID 0: %w", ErrNotFound)
 	}
 	if _, err := c.selectMailbox(ctx, mailbox); err != nil {
-		return Part{}, err
+		return mime.Part{}, err
 	}
 	op := fmt.Sprintf("stream %s UID %d part %s", mailbox, uid, strings.Join(path, ":"))
 	loc, err := c.fetchPartLocation(ctx, op, uid, levels)
 	if err != nil {
-		return Part{}, err
+		return mime.Part{}, err
 	}
-	part := partHeader(loc.leaf)
+	part := loc.leaf.Part()
 	part.ID = levels[len(levels)-1].id
 	out := &lazyWriter{open: func() io.Writer { return open(part) }}
 	if err := c.streamSection(ctx, op, uid, loc, out); err != nil {
-		return Part{}, err
+		return mime.Part{}, err
 	}
 	out.ensureOpen() // an empty part is a download too
 	part.Size = out.written
@@ -100,7 +103,7 @@ func (c *Client) fetchPartLocation(ctx context.Context, op string, uid uint32, l
 // arrives.
 func (c *Client) streamSection(ctx context.Context, op string, uid uint32, loc partLocation, w io.Writer) error {
 	found := false
-	encoding := loc.leaf.declaredEncoding()
+	encoding := loc.leaf.TransferEncoding()
 	err := c.do(ctx, op, func() error {
 		section := &imap.FetchItemBodySection{Part: loc.section, Peek: true}
 		cmd := c.imap.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
@@ -115,7 +118,12 @@ func (c *Client) streamSection(ctx context.Context, op string, uid uint32, loc p
 				if body.Literal == nil {
 					continue // NIL: an empty part
 				}
-				if _, err := copyDecoded(w, body.Literal, encoding); err != nil {
+				if _, err := mime.CopyDecoded(w, body.Literal, encoding); err != nil {
+					if errors.Is(err, mime.ErrNotStreamable) {
+						// Refused before a byte was written: the caller
+						// can still fetch the whole message.
+						return fmt.Errorf("copying the part: %w: %w", ErrNotStreamable, err)
+					}
 					return fmt.Errorf("copying the part: %w", err)
 				}
 			}

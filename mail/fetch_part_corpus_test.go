@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/webmail/webmail/mail/internal/mailtest"
 )
 
 // TestDovecotStreamPartCorpus streams every part of every corpus message
@@ -13,7 +15,7 @@ import (
 // different bytes is a failure: the message page would list one part and
 // the download deliver another.
 func TestDovecotStreamPartCorpus(t *testing.T) {
-	files := corpusFiles(t)
+	files := mailtest.CorpusFiles(t)
 	env, ep, email, password := dovecotUser(t)
 	raws := make([][]byte, len(files))
 	for i, path := range files {
@@ -27,7 +29,7 @@ func TestDovecotStreamPartCorpus(t *testing.T) {
 	c := dialDovecot(t, ep, email, password)
 	var streamed, attached, refused, refusedMessages int
 	for i, uid := range uids {
-		name, _ := filepath.Rel(corpusDir(t), files[i])
+		name, _ := filepath.Rel(mailtest.CorpusDir(t), files[i])
 		res := compareStreamParts(t, c, "INBOX", uint32(uid), name)
 		streamed += res.streamed
 		attached += len(res.refused) - len(res.refusedOther())

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/webmail/webmail/internal/testenv"
+
+	"github.com/webmail/webmail/mail/mime"
 )
 
 // largePart is the size of the attachment the streaming tests download:
@@ -35,7 +37,7 @@ func TestDovecotStreamPartLarge(t *testing.T) {
 
 	heap := testenv.WatchHeap(t)
 	hash := sha256.New()
-	part, err := c.StreamPart(ctx, "INBOX", uid, []string{"2"}, func(p Part) io.Writer {
+	part, err := c.StreamPart(ctx, "INBOX", uid, []string{"2"}, func(p mime.Part) io.Writer {
 		if p.Filename != "large.bin" || p.ContentType != "application/octet-stream" {
 			t.Errorf("part %+v", p)
 		}

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/webmail/webmail/mail/mime"
 )
 
 // multipart builds the Content-Type header and body of a multipart with
@@ -98,22 +100,22 @@ var streamShapes = map[string]string{
 // partPaths lists every leaf of raw as a part path, through attached
 // messages, with the part's content from PartContent.
 func partPaths(raw []byte, prefix []string, depth int) (paths [][]string, contents [][]byte) {
-	parseTree(raw).walk(func(e *entity) bool {
-		if e.multipart {
-			return true
-		}
-		path := append(append([]string(nil), prefix...), e.id)
-		_, content, err := PartContent(raw, e.id)
+	leaves, err := mime.Leaves(raw)
+	if err != nil {
+		panic(err)
+	}
+	for _, leaf := range leaves {
+		path := append(append([]string(nil), prefix...), leaf.ID)
+		_, content, err := mime.PartContent(raw, leaf.ID)
 		if err != nil {
-			return true
+			continue
 		}
 		paths, contents = append(paths, path), append(contents, content)
-		if (e.mediaType == "message/rfc822" || e.mediaType == "message/global") && depth < 4 {
+		if (leaf.ContentType == "message/rfc822" || leaf.ContentType == "message/global") && depth < 4 {
 			p, c := partPaths(content, path, depth+1)
 			paths, contents = append(paths, p...), append(contents, c...)
 		}
-		return true
-	})
+	}
 	return paths, contents
 }
 
@@ -161,7 +163,7 @@ func compareStreamParts(t *testing.T, c *Client, mailbox string, uid uint32, nam
 		}
 		var got bytes.Buffer
 		opened := 0
-		part, err := c.StreamPart(ctx, mailbox, uid, path, func(p Part) io.Writer {
+		part, err := c.StreamPart(ctx, mailbox, uid, path, func(p mime.Part) io.Writer {
 			opened++
 			if p.ContentType != wantPart.ContentType || p.Filename != wantPart.Filename {
 				t.Errorf("%s: part %v opened as %q %q, want %q %q", name, path, p.ContentType, p.Filename, wantPart.ContentType, wantPart.Filename)
@@ -198,13 +200,13 @@ func compareStreamParts(t *testing.T, c *Client, mailbox string, uid uint32, nam
 }
 
 // resolveParts is PartContent along a part path.
-func resolveParts(raw []byte, path []string) (Part, error) {
-	var part Part
+func resolveParts(raw []byte, path []string) (mime.Part, error) {
+	var part mime.Part
 	content := raw
 	for _, id := range path {
 		var err error
-		if part, content, err = PartContent(content, id); err != nil {
-			return Part{}, fmt.Errorf("PartContent %v: %w", path, err)
+		if part, content, err = mime.PartContent(content, id); err != nil {
+			return mime.Part{}, fmt.Errorf("PartContent %v: %w", path, err)
 		}
 	}
 	return part, nil
@@ -269,7 +271,7 @@ func TestDovecotStreamPartRefusesDoubtful(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range notStreamableShapes {
 		uid := uint32(env.AppendRaw(t, email, password, "INBOX", []byte(tc.raw)))
-		_, err := c.StreamPart(ctx, "INBOX", uid, tc.path, func(Part) io.Writer {
+		_, err := c.StreamPart(ctx, "INBOX", uid, tc.path, func(mime.Part) io.Writer {
 			t.Errorf("%s: open called", tc.name)
 			return io.Discard
 		})
@@ -294,7 +296,7 @@ func TestDovecotStreamPartRefusesDoubtful(t *testing.T) {
 	}{
 		{uid, []string{"2"}}, {uid, []string{"1.1"}}, {uid, []string{"01"}}, {uid, []string{"1", ""}}, {uid + 100, []string{"1"}}, {0, []string{"1"}},
 	} {
-		_, err := c.StreamPart(ctx, "INBOX", tc.uid, tc.path, func(Part) io.Writer { return io.Discard })
+		_, err := c.StreamPart(ctx, "INBOX", tc.uid, tc.path, func(mime.Part) io.Writer { return io.Discard })
 		if !errors.Is(err, ErrNotFound) {
 			t.Errorf("UID %d part %v: %v, want ErrNotFound", tc.uid, tc.path, err)
 		}

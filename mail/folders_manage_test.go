@@ -120,7 +120,7 @@ func manageFoldersScenario(t *testing.T, c *Client, appendTo func(mailbox string
 	// Rename and move under another parent, the child along, while the
 	// child is the selected mailbox of this very connection.
 	appendTo("Projects/2024", testMessage(1, false))
-	if p, err := c.ListMessages(ctx, "Projects/2024", 1, 10); err != nil || p.Total != 1 {
+	if p, err := listNewest(ctx, c, "Projects/2024", 1, 10); err != nil || p.Total != 1 {
 		t.Fatalf("list Projects/2024: %+v, %v", p, err)
 	}
 	if err := c.RenameMailbox(ctx, "Projects", "Work/Plans"); err != nil {
@@ -128,7 +128,7 @@ func manageFoldersScenario(t *testing.T, c *Client, appendTo func(mailbox string
 	}
 	mustHave("Work/Plans", "Work/Plans/2024")
 	mustLack("Projects", "Projects/2024")
-	if p, err := c.ListMessages(ctx, "Work/Plans/2024", 1, 10); err != nil || p.Total != 1 || p.Messages[0].Subject != "Message 1" {
+	if p, err := listNewest(ctx, c, "Work/Plans/2024", 1, 10); err != nil || p.Total != 1 || p.Messages[0].Subject != "Message 1" {
 		t.Fatalf("the moved child lost its message: %+v, %v", p, err)
 	}
 	if subs := subscribed(); !subs["Work/Plans"] || !subs["Work/Plans/2024"] || subs["Projects"] || subs["Projects/2024"] {
@@ -156,7 +156,7 @@ func manageFoldersScenario(t *testing.T, c *Client, appendTo func(mailbox string
 	mustLack("Work/Plans", "Work/Plans/2024")
 
 	// Delete a parent: its children go first. The selected one included.
-	if _, err := c.ListMessages(ctx, "Pläne/2024", 1, 10); err != nil {
+	if _, err := listNewest(ctx, c, "Pläne/2024", 1, 10); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.DeleteMailbox(ctx, "Pläne"); err != nil {

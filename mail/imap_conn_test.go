@@ -147,7 +147,7 @@ func TestIMAPStalledServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err = c.ListMessages(ctx, "INBOX", 1, 10)
+	_, err = listNewest(ctx, c, "INBOX", 1, 10)
 	if !errors.Is(err, ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("stalled command: %v, want ErrUnavailable and DeadlineExceeded", err)
 	}
@@ -172,7 +172,7 @@ func TestIMAPSelectOnce(t *testing.T) {
 	c := srv.dial(t)
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
-		if _, err := c.ListMessages(ctx, "INBOX", 1, 10); err != nil {
+		if _, err := listNewest(ctx, c, "INBOX", 1, 10); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -186,10 +186,10 @@ func TestIMAPSelectOnce(t *testing.T) {
 	if n := len(selects.FindAllString(srv.traffic.String(), -1)); n != 1 {
 		t.Errorf("%d SELECT commands for one mailbox, want 1", n)
 	}
-	if _, err := c.ListMessages(ctx, "Other", 1, 10); err != nil {
+	if _, err := listNewest(ctx, c, "Other", 1, 10); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListMessages(ctx, "INBOX", 1, 10); err != nil {
+	if _, err := listNewest(ctx, c, "INBOX", 1, 10); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(selects.FindAllString(srv.traffic.String(), -1)); n != 3 {

@@ -14,6 +14,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/webmail/webmail/mail/mime"
 )
 
 const (
@@ -188,7 +190,15 @@ func TestIMAPMailboxes(t *testing.T) {
 	}
 }
 
-func TestIMAPListMessages(t *testing.T) {
+// listNewest lists one page of mailbox newest first in arrival order: the
+// list the tests read a mailbox's state from.
+func listNewest(ctx context.Context, c *Client, mailbox string, page, pageSize int) (SortedPage, error) {
+	return c.ListSorted(ctx, mailbox, ListQuery{Sort: SortArrival, Descending: true, Page: page, PageSize: pageSize})
+}
+
+// TestIMAPListNewest checks the pages and summaries of a list in arrival
+// order, newest first.
+func TestIMAPListNewest(t *testing.T) {
 	srv := startMemServer(t, nil)
 	srv.create(t, "Archive", "Empty")
 	for i := 1; i <= 7; i++ {
@@ -216,7 +226,7 @@ func TestIMAPListMessages(t *testing.T) {
 		{-1, nil},
 	}
 	for _, tc := range tests {
-		p, err := c.ListMessages(ctx, "inbox", tc.page, 3)
+		p, err := listNewest(ctx, c, "inbox", tc.page, 3)
 		if err != nil {
 			t.Fatalf("page %d: %v", tc.page, err)
 		}
@@ -232,12 +242,12 @@ func TestIMAPListMessages(t *testing.T) {
 		}
 	}
 
-	p, err := c.ListMessages(ctx, "INBOX", 1, 3)
+	p, err := listNewest(ctx, c, "INBOX", 1, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	newest := p.Messages[0]
-	if newest.Subject != "Message 7" || len(newest.From) != 1 || newest.From[0] != (Address{"Sender 7", "sender7@example.test"}) ||
+	if newest.Subject != "Message 7" || len(newest.From) != 1 || newest.From[0] != (mime.Address{Name: "Sender 7", Email: "sender7@example.test"}) ||
 		len(newest.To) != 1 || newest.To[0].Email != "alice@example.test" {
 		t.Errorf("newest summary = %+v", newest)
 	}
@@ -258,31 +268,31 @@ func TestIMAPListMessages(t *testing.T) {
 	}
 
 	// Default page size, another mailbox, an empty one.
-	p, err = c.ListMessages(ctx, "INBOX", 1, 0)
+	p, err = listNewest(ctx, c, "INBOX", 1, 0)
 	if err != nil || p.PageSize != DefaultPageSize || len(p.Messages) != 7 || p.Pages != 1 {
 		t.Errorf("default page size: %+v, %v", p, err)
 	}
-	p, err = c.ListMessages(ctx, "Empty", 1, 10)
+	p, err = listNewest(ctx, c, "Empty", 1, 10)
 	if err != nil || p.Total != 0 || p.Pages != 1 || len(p.Messages) != 0 || p.Messages == nil {
 		t.Errorf("empty mailbox: %+v, %v", p, err)
 	}
 
 	// New mail arriving while the mailbox stays selected is seen.
-	if _, err := c.ListMessages(ctx, "INBOX", 1, 3); err != nil {
+	if _, err := listNewest(ctx, c, "INBOX", 1, 3); err != nil {
 		t.Fatal(err)
 	}
 	srv.append(t, "INBOX", testMessage(8, false))
-	p, err = c.ListMessages(ctx, "INBOX", 1, 3)
+	p, err = listNewest(ctx, c, "INBOX", 1, 3)
 	if err != nil || p.Total != 8 || p.Messages[0].UID != 8 {
 		t.Errorf("after new mail: total %d, first %+v, %v", p.Total, p.Messages, err)
 	}
 
-	_, err = c.ListMessages(ctx, "Nope", 1, 10)
+	_, err = listNewest(ctx, c, "Nope", 1, 10)
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown mailbox: %v, want ErrNotFound", err)
 	}
 	// The failed SELECT must not leave the client thinking INBOX is selected.
-	if p, err := c.ListMessages(ctx, "INBOX", 1, 3); err != nil || p.Total != 8 {
+	if p, err := listNewest(ctx, c, "INBOX", 1, 3); err != nil || p.Total != 8 {
 		t.Errorf("after failed select: %+v, %v", p, err)
 	}
 }
@@ -304,7 +314,7 @@ func TestIMAPFetchRawAndSetSeen(t *testing.T) {
 	if !bytes.Equal(got, raw) {
 		t.Errorf("FetchRaw returned %q, want %q", got, raw)
 	}
-	msg, err := ParseMessage(got)
+	msg, err := mime.ParseMessage(got)
 	if err != nil || msg.Subject != "Message 1" || len(msg.Parts) != 1 || msg.Parts[0].Filename != "doc.pdf" {
 		t.Errorf("parsed fetched message: %+v, %v", msg, err)
 	}
@@ -322,7 +332,7 @@ func TestIMAPFetchRawAndSetSeen(t *testing.T) {
 	}
 
 	// BODY.PEEK[] must not have set \Seen.
-	p, err := c.ListMessages(ctx, "INBOX", 1, 10)
+	p, err := listNewest(ctx, c, "INBOX", 1, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,14 +343,14 @@ func TestIMAPFetchRawAndSetSeen(t *testing.T) {
 	if err := c.SetSeen(ctx, "INBOX", true, 1, 2); err != nil {
 		t.Fatal(err)
 	}
-	p, _ = c.ListMessages(ctx, "INBOX", 1, 10)
+	p, _ = listNewest(ctx, c, "INBOX", 1, 10)
 	if p.Unseen != 0 || !p.Messages[0].Seen || !p.Messages[1].Seen {
 		t.Errorf("after SetSeen(true): %+v", p)
 	}
 	if err := c.SetSeen(ctx, "INBOX", false, 2); err != nil {
 		t.Fatal(err)
 	}
-	p, _ = c.ListMessages(ctx, "INBOX", 1, 10)
+	p, _ = listNewest(ctx, c, "INBOX", 1, 10)
 	if p.Unseen != 1 || p.Messages[0].UID != 2 || p.Messages[0].Seen || !p.Messages[1].Seen {
 		t.Errorf("after SetSeen(false, 2): %+v", p)
 	}
@@ -421,11 +431,11 @@ func TestIMAPErrors(t *testing.T) {
 
 	// A connection that dies under an open Client.
 	c := srv.dial(t)
-	if _, err := c.ListMessages(ctx, "INBOX", 1, 10); err != nil {
+	if _, err := listNewest(ctx, c, "INBOX", 1, 10); err != nil {
 		t.Fatal(err)
 	}
 	c.conn.Close()
-	if _, err := c.ListMessages(ctx, "INBOX", 1, 10); !errors.Is(err, ErrUnavailable) {
+	if _, err := listNewest(ctx, c, "INBOX", 1, 10); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("after connection loss: %v, want ErrUnavailable", err)
 	}
 	if !c.Broken() {

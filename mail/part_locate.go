@@ -1,17 +1,18 @@
 package mail
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
+
+	"github.com/webmail/webmail/mail/mime"
 )
 
 // Streaming a part means trusting the server to split the message as
-// ParseMessage does: BODY[2] must be the part ParseMessage calls "2". For
+// mime.ParseMessage does: BODY[2] must be the part mime.ParseMessage calls "2". For
 // well-formed mail they agree; for malformed mail they can differ (our
 // splitter guesses a missing boundary, wants white space after a
 // delimiter, and gives up on hostile nesting earlier than Dovecot), and a
@@ -38,7 +39,7 @@ type partLevel struct {
 }
 
 // parsePartLevels reads a part path (see StreamPart). Numbers must be
-// written as ParseMessage writes them, or the part does not exist.
+// written as mime.ParseMessage writes them, or the part does not exist.
 func parsePartLevels(path []string) ([]partLevel, error) {
 	if len(path) == 0 {
 		return nil, fmt.Errorf("mail: empty part path: %w", ErrNotFound)
@@ -84,10 +85,10 @@ func concatParts(a, b []int) []int {
 	return append(append(make([]int, 0, len(a)+len(b)), a...), b...)
 }
 
-// partLocation is a part of ParseMessage's tree found on the server.
+// partLocation is a part of mime.ParseMessage's tree found on the server.
 type partLocation struct {
-	section []int   // for BODY[section]
-	leaf    *entity // its header as ParseMessage reads it; no body
+	section []int           // for BODY[section]
+	leaf    mime.PartHeader // its header as ParseMessage reads it
 }
 
 // headerLookup returns a header block fetched for headerSections, nil if
@@ -97,7 +98,7 @@ type headerLookup func(spec imap.PartSpecifier, part []int) []byte
 // locatePart follows levels through the server's BODYSTRUCTURE and our
 // reading of the header blocks, and returns where the part is. An error
 // wraps ErrNotStreamable when the two may disagree, ErrNotFound when the
-// part cannot exist in ParseMessage's tree either.
+// part cannot exist in mime.ParseMessage's tree either.
 func locatePart(bs imap.BodyStructure, levels []partLevel, header headerLookup) (partLocation, error) {
 	if boundaryClash(bs, nil) {
 		return partLocation{}, doubtful(levels, "a multipart reuses an enclosing boundary")
@@ -111,22 +112,22 @@ func locatePart(bs imap.BodyStructure, levels []partLevel, header headerLookup) 
 			}
 			return partLocation{}, doubtful(levels, "%v", err)
 		}
-		isMessage := loc.leaf.mediaType == "message/rfc822" || loc.leaf.mediaType == "message/global"
+		isMessage := loc.leaf.MediaType() == "message/rfc822" || loc.leaf.MediaType() == "message/global"
 		switch {
 		case li == len(levels)-1 && isMessage:
 			// Dovecot counts the line break after an attached message's
 			// last line into it when that line ends its structure (a
 			// close delimiter right before the enclosing one, or a header
-			// with no body); PartContent leaves it to the delimiter. Only
+			// with no body); mime.PartContent leaves it to the delimiter. Only
 			// the bytes after the part could tell the two apart.
 			return partLocation{}, doubtful(levels, "%v is an attached message", loc.section)
 		case li == len(levels)-1:
 			return loc, nil
 		case !isMessage:
-			return partLocation{}, doubtful(levels, "%v is %s, not a message", loc.section, loc.leaf.mediaType)
+			return partLocation{}, doubtful(levels, "%v is %s, not a message", loc.section, loc.leaf.MediaType())
 		}
-		if enc := loc.leaf.declaredEncoding(); enc == "base64" || enc == "quoted-printable" {
-			// PartContent decodes an encoded message before parsing it;
+		if enc := loc.leaf.TransferEncoding(); enc == "base64" || enc == "quoted-printable" {
+			// mime.PartContent decodes an encoded message before parsing it;
 			// servers parse it as it is.
 			return partLocation{}, doubtful(levels, "%v is an attached message in %s", loc.section, enc)
 		}
@@ -143,15 +144,15 @@ func locatePart(bs imap.BodyStructure, levels []partLevel, header headerLookup) 
 // type on both sides; the multiparts above it must declare the same
 // boundaries.
 func locateInMessage(node imap.BodyStructure, l partLevel, header headerLookup) (partLocation, *imap.BodyStructureSinglePart, error) {
-	root, ok := headerEntity(header(imap.PartSpecifierHeader, l.prefix), "")
+	root, ok := readPartHeader(header(imap.PartSpecifierHeader, l.prefix), "")
 	if !ok {
 		return partLocation{}, nil, fmt.Errorf("message header at %v", l.prefix)
 	}
-	if n := countParts(node); n > maxParts/2 {
+	if n := countParts(node); n > mime.MaxParts/2 {
 		return partLocation{}, nil, fmt.Errorf("%d parts", n)
 	}
 	leaf, leafNode, section := root, node, concatParts(l.prefix, []int{1})
-	if !root.splittable(0) {
+	if !root.Splittable(0) {
 		if len(l.nums) != 1 || l.nums[0] != 1 {
 			return partLocation{}, nil, fmt.Errorf("a single-part message has only part 1: %w", ErrNotFound)
 		}
@@ -165,7 +166,7 @@ func locateInMessage(node imap.BodyStructure, l partLevel, header headerLookup) 
 				return partLocation{}, nil, fmt.Errorf("no part %d in the server's structure", n)
 			}
 			section = concatParts(l.prefix, l.nums[:k+1])
-			e, ok := headerEntity(header(imap.PartSpecifierMIME, section), leaf.mediaType)
+			e, ok := readPartHeader(header(imap.PartSpecifierMIME, section), leaf.MediaType())
 			if !ok {
 				return partLocation{}, nil, fmt.Errorf("MIME header of %v", section)
 			}
@@ -176,19 +177,19 @@ func locateInMessage(node imap.BodyStructure, l partLevel, header headerLookup) 
 			if err := sameMultipart(e, leafNode); err != nil {
 				return partLocation{}, nil, fmt.Errorf("%v: %w", section, err)
 			}
-			if !e.splittable(k + 1) {
+			if !e.Splittable(k + 1) {
 				return partLocation{}, nil, fmt.Errorf("%v nested too deep", section)
 			}
 		}
-		if leaf.splittable(len(l.nums)) {
+		if leaf.Splittable(len(l.nums)) {
 			// Our splitter makes a leaf of it only when it finds no
 			// delimiter, which takes the body to know.
 			return partLocation{}, nil, fmt.Errorf("%v is a multipart", section)
 		}
 	}
 	single, ok := leafNode.(*imap.BodyStructureSinglePart)
-	if !ok || single.MediaType() != leaf.mediaType {
-		return partLocation{}, nil, fmt.Errorf("%v is %s here, %s on the server", section, leaf.mediaType, leafNode.MediaType())
+	if !ok || single.MediaType() != leaf.MediaType() {
+		return partLocation{}, nil, fmt.Errorf("%v is %s here, %s on the server", section, leaf.MediaType(), leafNode.MediaType())
 	}
 	return partLocation{section: section, leaf: leaf}, single, nil
 }
@@ -207,45 +208,24 @@ func levelsPath(levels []partLevel) string {
 	return strings.Join(ids, ":")
 }
 
-// headerEntity reads a header block fetched on its own as our parser
-// reads it at the start of a part. ok is false when our parser would end
-// the header elsewhere: before the end of the block (at a line that is not
-// a field), or after it (the block does not end with an empty line).
-func headerEntity(block []byte, parentType string) (*entity, bool) {
-	if len(block) == 0 || len(block) >= maxHeaderFetch || !endsWithEmptyLine(block) {
-		return nil, false
+// readPartHeader reads a header block fetched on its own as our parser
+// reads it at the start of a part (see mime.ReadPartHeader); a block as
+// long as the fetch limit may have been cut and is never read.
+func readPartHeader(block []byte, parentType string) (mime.PartHeader, bool) {
+	if len(block) >= maxHeaderFetch {
+		return mime.PartHeader{}, false
 	}
-	fields, bodyStart := readHeader(block)
-	if bodyStart != len(block) {
-		return nil, false
-	}
-	e := &entity{fields: fields}
-	e.describe(parentType)
-	return e, true
-}
-
-// endsWithEmptyLine reports whether b's last line, as nextLine splits
-// lines, is empty and ended.
-func endsWithEmptyLine(b []byte) bool {
-	switch {
-	case bytes.HasSuffix(b, []byte("\r\n")):
-		b = b[:len(b)-2]
-	case bytes.HasSuffix(b, []byte("\n")), bytes.HasSuffix(b, []byte("\r")):
-		b = b[:len(b)-1]
-	default:
-		return false
-	}
-	return len(b) == 0 || b[len(b)-1] == '\n' || b[len(b)-1] == '\r'
+	return mime.ReadPartHeader(block, parentType)
 }
 
 // sameMultipart checks that the server also has a multipart of this type
 // split on the same declared boundary.
-func sameMultipart(e *entity, node imap.BodyStructure) error {
-	boundary := e.params["boundary"]
+func sameMultipart(e mime.PartHeader, node imap.BodyStructure) error {
+	boundary := e.Boundary()
 	if boundary == "" {
 		return fmt.Errorf("no boundary declared") // ours guesses one
 	}
-	if !usableBoundary(boundary) {
+	if !mime.UsableBoundary(boundary) {
 		return fmt.Errorf("a boundary of %d bytes", len(boundary)) // ours does not split
 	}
 	if last := boundary[len(boundary)-1]; last == ' ' || last == '\t' {
@@ -254,8 +234,8 @@ func sameMultipart(e *entity, node imap.BodyStructure) error {
 		return fmt.Errorf("a boundary ending in white space")
 	}
 	multi, ok := node.(*imap.BodyStructureMultiPart)
-	if !ok || multi.MediaType() != e.mediaType {
-		return fmt.Errorf("%s here, %s on the server", e.mediaType, node.MediaType())
+	if !ok || multi.MediaType() != e.MediaType() {
+		return fmt.Errorf("%s here, %s on the server", e.MediaType(), node.MediaType())
 	}
 	if multi.Extended == nil || multi.Extended.Params["boundary"] != boundary {
 		return fmt.Errorf("the server reads another boundary")

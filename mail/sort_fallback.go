@@ -9,6 +9,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/webmail/webmail/mail/mime"
 )
 
 // sortValue is one message's sort key in the client-side fallback.
@@ -70,17 +72,17 @@ func (c *Client) sortClientSide(ctx context.Context, mailbox string, key SortKey
 		if raw == nil {
 			return
 		}
-		fields, _ := readHeader(raw)
+		fields := mime.ReadHeaderFields(raw)
 		switch key {
 		case SortFrom:
-			from, _ := fieldValue(fields, "From")
-			v.text = displaySortName(parseAddressList(from))
+			from, _ := fields.Value("From")
+			v.text = displaySortName(mime.ParseAddressList(from))
 		case SortSubject:
-			subject, _ := fieldValue(fields, "Subject")
-			v.text = baseSubject(decodeHeaderText(subject))
+			subject, _ := fields.Value("Subject")
+			v.text = baseSubject(mime.DecodeHeaderText(subject))
 		default:
-			date, _ := fieldValue(fields, "Date")
-			v.date = parseDate(date)
+			date, _ := fields.Value("Date")
+			v.date = mime.ParseDate(date)
 			if v.date.IsZero() {
 				v.date = m.InternalDate
 			}
@@ -123,7 +125,7 @@ func (c *Client) sortClientSide(ctx context.Context, mailbox string, key SortKey
 // displaySortName is what a list sorted by sender sorts on: the first
 // sender's display name, else the address (RFC 5957 DISPLAYFROM),
 // case-folded.
-func displaySortName(addrs []Address) string {
+func displaySortName(addrs []mime.Address) string {
 	if len(addrs) == 0 {
 		return ""
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/webmail/webmail/mail/mime"
 )
 
 // Bounds on conversation views.
@@ -295,25 +297,25 @@ func (c *Client) threadClientSide(ctx context.Context, mailbox string, criteria 
 		if raw == nil || (matches != nil && !matches[uid]) {
 			return
 		}
-		fields, _ := readHeader(raw)
+		fields := mime.ReadHeaderFields(raw)
 		h := threadHeader{uid: uid}
-		if v, ok := fieldValue(fields, "Message-ID"); ok {
-			if ids := parseMsgIDs(v); len(ids) > 0 {
+		if v, ok := fields.Value("Message-ID"); ok {
+			if ids := mime.ParseMessageIDs(v); len(ids) > 0 {
 				h.messageID = ids[0]
 			}
 		}
-		if v, ok := fieldValue(fields, "References"); ok {
-			h.parents = parseMsgIDs(v)
+		if v, ok := fields.Value("References"); ok {
+			h.parents = mime.ParseMessageIDs(v)
 		}
 		if len(h.parents) == 0 {
-			if v, ok := fieldValue(fields, "In-Reply-To"); ok {
-				if ids := parseMsgIDs(v); len(ids) > 0 {
+			if v, ok := fields.Value("In-Reply-To"); ok {
+				if ids := mime.ParseMessageIDs(v); len(ids) > 0 {
 					h.parents = ids[:1]
 				}
 			}
 		}
-		if v, ok := fieldValue(fields, "Date"); ok {
-			h.date = parseDate(v)
+		if v, ok := fields.Value("Date"); ok {
+			h.date = mime.ParseDate(v)
 		}
 		headers = append(headers, h)
 	})
