@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/store"
 )
 
@@ -93,7 +94,7 @@ func mailError(err error) error {
 		return err
 	}
 	switch {
-	case errors.Is(err, mail.ErrNotFound):
+	case errors.Is(err, mail.ErrNotFound), errors.Is(err, mime.ErrNotFound):
 		return NotFound(err)
 	case errors.Is(err, mail.ErrTooLarge):
 		return &Error{Code: CodeTooLarge, Title: "Message too large",

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/store"
 )
 
@@ -16,6 +17,7 @@ func TestMailAndStoreErrorsCarryCodes(t *testing.T) {
 		want Code
 	}{
 		{"mail not found", mailError(fmt.Errorf("fetch: %w", mail.ErrNotFound)), CodeNotFound},
+		{"message part not found", mailError(fmt.Errorf("part 9: %w", mime.ErrNotFound)), CodeNotFound},
 		{"mail too large", mailError(mail.ErrTooLarge), CodeTooLarge},
 		{"mail unavailable", mailError(mail.ErrUnavailable), CodeUnavailable},
 		{"mail auth", mailError(mail.ErrAuthFailed), CodeSignedOut},
