@@ -82,8 +82,8 @@ func TestDovecotAppend(t *testing.T) {
 	}
 
 	// The Client is still usable for other work afterwards.
-	if _, err := c.ListMessages(ctx, sent, 1, 10); err != nil {
-		t.Fatalf("ListMessages after Append: %v", err)
+	if _, err := listNewest(ctx, c, sent, 1, 10); err != nil {
+		t.Fatalf("listing after Append: %v", err)
 	}
 }
 

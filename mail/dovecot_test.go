@@ -201,7 +201,7 @@ func TestDovecotLoginErrors(t *testing.T) {
 }
 
 // TestDovecotCorpus stores every corpus message in Dovecot and reads them
-// all back through ListMessages and FetchRaw: go-imap must parse Dovecot's
+// all back through ListSorted and FetchRaw: go-imap must parse Dovecot's
 // ENVELOPE and BODYSTRUCTURE of every torture message without losing the
 // connection, and every fetched message must parse.
 func TestDovecotCorpus(t *testing.T) {
