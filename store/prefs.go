@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Limits of what a pref or a trusted sender may hold, the column sizes.
@@ -89,8 +91,13 @@ func (db *DB) PrefsByEmail(ctx context.Context, email string) (map[string]string
 	return prefs, err
 }
 
-// validPref checks a setting against its columns.
+// validPref checks a setting against its columns, and the settings whose
+// values the store defines against their range.
 func validPref(name, value string) bool {
+	if name == PrefUndoSendDelay {
+		n, err := strconv.Atoi(value)
+		return err == nil && n >= 0 && n <= MaxUndoSendDelay
+	}
 	return name != "" && len(name) <= maxPrefName && len(value) <= maxPrefValue
 }
 
@@ -230,4 +237,27 @@ func (db *DB) TrustedSenders(ctx context.Context, userID int64) ([]string, error
 		return nil, fmt.Errorf("store: trusted senders of user %d: %w", userID, unavailable(err))
 	}
 	return senders, nil
+}
+
+// PrefUndoSendDelay is the setting for how many seconds a sent message
+// waits in the outbox, where the user can still cancel it: a whole number
+// from 0 (send at once) to MaxUndoSendDelay. SetPref and SetPrefs refuse
+// any other value with ErrInvalidPref.
+const PrefUndoSendDelay = "undo_send_delay"
+
+// Bounds of PrefUndoSendDelay, in seconds.
+const (
+	DefaultUndoSendDelay = 10
+	MaxUndoSendDelay     = 30
+)
+
+// UndoSendDelay reads the undo-send delay from a user's prefs (as Prefs
+// returns them): the default when it is missing or not a valid value.
+func UndoSendDelay(prefs map[string]string) time.Duration {
+	value, ok := prefs[PrefUndoSendDelay]
+	if !ok || !validPref(PrefUndoSendDelay, value) {
+		return DefaultUndoSendDelay * time.Second
+	}
+	n, _ := strconv.Atoi(value)
+	return time.Duration(n) * time.Second
 }
