@@ -294,10 +294,10 @@ func (db *DB) ClaimDueOutbox(ctx context.Context, owner string, now time.Time, l
 	return claimed, nil
 }
 
-// leasedUpdate runs an update of a message that only its lease owner may
-// make (the update's WHERE ends with "id = ? AND state = 'sending' AND
-// lease_owner = ?"), returning ErrOutboxLeaseLost when owner does not hold
-// it.
+// leasedUpdate applies set (with args) to the message if owner holds its
+// lease, that is the message is sending and owner is its lease owner, and
+// returns ErrOutboxLeaseLost otherwise. An expired lease nobody took over
+// still counts: the work it reports on was done.
 func (db *DB) leasedUpdate(ctx context.Context, what string, id int64, owner, set string, args ...any) error {
 	args = append(args, id, owner)
 	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET `+set+` WHERE id = ? AND state = 'sending' AND lease_owner = ?`, args...)
