@@ -7,14 +7,19 @@
 //     [Client.SearchAll]), fetches raw messages ([Client.FetchRaw],
 //     [Client.StreamRaw]), streams single parts decoded
 //     ([Client.StreamPart]), sets flags, moves messages and manages
-//     folders. A Client remembers the selected mailbox so a [Pool] can lend
+//     folders. For writing mail it stores messages ([Client.Append],
+//     [Client.ReplaceDraft]), finds Sent and Drafts
+//     ([Client.SentMailbox], [Client.DraftsMailbox]) and flags originals
+//     ([Client.MarkAnswered], [Client.MarkForwarded]). A Client remembers the selected mailbox so a [Pool] can lend
 //     it again without selecting again; a [Watcher] tells subscribers when
 //     a user's INBOX changes, from one connection per user (IDLE, or
 //     polling where the server has no IDLE).
 //   - Routing: a [Router] resolves a login to its IMAP and SMTP
 //     [Endpoint]s, from URL templates and per-domain rows.
 //
-// Two subpackages hold what is not IMAP, and import nothing from here:
+// Subpackages hold what is not IMAP; the first two import nothing from
+// here, and [github.com/webmail/webmail/mail/submit] (SMTP submission
+// with go-smtp) only the [Endpoint] type:
 //
 //   - [github.com/webmail/webmail/mail/mime] parses messages (tolerantly:
 //     it never gives up on malformed mail) and is where MIME building

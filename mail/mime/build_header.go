@@ -260,10 +260,13 @@ func addExtraHeader(h *fieldList, f HeaderField) error {
 	return nil
 }
 
-// formatParam renders one MIME parameter (`name="value"`), in RFC 2231
-// form when value is not plain ASCII (`name*=utf-8”%C3%A9t%C3%A9.pdf`),
-// split into numbered sections (`name*0*=...; name*1*=...`) so that no
-// header line grows past the folding limit.
+// formatParam renders one MIME parameter, as a quoted string when the
+// value is short plain ASCII, else in RFC 2231 form, split into numbered
+// sections so that no header line grows past the folding limit:
+//
+//	filename="report.pdf"
+//	filename*=utf-8''%C3%A9t%C3%A9.pdf
+//	filename*0*=utf-8''...; filename*1*=...
 func formatParam(name, value string) string {
 	if isPlainParam(value) && len(value) <= 60 {
 		return fmt.Sprintf("%s=%q", name, value)

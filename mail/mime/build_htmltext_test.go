@@ -2,7 +2,7 @@ package mime
 
 import "testing"
 
-func TestHTMLToText(t *testing.T) {
+func TestBuildHTMLToText(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"paragraphs", "<p>One</p><p>Two\n  lines</p>", "One\n\nTwo lines\n"},
 		{"line breaks", "a<br>b<br/>c", "a\nb\nc\n"},

@@ -1,5 +1,5 @@
 // Package mime reads Internet messages (RFC 5322 with MIME, RFC 2045-2049)
-// for display, and is where building them will live too.
+// for display, and builds the messages the user sends.
 //
 // [ParseMessage] turns a raw message into decoded headers, the best text
 // and HTML bodies and a list of parts; [PartContent] returns the decoded
@@ -20,4 +20,15 @@
 // [github.com/webmail/webmail/mail/htmlsafe.Sanitize]. Names from headers
 // ([Part.Filename]) must go through [SafeFilename] before they reach a
 // response header.
+//
+// Building is go-message's writers with our own header rendering:
+// [Build] (and [BuildDraft], which keeps Bcc) writes an [Outgoing] message
+// to an io.Writer, streaming attachments from their openers so that no
+// attachment is ever whole in memory. It checks every field before the
+// first byte: a field that would break out of its header line is a
+// [*FieldError], a bad address an [*AddressError] naming the field and the
+// address (as is what [ParseRecipients] refuses in what the user typed).
+// [HTMLToText] makes the text part of rich mail; [QuoteText],
+// [ReplyAttribution], [ReplySubject], [ForwardSubject] and [ForwardIntro]
+// prepare replies and forwards.
 package mime
