@@ -36,6 +36,9 @@ type Deps struct {
 	TrustedProxies  []netip.Prefix // initial list; SetTrustedProxies replaces it
 	PageSize        int
 	MaxMessageBytes int64
+	// MaxFormBytes caps every request body but those of the upload
+	// routes (WEBMAIL_MAX_FORM_BYTES; 0: 1 MiB). See bodylimit.go.
+	MaxFormBytes int64
 
 	// Router resolves a login to its mail servers; the session keeps the
 	// result. Nil: every login uses IMAP.
@@ -87,6 +90,9 @@ func NewServer(deps Deps) *Server {
 	}
 	if deps.MaxMessageBytes <= 0 {
 		deps.MaxMessageBytes = 50 << 20
+	}
+	if deps.MaxFormBytes <= 0 {
+		deps.MaxFormBytes = defaultMaxFormBytes
 	}
 	if deps.App == nil {
 		deps.App = app.New(app.Deps{

@@ -2,9 +2,7 @@ package handlers
 
 import (
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -88,7 +86,7 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 // securityHeaders sets the headers every response carries. The app's own
 // pages load only our own scripts, styles and images; message bodies get a
 // stricter policy of their own in showMessageBody.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -97,12 +95,27 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		if c.Request().Method == http.MethodGet && !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+		if s.isTLS(c) {
+			// Once a browser has seen us over TLS it never tries plain
+			// HTTP again, where the cookies' Secure flag could not help.
+			h.Set("Strict-Transport-Security", hstsValue)
+		}
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			// Pages are per user: no shared or browser cache keeps one,
+			// whatever the method (a POST reply is a page too). Some
+			// answers depend on fetch metadata (a cross-site open of a
+			// message does not mark it read): say so to any cache.
 			h.Set("Cache-Control", "no-store")
+			h.Add("Vary", "Sec-Fetch-Site")
 		}
 		return next(c)
 	}
 }
+
+// hstsValue asks browsers to use only HTTPS for a year. No
+// includeSubDomains: other hosts under the webmail's name are not ours to
+// commit.
+const hstsValue = "max-age=31536000"
 
 // accessLog logs one line per request with its request ID.
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
@@ -178,19 +191,27 @@ func (s *Server) fromTrustedProxy(req *http.Request) bool {
 }
 
 // loadSession loads the session named by the cookie, if any. A store that
-// does not answer is an error page (503), not a silent logout.
+// does not answer is an error page (503), not a silent logout; an unknown,
+// expired or unreadable session is a logged-out visitor whose cookie is
+// cleared.
 func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		cookie, err := c.Cookie(session.CookieName)
-		if err != nil || cookie.Value == "" {
+		cookie, legacy := s.sessionCookie(c)
+		if cookie == nil {
 			return next(c)
 		}
 		sess, err := s.Sessions.Load(c.Request().Context(), cookie.Value)
 		switch {
 		case err == nil:
 			c.Set(ctxSession, sess)
+			if legacy {
+				s.upgradeSessionCookie(c, sess)
+			}
 		case session.IsNotFound(err):
 			c.SetCookie(s.Sessions.ClearCookie(s.isTLS(c)))
+			if legacy {
+				c.SetCookie(legacySessionCookieClear())
+			}
 		default:
 			if isProbe(c) {
 				return next(c)
@@ -223,57 +244,4 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
-}
-
-// csrfCookie carries the anti-forgery token for visitors without a session
-// (the login form): the form must echo the cookie (double submit), which a
-// cross-site page cannot read.
-const csrfCookie = "webmail_csrf"
-
-// checkCSRF rejects unsafe requests without the right token: the session's
-// token once logged in, the double-submit cookie before that. Requests the
-// browser marks as cross-site are refused outright.
-func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
-		switch req.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			return next(c)
-		}
-		forbidden := &UserError{Status: http.StatusForbidden, Title: "Request refused",
-			Message: "This form has expired or did not come from this site. Please go back, reload the page and try again."}
-		if req.Header.Get("Sec-Fetch-Site") == "cross-site" {
-			forbidden.Err = errors.New("csrf: cross-site request")
-			return forbidden
-		}
-		sent := req.Header.Get("X-CSRF-Token")
-		if sent == "" {
-			sent = c.FormValue("csrf")
-		}
-		var want string
-		if sess := currentSession(c); sess != nil {
-			want = sess.CSRFToken
-		} else if cookie, err := c.Cookie(csrfCookie); err == nil {
-			want = cookie.Value
-		}
-		if want == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(want)) != 1 {
-			forbidden.Err = errors.New("csrf: token missing or wrong")
-			return forbidden
-		}
-		return next(c)
-	}
-}
-
-// loginCSRFToken returns the double-submit token for the login form, setting
-// the cookie when the browser has none.
-func (s *Server) loginCSRFToken(c echo.Context) string {
-	if cookie, err := c.Cookie(csrfCookie); err == nil && len(cookie.Value) == 43 {
-		return cookie.Value
-	}
-	token := session.NewID()
-	c.SetCookie(&http.Cookie{
-		Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.isTLS(c), SameSite: http.SameSiteLaxMode,
-	})
-	return token
 }

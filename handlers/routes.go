@@ -10,8 +10,17 @@ import (
 // the order DESIGN.md gives:
 //
 //	request ID (also into the context, for log lines) -> panic recovery ->
-//	security headers -> metrics -> access log -> client IP (trusted
-//	proxies only) -> session load -> CSRF check -> read-your-writes.
+//	security headers -> metrics -> access log -> body limit -> client IP
+//	(trusted proxies only) -> session load -> CSRF check -> read-your-writes.
+//
+// Every request body is capped at MaxFormBytes before anything reads it.
+// A route that takes uploads opts into a larger limit by wrapping its
+// registration in bodies.allow(route, limit); its body is then streamed:
+// the CSRF token comes from the X-CSRF-Token header or a first multipart
+// part named "csrf", and the handler reads the rest with uploadParts(c),
+// part by part, never ParseMultipartForm. For example:
+//
+//	bodies.allow(app.POST("/compose/:id/attachments", s.addAttachment), s.MaxUploadBytes)
 func (s *Server) Routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
@@ -22,8 +31,9 @@ func (s *Server) Routes() *echo.Echo {
 	// Route on the escaped path so a mailbox name with "/" or "%" in it is
 	// one path segment; handlers unescape parameters themselves.
 	e.Pre(rawPath)
-	e.Use(requestID, requestContext, s.recoverPanic, securityHeaders, s.observeRequest, s.accessLog,
-		s.loadSession, s.checkCSRF, s.readYourWrites)
+	bodies := newBodyLimits(s.MaxFormBytes)
+	e.Use(requestID, requestContext, s.recoverPanic, s.securityHeaders, s.observeRequest, s.accessLog,
+		bodies.middleware, s.loadSession, s.checkCSRF, s.readYourWrites)
 
 	// Probes for the load balancer and process supervisors.
 	e.GET("/healthz", s.showHealth)
@@ -44,7 +54,7 @@ func (s *Server) Routes() *echo.Echo {
 	// Logging in and out.
 	e.GET("/login", s.showLogin)
 	e.POST("/login", s.submitLogin)
-	e.POST("/logout", s.logout)
+	e.POST("/logout", s.logout, clearSiteData)
 
 	// Reading mail: everything below needs a session.
 	app := e.Group("", s.requireSession)

@@ -4,6 +4,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
@@ -23,6 +24,7 @@ const keyIDLen = 4
 type sealKey struct {
 	id   [keyIDLen]byte
 	aead cipher.AEAD
+	mac  []byte // HMAC-SHA256 key for tokens the server must recognise as its own
 }
 
 // Sealer encrypts credentials with AES-256-GCM under the cluster key and
@@ -62,6 +64,10 @@ func deriveKey(secret string) (sealKey, error) {
 	if err != nil {
 		return sealKey{}, fmt.Errorf("session: derive key id: %w", err)
 	}
+	macKey, err := hkdf.Key(sha256.New, []byte(secret), nil, "webmail token mac v1", 32)
+	if err != nil {
+		return sealKey{}, fmt.Errorf("session: derive mac key: %w", err)
+	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return sealKey{}, fmt.Errorf("session: %w", err)
@@ -73,6 +79,7 @@ func deriveKey(secret string) (sealKey, error) {
 	var k sealKey
 	copy(k.id[:], idBytes)
 	k.aead = aead
+	k.mac = macKey
 	return k, nil
 }
 
@@ -109,4 +116,29 @@ func (s *Sealer) Open(sealed, context []byte) ([]byte, error) {
 		return plain, nil
 	}
 	return nil, ErrUndecryptable
+}
+
+// sign returns the HMAC-SHA256 of msg under the current key, for purpose
+// (which keeps a MAC made for one use from passing for another).
+func (s *Sealer) sign(purpose string, msg []byte) []byte {
+	return macOf(s.current.mac, purpose, msg)
+}
+
+// verify reports whether mac is sign(purpose, msg) under the current or a
+// previous key, so tokens survive a key rotation like sealed credentials.
+func (s *Sealer) verify(purpose string, msg, mac []byte) bool {
+	for _, k := range s.all {
+		if hmac.Equal(mac, macOf(k.mac, purpose, msg)) {
+			return true
+		}
+	}
+	return false
+}
+
+func macOf(key []byte, purpose string, msg []byte) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(purpose))
+	h.Write([]byte{0})
+	h.Write(msg)
+	return h.Sum(nil)
 }

@@ -9,8 +9,24 @@ import (
 	"time"
 )
 
-// CookieName is the name of the session cookie.
+// CookieName is the name of the session cookie over plain HTTP, and its
+// name over TLS before SecureCookieName.
 const CookieName = "webmail_session"
+
+// SecureCookieName is the name of the session cookie over TLS. The browser
+// accepts a __Host- cookie only with Secure, Path=/ and no Domain, from
+// this very host: a sibling subdomain (or a network attacker on plain HTTP)
+// cannot plant or overwrite it.
+const SecureCookieName = "__Host-webmail_session"
+
+// CookieNameFor is the session cookie's name on a connection that is TLS
+// (secure) or not.
+func CookieNameFor(secure bool) string {
+	if secure {
+		return SecureCookieName
+	}
+	return CookieName
+}
 
 // touchInterval is how stale LastSeen may get before a request writes the
 // session again to extend its idle timeout; it keeps a busy user from
@@ -82,13 +98,23 @@ func (m *Manager) ttl(s *Session, now time.Time) time.Duration {
 
 // Load returns the live session with this ID, extending its idle timeout
 // (not while the store cannot be written: ErrUnavailable). Unknown,
-// expired or malformed IDs give an error wrapping ErrNotFound, and so does
-// a session that a logout ended while it was being loaded.
+// expired or malformed IDs give an error wrapping ErrNotFound, and so do an
+// unreadable record (ErrMalformed, logged and deleted) and a session that a
+// logout ended while it was being loaded.
 func (m *Manager) Load(ctx context.Context, id string) (*Session, error) {
 	if !validID(id) {
 		return nil, fmt.Errorf("session: malformed id: %w", ErrNotFound)
 	}
 	s, err := m.store.Get(ctx, id)
+	if errors.Is(err, ErrMalformed) {
+		// An unreadable record must not lock its user out with an error
+		// on every page until it expires: it is no session, and goes.
+		m.logger.WarnContext(ctx, "unreadable session record removed; the visitor is signed out", "err", err)
+		if err := m.store.Delete(ctx, id); err != nil {
+			m.logger.WarnContext(ctx, "removing an unreadable session record failed", "err", err)
+		}
+		return nil, fmt.Errorf("session: %w: %w", ErrNotFound, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +165,7 @@ func (m *Manager) Destroy(ctx context.Context, id string) error {
 // reached us over TLS (directly or through a trusted TLS-terminating proxy).
 func (m *Manager) Cookie(s *Session, secure bool) *http.Cookie {
 	return &http.Cookie{
-		Name:     CookieName,
+		Name:     CookieNameFor(secure),
 		Value:    s.ID,
 		Path:     "/",
 		HttpOnly: true,
@@ -151,7 +177,7 @@ func (m *Manager) Cookie(s *Session, secure bool) *http.Cookie {
 // ClearCookie is the cookie that removes the session cookie from the browser.
 func (m *Manager) ClearCookie(secure bool) *http.Cookie {
 	return &http.Cookie{
-		Name:     CookieName,
+		Name:     CookieNameFor(secure),
 		Value:    "",
 		Path:     "/",
 		MaxAge:   -1,

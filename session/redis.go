@@ -114,6 +114,10 @@ func (r *Redis) Get(ctx context.Context, id string) (*Session, error) {
 	if errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("session: redis: %w", ErrNotFound)
 	}
+	if err != nil && strings.HasPrefix(err.Error(), "WRONGTYPE") {
+		// Something other than a session's string sits under the key.
+		return nil, fmt.Errorf("session: redis get: %w: %w", ErrMalformed, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("session: redis get: %w", err)
 	}

@@ -17,6 +17,11 @@ import (
 // logged out).
 var ErrNotFound = errors.New("session: not found")
 
+// ErrMalformed means a stored session record cannot be read: corrupted,
+// truncated, or written by an incompatible version. Manager.Load treats it
+// as no session (a logged-out visitor), never as an outage.
+var ErrMalformed = errors.New("session: malformed record")
+
 // ErrUnavailable means the store could read a session but cannot write it
 // right now: the SQL primary is down while a replica answers. Manager.Load
 // then serves the request without extending the idle timeout.
@@ -84,7 +89,10 @@ func encode(s *Session) ([]byte, error) {
 func decode(id string, data []byte) (*Session, error) {
 	var s Session
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("session: decode: %w", err)
+		return nil, fmt.Errorf("session: decode: %w: %w", ErrMalformed, err)
+	}
+	if s.User == "" {
+		return nil, fmt.Errorf("session: decode: %w: no user", ErrMalformed)
 	}
 	s.ID = id
 	return &s, nil
