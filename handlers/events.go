@@ -25,17 +25,12 @@ const (
 // the browser reconnects to any other instance and carries on.
 func (s *Server) streamEvents(c echo.Context) error {
 	sess := currentSession(c)
-	password, err := s.Sessions.Password(sess)
+	ctx := c.Request().Context()
+	watch, err := s.App.WatchMail(ctx, sess)
 	if err != nil {
-		return &UserError{Status: http.StatusUnauthorized, Title: "Signed out",
-			Message: "Your session can no longer be used. Please sign in again.", Err: err}
+		return err
 	}
-	endpoint, err := s.sessionIMAP(sess)
-	if err != nil {
-		return mailError(err)
-	}
-	updates, stop := s.Watcher.Watch(endpoint, sess.User, password, s.IMAPOptions)
-	defer stop()
+	defer watch.Stop()
 
 	w := c.Response()
 	h := w.Header()
@@ -46,7 +41,6 @@ func (s *Server) streamEvents(c echo.Context) error {
 	fmt.Fprintf(w, "retry: %d\n\n", eventsRetry.Milliseconds())
 	w.Flush()
 
-	ctx := c.Request().Context()
 	heartbeat := time.NewTicker(eventsHeartbeat)
 	defer heartbeat.Stop()
 	for {
@@ -58,14 +52,13 @@ func (s *Server) streamEvents(c echo.Context) error {
 			// instance that is not going away.
 			return nil
 		case <-heartbeat.C:
-			// Get, not Load: an open tab must not keep an idle session
-			// alive forever; a logged-out session ends the stream.
-			if _, err := s.Sessions.Store().Get(ctx, sess.ID); err != nil {
+			// A logged-out session ends the stream.
+			if !s.App.SessionAlive(ctx, sess) {
 				return nil
 			}
 			fmt.Fprint(w, ": ping\n\n")
 			w.Flush()
-		case st, ok := <-updates:
+		case st, ok := <-watch.Updates:
 			if !ok {
 				return nil // the mail server refused the password
 			}

@@ -60,7 +60,7 @@ func threadRows(mailbox string, convs []mail.Conversation, now time.Time) []page
 
 // sortColumns are the clickable column headers of a list. In the
 // conversations view only the date sorts (by latest activity).
-func sortColumns(mailbox string, p listParams) []pages.SortColumn {
+func sortColumns(mailbox string, p app.ListParams) []pages.SortColumn {
 	columns := []pages.SortColumn{
 		{Label: "From", Key: string(mail.SortFrom), Class: "col-from"},
 		{Label: "Subject", Key: string(mail.SortSubject), Class: "col-subject"},
@@ -70,98 +70,98 @@ func sortColumns(mailbox string, p listParams) []pages.SortColumn {
 	for i := range columns {
 		col := &columns[i]
 		key := mail.SortKey(col.Key)
-		if p.threads && key != mail.SortDate {
+		if p.Threads && key != mail.SortDate {
 			continue
 		}
 		next := p
-		next.page = 1
-		col.Active = p.sort == key || (p.threads && key == mail.SortDate)
+		next.Page = 1
+		col.Active = p.Sort == key || (p.Threads && key == mail.SortDate)
 		if col.Active {
-			col.Descending = p.desc
-			next.desc = !p.desc
+			col.Descending = p.Desc
+			next.Desc = !p.Desc
 		} else {
-			next.sort = key
-			next.desc = defaultDescending(key)
+			next.Sort = key
+			next.Desc = app.DefaultDescending(key)
 		}
-		if p.threads {
-			next.sort = mail.SortDate
+		if p.Threads {
+			next.Sort = mail.SortDate
 		}
-		col.URL = next.url(mailbox)
+		col.URL = listURL(mailbox, next)
 	}
 	return columns
 }
 
 // viewLinks switch between the flat list and conversations.
-func viewLinks(mailbox string, p listParams) []pages.ListLink {
+func viewLinks(mailbox string, p app.ListParams) []pages.ListLink {
 	flat, threads := p, p
-	flat.threads, threads.threads = false, true
-	flat.page, threads.page = 1, 1
+	flat.Threads, threads.Threads = false, true
+	flat.Page, threads.Page = 1, 1
 	return []pages.ListLink{
-		{Label: "Messages", URL: flat.url(mailbox), Current: !p.threads, TestID: "view-messages"},
-		{Label: "Conversations", URL: threads.url(mailbox), Current: p.threads, TestID: "view-threads"},
+		{Label: "Messages", URL: listURL(mailbox, flat), Current: !p.Threads, TestID: "view-messages"},
+		{Label: "Conversations", URL: listURL(mailbox, threads), Current: p.Threads, TestID: "view-threads"},
 	}
 }
 
 // filterLinks are the quick filters.
-func filterLinks(mailbox string, p listParams) []pages.ListLink {
+func filterLinks(mailbox string, p app.ListParams) []pages.ListLink {
 	var links []pages.ListLink
 	for _, f := range []struct {
 		filter mail.Filter
 		label  string
 	}{{mail.FilterAll, "All"}, {mail.FilterUnread, "Unread"}, {mail.FilterFlagged, "Flagged"}} {
 		next := p
-		next.filter, next.page = f.filter, 1
+		next.Filter, next.Page = f.filter, 1
 		id := "filter-all"
 		if f.filter != mail.FilterAll {
 			id = "filter-" + string(f.filter)
 		}
-		links = append(links, pages.ListLink{Label: f.label, URL: next.url(mailbox), Current: p.filter == f.filter, TestID: id})
+		links = append(links, pages.ListLink{Label: f.label, URL: listURL(mailbox, next), Current: p.Filter == f.filter, TestID: id})
 	}
 	return links
 }
 
 // quickSearch is the search box above a mailbox's list: it searches this
 // folder and keeps the view, order and filter.
-func quickSearch(mailbox string, p listParams) pages.SearchBox {
-	box := pages.SearchBox{Action: mailboxURL(mailbox), Query: p.search.q}
+func quickSearch(mailbox string, p app.ListParams) pages.SearchBox {
+	box := pages.SearchBox{Action: mailboxURL(mailbox), Query: p.Search.Q}
 	kept := p
-	kept.page, kept.search = 1, searchParams{}
-	values := kept.values()
+	kept.Page, kept.Search = 1, app.SearchFields{}
+	values := listValues(kept)
 	for _, name := range slices.Sorted(maps.Keys(values)) {
 		box.Hidden = append(box.Hidden, pages.HiddenField{Name: name, Value: values.Get(name)})
 	}
-	box.AdvancedURL = searchURL(mailbox, p.search)
+	box.AdvancedURL = searchURL(mailbox, p.Search)
 	return box
 }
 
 // describeSearch says in words what a search looks for.
-func describeSearch(s searchParams) string {
+func describeSearch(s app.SearchFields) string {
 	var parts []string
 	quote := func(v string) string { return "“" + v + "”" }
-	if s.q != "" {
-		parts = append(parts, quote(s.q))
+	if s.Q != "" {
+		parts = append(parts, quote(s.Q))
 	}
-	for _, f := range []struct{ label, value string }{{"from", s.from}, {"to", s.to}, {"subject", s.subject}, {"body", s.body}} {
+	for _, f := range []struct{ label, value string }{{"from", s.From}, {"to", s.To}, {"subject", s.Subject}, {"body", s.Body}} {
 		if f.value != "" {
 			parts = append(parts, f.label+" "+quote(f.value))
 		}
 	}
 	switch {
-	case s.since != "" && s.until != "":
-		parts = append(parts, "dated "+s.since+" to "+s.until)
-	case s.since != "":
-		parts = append(parts, "dated "+s.since+" or later")
-	case s.until != "":
-		parts = append(parts, "dated "+s.until+" or earlier")
+	case s.Since != "" && s.Until != "":
+		parts = append(parts, "dated "+s.Since+" to "+s.Until)
+	case s.Since != "":
+		parts = append(parts, "dated "+s.Since+" or later")
+	case s.Until != "":
+		parts = append(parts, "dated "+s.Until+" or earlier")
 	}
-	if s.attachment {
+	if s.Attachment {
 		parts = append(parts, "with attachments")
 	}
-	if s.larger != "" {
-		parts = append(parts, "larger than "+s.larger+" KB")
+	if s.Larger != "" {
+		parts = append(parts, "larger than "+s.Larger+" KB")
 	}
-	if s.smaller != "" {
-		parts = append(parts, "smaller than "+s.smaller+" KB")
+	if s.Smaller != "" {
+		parts = append(parts, "smaller than "+s.Smaller+" KB")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -181,7 +181,7 @@ func folderTargets(boxes []mail.Mailbox, current string) []pages.FolderOption {
 }
 
 // listActions fills the action form of a list of mailbox's messages.
-func (s *Server) listActions(csrf, mailbox string, boxes []mail.Mailbox, returnURL string) pages.ListActions {
+func listActions(csrf, mailbox string, boxes []mail.Mailbox, returnURL string) pages.ListActions {
 	use := app.SpecialUse(boxes, mailbox)
 	return pages.ListActions{
 		URL:       mailboxURL(mailbox) + "/actions",

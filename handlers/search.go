@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,69 +13,47 @@ import (
 	"github.com/webmail/webmail/templates/pages"
 )
 
-// searchAllLimit caps the results of a search in every folder.
-const searchAllLimit = 100
-
 // searchMessages is the advanced search at GET /search: the form, prefilled
 // from the query (mailbox=X chooses the folder, "" every folder), and, once
 // submitted (run=1), the results. A search in one folder goes to that
 // folder's list with the search fields (/mail/{mailbox}?q=...), which
 // sorts, pages and acts like any list; a search in every folder shows the
-// newest searchAllLimit matches here.
+// newest matches here.
 func (s *Server) searchMessages(c echo.Context) error {
 	mailbox := c.QueryParam("mailbox")
-	run := c.QueryParam("run") != ""
-	params, perr := parseSearchParams(c.QueryParams())
-	if run && perr == nil && !params.query.IsZero() && mailbox != "" {
-		p := listParams{page: 1, sort: mail.SortDate, desc: true, search: params}
-		return c.Redirect(http.StatusSeeOther, p.url(mailbox))
+	in := app.SearchAllInput{Fields: searchInput(c.QueryParams()), Run: c.QueryParam("run") != ""}
+	if fields, err := app.ParseSearch(in.Fields); in.Run && err == nil && !fields.Query.IsZero() && mailbox != "" {
+		p := app.ListParams{Page: 1, Sort: mail.SortDate, Desc: true, Search: fields}
+		return c.Redirect(http.StatusSeeOther, listURL(mailbox, p))
 	}
-	var (
-		boxes   []mail.Mailbox
-		results mail.SearchResults
-	)
-	searching := run && perr == nil && !params.query.IsZero()
-	err := s.withIMAP(c, func(client *mail.Client) error {
-		ctx := c.Request().Context()
-		var err error
-		if searching {
-			if results, err = client.SearchAll(ctx, params.query, searchAllLimit); err != nil {
-				return err
-			}
-		}
-		boxes, err = client.Mailboxes(ctx)
-		return err
-	})
+	res, err := s.App.SearchMessages(c.Request().Context(), currentSession(c), in)
 	if err != nil {
 		return err
 	}
 	view := pages.SearchView{
 		Frame:    s.frame(c, "Search"),
-		Folders:  folderItems(boxes, ""),
-		Form:     searchFormView(params, mailbox, boxes),
-		Searched: searching,
+		Folders:  folderItems(res.Folders, ""),
+		Form:     searchFormView(res.Fields, mailbox, res.Folders),
+		Searched: res.Searched,
 		Status:   takeListStatus(c, s.isTLS(c)),
 		ListURL:  c.Request().URL.RequestURI(),
+		Error:    res.Hint,
 	}
 	status := http.StatusOK
-	var ue *UserError
-	switch {
-	case errors.As(perr, &ue):
-		view.Error, status = ue.Message, ue.Status
-	case run && params.query.IsZero():
-		view.Error = "Enter something to search for: words, a sender, a date or a size."
+	if res.Refused != nil {
+		view.Error, status = res.Refused.Message, appStatus[res.Refused.Code]
 	}
-	if searching {
-		s.fillSearchResults(c, &view, boxes, results)
+	if res.Searched {
+		fillSearchResults(&view, res.Folders, res.Results)
 	}
 	return render(c, status, pages.Search(view))
 }
 
 // searchFormView echoes the search fields into the form.
-func searchFormView(p searchParams, mailbox string, boxes []mail.Mailbox) pages.ListSearchView {
+func searchFormView(p app.SearchFields, mailbox string, boxes []mail.Mailbox) pages.ListSearchView {
 	return pages.ListSearchView{
-		Q: p.q, From: p.from, To: p.to, Subject: p.subject, Body: p.body,
-		Since: p.since, Until: p.until, Attachment: p.attachment, Larger: p.larger, Smaller: p.smaller,
+		Q: p.Q, From: p.From, To: p.To, Subject: p.Subject, Body: p.Body,
+		Since: p.Since, Until: p.Until, Attachment: p.Attachment, Larger: p.Larger, Smaller: p.Smaller,
 		Mailbox:   mailbox,
 		Mailboxes: folderTargets(boxes, ""),
 	}
@@ -84,7 +61,7 @@ func searchFormView(p searchParams, mailbox string, boxes []mail.Mailbox) pages.
 
 // fillSearchResults turns the hits of every folder into rows with their
 // folder, and says how many there were.
-func (s *Server) fillSearchResults(c echo.Context, view *pages.SearchView, boxes []mail.Mailbox, res mail.SearchResults) {
+func fillSearchResults(view *pages.SearchView, boxes []mail.Mailbox, res mail.SearchResults) {
 	now := time.Now()
 	for _, hit := range res.Hits {
 		row := summaryRow(hit.Mailbox, hit.Summary, now, true)
@@ -112,11 +89,11 @@ func (s *Server) fillSearchResults(c echo.Context, view *pages.SearchView, boxes
 
 // searchURL is the advanced search page for a folder ("" for every
 // folder) with the given search fields.
-func searchURL(mailbox string, p searchParams) string {
+func searchURL(mailbox string, p app.SearchFields) string {
 	v := url.Values{}
 	if mailbox != "" {
 		v.Set("mailbox", mailbox)
 	}
-	p.set(v)
+	setSearch(v, p)
 	return strings.TrimSuffix("/search?"+v.Encode(), "?")
 }

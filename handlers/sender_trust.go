@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/store"
 )
 
@@ -45,7 +46,7 @@ func (s *Server) readerPrefs(c echo.Context) readerPrefs {
 		s.logPrefsError(c, err)
 		return readerPrefs{}
 	}
-	return readerPrefs{userID: userID, markReadDelay: parseMarkReadDelay(prefs[prefMarkReadDelay])}
+	return readerPrefs{userID: userID, markReadDelay: app.ParseMarkReadDelay(prefs[prefMarkReadDelay])}
 }
 
 func (s *Server) logPrefsError(c echo.Context, err error) {

@@ -1,0 +1,77 @@
+package app
+
+import (
+	"context"
+
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/session"
+)
+
+// ListMessagesInput asks for one page of a mailbox's list.
+type ListMessagesInput struct {
+	Mailbox string
+	Query   ListQueryInput
+}
+
+// MessageList is one page of a mailbox's list.
+type MessageList struct {
+	// Params are the list's settings, read with the user's defaults.
+	Params  ListParams
+	Folders []mail.Mailbox
+	// Flat is the page of the message view, Threads of the conversations
+	// view (Params.Threads).
+	Flat    mail.SortedPage
+	Threads mail.ThreadPage
+	// PastEnd is set when the page asked for is past the last one (its
+	// last messages were moved away): the caller goes to page Pages.
+	PastEnd bool
+}
+
+// ListCounts are a list page's totals, whichever view it has.
+type ListCounts struct {
+	Total, Unseen uint32
+	Pages         int
+	Matches       int // messages or conversations over all pages
+	// Approximate is a folder too large to sort or search completely.
+	Approximate bool
+}
+
+// Counts are the page's totals.
+func (l MessageList) Counts() ListCounts {
+	if l.Params.Threads {
+		t := l.Threads
+		return ListCounts{t.Total, t.Unseen, t.Pages, t.Threads, t.Approximate}
+	}
+	f := l.Flat
+	return ListCounts{f.Total, f.Unseen, f.Pages, f.Matches, f.Approximate}
+}
+
+// ListMessages returns a page of a mailbox's messages or conversations,
+// sorted, filtered and searched as the query asks. Page size, and sort,
+// order and view when the query leaves them out, are the user's settings.
+func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMessagesInput) (MessageList, error) {
+	settings := a.listSettings(ctx, sess)
+	params, err := ParseListQuery(in.Query, settings.ListDefaults())
+	if err != nil {
+		return MessageList{}, err
+	}
+	out := MessageList{Params: params}
+	err = a.withIMAP(ctx, sess, func(client *mail.Client) error {
+		var err error
+		if out.Folders, err = client.Mailboxes(ctx); err != nil {
+			return err
+		}
+		if params.Threads {
+			out.Threads, err = client.ListThreads(ctx, in.Mailbox, params.query(settings.PageSize))
+		} else {
+			out.Flat, err = client.ListSorted(ctx, in.Mailbox, params.query(settings.PageSize))
+		}
+		return err
+	})
+	if err != nil {
+		return MessageList{}, err
+	}
+	counts := out.Counts()
+	out.PastEnd = params.Page > counts.Pages && counts.Matches > 0
+	return out, nil
+}
