@@ -32,6 +32,11 @@ type Deps struct {
 	// instance (Redis or SQL). Nil: no login limits.
 	LoginFailures loginlimit.FailureCounter
 	LoginLimits   loginlimit.Limits // initial limits; SetLoginLimits replaces them
+	// MessageCacheBytes bounds this instance's parsed-message cache
+	// (messages fetched, parsed and sanitized for a view, kept for the
+	// body document and parts that follow). 0 means
+	// DefaultMessageCacheBytes; negative turns the cache off.
+	MessageCacheBytes int64
 }
 
 // MailRouter is what the application needs of mail.Router.
@@ -44,6 +49,7 @@ type MailRouter interface {
 type App struct {
 	Deps
 	loginLimiter *loginlimit.Limiter
+	messages     *messageCache
 }
 
 // New returns the application layer over deps, with defaults for unset
@@ -58,5 +64,9 @@ func New(deps Deps) *App {
 	if deps.MaxMessageBytes <= 0 {
 		deps.MaxMessageBytes = 50 << 20
 	}
-	return &App{Deps: deps, loginLimiter: loginlimit.New(deps.LoginFailures, deps.LoginLimits, deps.Logger)}
+	if deps.MessageCacheBytes == 0 {
+		deps.MessageCacheBytes = DefaultMessageCacheBytes
+	}
+	return &App{Deps: deps, messages: newMessageCache(deps.MessageCacheBytes),
+		loginLimiter: loginlimit.New(deps.LoginFailures, deps.LoginLimits, deps.Logger)}
 }

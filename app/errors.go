@@ -41,6 +41,8 @@ const (
 	CodeUnavailable
 	// CodeMailServer is a mail server that refused or failed a command.
 	CodeMailServer
+	// CodeUnreadable is a message the parser could not read.
+	CodeUnreadable
 )
 
 // Error is a failure with a message prepared for the user. Err, the cause,

@@ -104,6 +104,7 @@ var appStatus = map[app.Code]int{
 	app.CodeConflict:         http.StatusConflict,
 	app.CodeUnavailable:      http.StatusServiceUnavailable,
 	app.CodeMailServer:       http.StatusBadGateway,
+	app.CodeUnreadable:       http.StatusUnprocessableEntity,
 }
 
 // appError is the one place an application error becomes an HTTP answer:

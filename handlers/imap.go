@@ -75,14 +75,3 @@ func (s *Server) resolveIMAP(login string) (mail.Endpoint, error) {
 	}
 	return route.IMAP, nil
 }
-
-// fetchRaw returns the whole message, bounded by MaxMessageBytes.
-func (s *Server) fetchRaw(c echo.Context, mailbox string, uid uint32) ([]byte, error) {
-	var raw []byte
-	err := s.withIMAP(c, func(client *mail.Client) error {
-		var err error
-		raw, err = client.FetchRaw(c.Request().Context(), mailbox, uid, s.MaxMessageBytes)
-		return err
-	})
-	return raw, err
-}

@@ -1,20 +1,13 @@
 package handlers
 
 import (
-	"encoding/base64"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/webmail/webmail/mail/htmlsafe"
-	"github.com/webmail/webmail/mail/mime"
+	"github.com/webmail/webmail/app"
 )
-
-// maxInlineImages bounds the bytes of cid: images embedded into one HTML
-// body, so a hostile message cannot make us build a huge page.
-const maxInlineImages = 10 << 20
 
 // bodyPolicy is the CSP of a message body document (and of the print
 // view). It runs no script at all, loads nothing but inline styles and
@@ -32,30 +25,41 @@ func bodyPolicy(allowRemote bool, frameAncestors string) string {
 		"sandbox allow-popups allow-popups-to-escape-sandbox"
 }
 
-// showMessageBody serves the sanitized HTML body of a message, to be framed
-// by the message page in a sandboxed iframe.
+// showMessageBody serves the sanitized HTML body of a message at
+// /mail/{mailbox}/{uid}/body, to be framed by the message page in a
+// sandboxed iframe; with ?images=1 remote images load.
 func (s *Server) showMessageBody(c echo.Context) error {
 	mailbox, uid, err := messageParams(c)
 	if err != nil {
 		return err
 	}
-	raw, err := s.fetchRaw(c, mailbox, uid)
+	return s.serveBody(c, app.BodyInput{Mailbox: mailbox, UID: uid})
+}
+
+// showAttachedBody serves the sanitized HTML body of an attached message
+// at /mail/{mailbox}/{uid}/part/{path}/body, with the same CSP and
+// sandbox as a message's own body.
+func (s *Server) showAttachedBody(c echo.Context) error {
+	mailbox, uid, err := messageParams(c)
 	if err != nil {
 		return err
 	}
-	return s.serveBody(c, raw)
+	_, part, err := partPathParam(c)
+	if err != nil {
+		return err
+	}
+	return s.serveBody(c, app.BodyInput{Mailbox: mailbox, UID: uid, Part: part})
 }
 
-// serveBody parses the message raw and answers with its body document.
-func (s *Server) serveBody(c echo.Context, raw []byte) error {
-	msg, err := mime.ParseMessage(raw)
+// serveBody answers with the body document in asks for.
+func (s *Server) serveBody(c echo.Context, in app.BodyInput) error {
+	in.AllowRemote = c.QueryParam("images") == "1"
+	safe, err := s.App.MessageBody(c.Request().Context(), currentSession(c), in)
 	if err != nil {
-		return &UserError{Status: http.StatusUnprocessableEntity, Title: "Unreadable message", Message: "This message could not be read.", Err: err}
+		return err
 	}
-	allowRemote := c.QueryParam("images") == "1"
-	safe := sanitizeBody(raw, msg, allowRemote)
 	h := c.Response().Header()
-	h.Set("Content-Security-Policy", bodyPolicy(allowRemote, "'self'"))
+	h.Set("Content-Security-Policy", bodyPolicy(in.AllowRemote, "'self'"))
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Referrer-Policy", "no-referrer")
 	var page strings.Builder
@@ -65,53 +69,4 @@ func (s *Server) serveBody(c echo.Context, raw []byte) error {
 	page.WriteString(safe)
 	page.WriteString(`</body></html>`)
 	return c.HTML(http.StatusOK, page.String())
-}
-
-// sanitizeBody is the message's HTML body made safe, with its cid: images
-// embedded and remote content kept only when allowRemote.
-func sanitizeBody(raw []byte, msg *mime.Message, allowRemote bool) string {
-	return sanitizeWith(raw, msg, htmlsafe.Options{AllowRemote: allowRemote})
-}
-
-// sanitizeWith sanitizes the HTML body with opts, cid: images embedded.
-func sanitizeWith(raw []byte, msg *mime.Message, opts htmlsafe.Options) string {
-	if msg.HTML == "" {
-		return ""
-	}
-	images := inlineImages(raw, msg)
-	opts.CIDURL = func(cid string) string { return images[cid] }
-	safe, _ := htmlsafe.Sanitize(msg.HTML, opts)
-	return safe
-}
-
-// inlineImages maps the Content-IDs of the message's raster image parts
-// that the HTML refers to, to data: URLs. A sandboxed iframe has an opaque
-// origin, so the browser would not send our session cookie with a request
-// for /part/...; embedding the bytes avoids that and needs no second trip
-// to IMAP.
-func inlineImages(raw []byte, msg *mime.Message) map[string]string {
-	images := map[string]string{}
-	budget := maxInlineImages
-	for _, p := range msg.Parts {
-		if p.ContentID == "" || !rasterImage(p.ContentType) || !htmlRefersTo(msg.HTML, p.ContentID) {
-			continue
-		}
-		if p.Size > int64(budget) {
-			continue
-		}
-		_, data, err := mime.PartContent(raw, p.ID)
-		if err != nil || len(data) > budget {
-			continue
-		}
-		budget -= len(data)
-		images[p.ContentID] = "data:" + strings.ToLower(p.ContentType) + ";base64," + base64.StdEncoding.EncodeToString(data)
-	}
-	return images
-}
-
-// htmlRefersTo reports whether html mentions the Content-ID cid, as it is
-// or URL-escaped ("cid:a%40b" for <a@b>). It is a cheap filter: an image
-// it lets through that the HTML does not use costs only its embedding.
-func htmlRefersTo(html, cid string) bool {
-	return strings.Contains(html, cid) || strings.Contains(html, url.PathEscape(cid)) || strings.Contains(html, url.QueryEscape(cid))
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/webmail/webmail/mail/htmlsafe"
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -20,30 +20,25 @@ func (s *Server) printMessage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	raw, err := s.fetchRaw(c, mailbox, uid)
+	allowRemote := c.QueryParam("images") == "1"
+	printed, err := s.App.PrintMessage(c.Request().Context(), currentSession(c), app.PrintInput{
+		Mailbox: mailbox, UID: uid, AllowRemote: allowRemote,
+	})
 	if err != nil {
 		return err
 	}
-	msg := s.parseForDisplay(c, raw)
-	allowRemote := c.QueryParam("images") == "1"
+	msg := printed.Message
 	view := pages.MessagePrintView{
-		Subject: subjectOrPlaceholder(msg.Subject),
-		From:    addressList(msg.From),
-		To:      addressList(msg.To),
-		Cc:      addressList(msg.Cc),
-		Date:    fullDate(msg.Date),
-		// The body shares this document with our header lines: its
-		// <style> blocks must not reach them.
-		SafeHTML: sanitizeWith(raw, msg, htmlsafe.Options{AllowRemote: allowRemote, DropStyleBlocks: true}),
+		Subject:  subjectOrPlaceholder(msg.Subject),
+		From:     addressList(msg.From),
+		To:       addressList(msg.To),
+		Cc:       addressList(msg.Cc),
+		Date:     fullDate(msg.Date),
+		SafeHTML: printed.SafeHTML,
+		TextHTML: msg.TextHTML,
+		// The print view has no links: the parts are listed by name.
+		Attachments: attachmentItems(msg.Attachments, messageLinks{}),
 	}
-	if view.SafeHTML == "" {
-		text := msg.Text
-		if text == "" {
-			text = "(This message has no text.)"
-		}
-		view.TextHTML = htmlsafe.LinkifyText(text)
-	}
-	view.Attachments = attachmentItems(msg, messageLinks{})
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", bodyPolicy(allowRemote, "'none'"))
 	h.Set("Referrer-Policy", "no-referrer")

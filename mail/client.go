@@ -23,7 +23,9 @@ type Client struct {
 	conn     net.Conn // the TCP connection under TLS and IMAP, closed to abort
 	imap     *imapclient.Client
 	selected string // the mailbox selected on the server, "" if none
-	broken   bool
+	// uidValidity is the selected mailbox's UIDVALIDITY, from its SELECT.
+	uidValidity uint32
+	broken      bool
 }
 
 // Endpoint returns the server this Client is connected to.

@@ -44,7 +44,26 @@ func (c *Client) selectMailbox(ctx context.Context, mailbox string) (uint32, err
 		return 0, err
 	}
 	c.selected = mailbox
+	c.uidValidity = data.UIDValidity
 	return data.NumMessages, nil
+}
+
+// UIDValidity selects mailbox and returns its UIDVALIDITY, as the SELECT
+// reported it. A UID names the same message for as long as the
+// UIDVALIDITY stays the same, so the pair is a key for what never
+// changes: a message's content.
+//
+// It always sends a SELECT, even when the mailbox is selected already: a
+// selection a pooled connection kept from an earlier request may be of a
+// mailbox deleted and recreated since, which Dovecot goes on serving to
+// that session as it was (a NOOP succeeds); only a new SELECT reports the
+// mailbox as it is now.
+func (c *Client) UIDValidity(ctx context.Context, mailbox string) (uint32, error) {
+	c.selected = ""
+	if _, err := c.selectMailbox(ctx, mailbox); err != nil {
+		return 0, err
+	}
+	return c.uidValidity, nil
 }
 
 // countUnseen counts unseen messages in the selected mailbox with SEARCH

@@ -1,44 +1,46 @@
 package handlers
 
 import (
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail/mime"
 )
 
-// partRequest is what a part download asks for.
-type partRequest struct {
-	path   string   // the part path as in the URL, "2:1.3"
-	ids    []string // its elements
-	inline bool     // ?inline=1: a preview, if the part is a raster image
+// downloadPart sends one part of a message, or of a message attached to
+// it, as a download at /mail/{mailbox}/{uid}/part/{path}. It is always an
+// attachment with nosniff; the one exception is ?inline=1 on a part whose
+// bytes are a PNG, JPEG, GIF or WebP image, for the thumbnails of the
+// message page. Large parts stream (see app.DownloadPart).
+func (s *Server) downloadPart(c echo.Context) error {
+	mailbox, uid, err := messageParams(c)
+	if err != nil {
+		return err
+	}
+	path, ids, err := partPathParam(c)
+	if err != nil {
+		return err
+	}
+	req := partRequest{path: path, inline: c.QueryParam("inline") == "1"}
+	var resp *partResponse
+	err = s.App.DownloadPart(c.Request().Context(), currentSession(c), app.PartInput{Mailbox: mailbox, UID: uid, Part: ids},
+		func(part mime.Part) app.PartWriter {
+			resp = &partResponse{c: c, part: part, req: req}
+			return resp
+		})
+	if err != nil || resp == nil {
+		return err
+	}
+	return resp.finish()
 }
 
-// streamPart streams the part from IMAP to the response. Until the
-// response has begun (see partResponse) a failure is an ordinary error:
-// withIMAP may retry it on a fresh connection, or an error page follows.
-// After that a failure can only cut the download short: it is logged and
-// nil returned, since neither a retry nor an error page can follow bytes
-// already sent. The browser sees a download that ends without its final
-// chunk, a failed one.
-func (s *Server) streamPart(c echo.Context, client *mail.Client, mailbox string, uid uint32, req partRequest) error {
-	var resp *partResponse
-	_, err := client.StreamPart(c.Request().Context(), mailbox, uid, req.ids, func(part mime.Part) io.Writer {
-		resp = newPartResponse(c, part, req)
-		return resp
-	})
-	if err == nil {
-		err = resp.finish()
-	}
-	if err != nil && resp != nil && resp.started {
-		s.Logger.Warn("part download cut short", "request_id", reqID(c), "err", err)
-		return nil
-	}
-	return err
+// partRequest is what a part download asks for.
+type partRequest struct {
+	path   string // the part path as in the URL, "2:1.3"
+	inline bool   // ?inline=1: a preview, if the part is a raster image
 }
 
 // sniffLen is how much of a part http.DetectContentType looks at.
@@ -56,10 +58,6 @@ type partResponse struct {
 	started bool   // the headers are written
 }
 
-func newPartResponse(c echo.Context, part mime.Part, req partRequest) *partResponse {
-	return &partResponse{c: c, part: part, req: req}
-}
-
 func (r *partResponse) Write(p []byte) (int, error) {
 	if r.started {
 		return r.c.Response().Write(p)
@@ -73,6 +71,10 @@ func (r *partResponse) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// Started reports whether the headers are written: from then on a failure
+// can only cut the download short.
+func (r *partResponse) Started() bool { return r.started }
 
 // finish writes the headers if the part was too short to get there, and
 // what is still held back.
@@ -95,7 +97,7 @@ func (r *partResponse) start() error {
 		}
 	}
 	if contentType == "" {
-		fallback := fallbackFilename(mime.Part{ID: strings.ReplaceAll(r.req.path, ":", "-"), ContentType: r.part.ContentType})
+		fallback := app.FallbackFilename(mime.Part{ID: strings.ReplaceAll(r.req.path, ":", "-"), ContentType: r.part.ContentType})
 		setAttachmentHeaders(r.c, mime.SafeFilename(r.part.Filename, fallback))
 		contentType = downloadType(r.part.ContentType)
 	}

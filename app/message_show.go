@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+
+	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/session"
+)
+
+// ShowMessageInput asks for the page of a message in a mailbox.
+type ShowMessageInput struct {
+	Mailbox string
+	UID     uint32
+	// ShowImages is the user asking to see remote content this time.
+	ShowImages bool
+	// CrossSite says another site started the navigation (a link in a
+	// mail from elsewhere): a GET must not change state for it, so the
+	// message is not marked read on opening; the page does it itself.
+	CrossSite bool
+}
+
+// MessagePage is what the page of a message in a mailbox shows.
+type MessagePage struct {
+	Message MessageDisplay
+	// Folders is the user's folder list, for the folder tree and the
+	// move targets.
+	Folders []mail.Mailbox
+	// Nav holds the neighbours (for j/k) and the message's flags.
+	Nav mail.MessageNav
+	// MarkReadAfter > 0 asks the page to mark the message read after that
+	// many seconds (the user's delay, or at once from a cross-site
+	// navigation); 0 when there is nothing to do.
+	MarkReadAfter int
+}
+
+// ShowMessage reads a message for its page: it is fetched and parsed once
+// and its HTML body sanitized once, all kept in the cache for the body
+// document the page frames. Opening it marks it read, unless the user's
+// mark-read delay hands that to the page (or turns it off).
+func (a *App) ShowMessage(ctx context.Context, sess *session.Session, in ShowMessageInput) (MessagePage, error) {
+	prefs := a.readerPrefs(ctx, sess)
+	markNow := prefs.markReadDelay == 0 && !in.CrossSite
+	var (
+		page   MessagePage
+		parsed *parsedMessage
+		key    cacheKey
+	)
+	err := a.withIMAP(ctx, sess, func(client *mail.Client) error {
+		var err error
+		if parsed, key, err = a.readMessage(ctx, client, sess, messageRef{mailbox: in.Mailbox, uid: in.UID}); err != nil {
+			return err
+		}
+		if markNow {
+			if err := client.SetSeen(ctx, in.Mailbox, true, in.UID); err != nil {
+				return err
+			}
+		}
+		if page.Nav, err = client.MessageNav(ctx, in.Mailbox, in.UID); err != nil {
+			return err
+		}
+		page.Folders, err = client.Mailboxes(ctx)
+		return err
+	})
+	if err != nil {
+		return MessagePage{}, err
+	}
+	page.Message = a.display(ctx, displayInput{parsed: parsed, key: key, showImages: in.ShowImages, userID: prefs.userID})
+	if (prefs.markReadDelay > 0 || in.CrossSite && prefs.markReadDelay == 0) && !page.Nav.Seen {
+		page.MarkReadAfter = max(prefs.markReadDelay, 1)
+	}
+	return page, nil
+}
