@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -19,7 +20,7 @@ func folderEdit(boxes []mail.Mailbox, name string) *pages.FolderEdit {
 	edit := &pages.FolderEdit{Name: b.Name, Leaf: leaf, Parent: parent, Special: b.SpecialUse}
 	for _, p := range boxes {
 		if p.Name != b.Name && !app.IsUnder(p.Name, b.Name, delim) {
-			edit.Parents = append(edit.Parents, pages.FolderOption{Value: p.Name, Label: app.FolderPath(p)})
+			edit.Parents = append(edit.Parents, components.FolderOption{Value: p.Name, Label: app.FolderPath(p)})
 		}
 	}
 	return edit

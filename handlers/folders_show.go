@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -52,7 +53,7 @@ func (s *Server) renderFolders(c echo.Context, status int, form folderForm) erro
 			Subscribed: list.Subscribed[b.Name], Protected: b.Name == "INBOX",
 			EditURL: "/folders?edit=" + url.QueryEscape(b.Name),
 		})
-		view.Parents = append(view.Parents, pages.FolderOption{Value: b.Name, Label: app.FolderPath(b)})
+		view.Parents = append(view.Parents, components.FolderOption{Value: b.Name, Label: app.FolderPath(b)})
 	}
 	return render(c, status, pages.FoldersManage(view))
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/mail/mime"
-	"github.com/webmail/webmail/templates/pages"
+	"github.com/webmail/webmail/templates/components"
 )
 
 // formatSize is a byte count for people: 812 B, 14 KB, 3.2 MB.
@@ -89,10 +89,10 @@ func subjectOrPlaceholder(s string) string {
 }
 
 // folderItems turns the mailbox list into the folder tree view.
-func folderItems(boxes []mail.Mailbox, current string) []pages.Folder {
-	out := make([]pages.Folder, 0, len(boxes))
+func folderItems(boxes []mail.Mailbox, current string) []components.Folder {
+	out := make([]components.Folder, 0, len(boxes))
 	for _, b := range boxes {
-		out = append(out, pages.Folder{
+		out = append(out, components.Folder{
 			Name:       b.DisplayName,
 			URL:        mailboxURL(b.Name),
 			Unseen:     b.Unseen,

@@ -7,15 +7,16 @@ import (
 
 	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
 
 // listRows are the rows of a list page, messages or conversations.
-func listRows(mailbox string, list app.MessageList, now time.Time) []pages.MessageRow {
+func listRows(mailbox string, list app.MessageList, now time.Time) []components.MessageRow {
 	if list.Params.Threads {
 		return threadRows(mailbox, list.Threads.Conversations, now)
 	}
-	var rows []pages.MessageRow
+	var rows []components.MessageRow
 	for _, m := range list.Flat.Messages {
 		rows = append(rows, summaryRow(mailbox, m, now, false))
 	}

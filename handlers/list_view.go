@@ -10,13 +10,14 @@ import (
 
 	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
 
 // summaryRow is one line of a message list. With crossFolder the row names
 // its folder and its checkbox carries the folder too.
-func summaryRow(mailbox string, m mail.Summary, now time.Time, crossFolder bool) pages.MessageRow {
-	row := pages.MessageRow{
+func summaryRow(mailbox string, m mail.Summary, now time.Time, crossFolder bool) components.MessageRow {
+	row := components.MessageRow{
 		URL:        messageURL(mailbox, m.UID),
 		From:       senderName(m.From),
 		Subject:    subjectOrPlaceholder(m.Subject),
@@ -41,8 +42,8 @@ func summaryRow(mailbox string, m mail.Summary, now time.Time, crossFolder bool)
 
 // threadRows flattens conversations into rows: the first message of each
 // carries the conversation's size, replies their depth.
-func threadRows(mailbox string, convs []mail.Conversation, now time.Time) []pages.MessageRow {
-	var rows []pages.MessageRow
+func threadRows(mailbox string, convs []mail.Conversation, now time.Time) []components.MessageRow {
+	var rows []components.MessageRow
 	for _, conv := range convs {
 		id := "t" + strconv.FormatUint(uint64(conv.Messages[0].UID), 10)
 		for i, m := range conv.Messages {
@@ -60,8 +61,8 @@ func threadRows(mailbox string, convs []mail.Conversation, now time.Time) []page
 
 // sortColumns are the clickable column headers of a list. In the
 // conversations view only the date sorts (by latest activity).
-func sortColumns(mailbox string, p app.ListParams) []pages.SortColumn {
-	columns := []pages.SortColumn{
+func sortColumns(mailbox string, p app.ListParams) []components.SortColumn {
+	columns := []components.SortColumn{
 		{Label: "From", Key: string(mail.SortFrom), Class: "col-from"},
 		{Label: "Subject", Key: string(mail.SortSubject), Class: "col-subject"},
 		{Label: "Date", Key: string(mail.SortDate), Class: "col-date"},
@@ -169,21 +170,21 @@ func describeSearch(s app.SearchFields) string {
 // folderTargets are the folders messages can be moved or copied to: every
 // selectable one but current, by full name (the message page and the
 // lists offer the same menu).
-func folderTargets(boxes []mail.Mailbox, current string) []pages.FolderOption {
-	var out []pages.FolderOption
+func folderTargets(boxes []mail.Mailbox, current string) []components.FolderOption {
+	var out []components.FolderOption
 	for _, b := range boxes {
 		if b.NoSelect || b.Name == current {
 			continue
 		}
-		out = append(out, pages.FolderOption{Value: b.Name, Label: app.FolderPath(b)})
+		out = append(out, components.FolderOption{Value: b.Name, Label: app.FolderPath(b)})
 	}
 	return out
 }
 
 // listActions fills the action form of a list of mailbox's messages.
-func listActions(csrf, mailbox string, boxes []mail.Mailbox, returnURL string) pages.ListActions {
+func listActions(csrf, mailbox string, boxes []mail.Mailbox, returnURL string) components.ListActions {
 	use := app.SpecialUse(boxes, mailbox)
-	return pages.ListActions{
+	return components.ListActions{
 		URL:       mailboxURL(mailbox) + "/actions",
 		CSRF:      csrf,
 		ReturnURL: returnURL,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -79,7 +80,7 @@ func fillSearchResults(view *pages.SearchView, boxes []mail.Mailbox, res mail.Se
 	for _, name := range res.Skipped {
 		view.Skipped = append(view.Skipped, app.DisplayName(boxes, name))
 	}
-	view.Actions = pages.ListActions{
+	view.Actions = components.ListActions{
 		URL:       "/actions",
 		CSRF:      view.Frame.CSRF,
 		ReturnURL: view.ListURL,

@@ -2,7 +2,10 @@
 // defined here, filled in by a handler.
 package pages
 
-import "github.com/webmail/webmail/templates/layout"
+import (
+	"github.com/webmail/webmail/templates/components"
+	"github.com/webmail/webmail/templates/layout"
+)
 
 // LoginView is the login form.
 type LoginView struct {
@@ -10,56 +13,6 @@ type LoginView struct {
 	CSRF     string
 	Username string // echoed back after a failed attempt
 	Error    string // a message safe to show, "" when none
-}
-
-// Folder is one entry of the folder tree.
-type Folder struct {
-	Name     string // display name
-	URL      string
-	Unseen   uint32
-	Depth    int
-	Current  bool
-	NoSelect bool
-	Special  string // "inbox", "sent", ... or ""
-	// Subscribed folders are the ones the sidebar shows (see
-	// sidebarFolders); /folders lists them all.
-	Subscribed bool
-}
-
-// MessageRow is one line of a message list.
-type MessageRow struct {
-	URL        string
-	From       string
-	Subject    string
-	Date       string // short, for the list
-	DateTitle  string // full date, for the tooltip
-	Size       string
-	Unread     bool
-	Flagged    bool
-	Answered   bool
-	Attachment bool
-
-	// Fields below were added with sorting, threads, search and actions
-	// (issue 3).
-	UID        uint32
-	Select     string // checkbox value: the UID, or "{escaped mailbox}/{uid}" for results from many folders
-	SelectName string // checkbox name: "uid" or "msg"
-	Folder     string // the message's folder, shown in results from many folders; "" otherwise
-	FolderURL  string
-	Depth      int    // reply depth in a conversation, 0 for its root and in flat lists
-	ThreadSize int    // on a conversation's first row: its number of messages; 0 elsewhere
-	ThreadID   string // rows of one conversation share it; "" in flat lists
-}
-
-// SortColumn is a column header of the message list; clicking it sorts by
-// the column, or turns the order around when it already does.
-type SortColumn struct {
-	Label      string
-	Key        string // "date", "from", "subject", "size"
-	URL        string
-	Active     bool // the list is sorted by this column
-	Descending bool // the current order, when Active
-	Class      string
 }
 
 // ListLink is one choice of a set of links (messages or conversations;
@@ -85,19 +38,6 @@ type SearchBox struct {
 	AdvancedURL string
 }
 
-// ListActions is the form acting on the selected messages of a list.
-type ListActions struct {
-	URL       string // POST target: fields csrf, action, uid or msg (repeated), target, confirm, return
-	CSRF      string
-	ReturnURL string // where a form post without scripts comes back to
-	InTrash   bool   // delete removes for good (asks first)
-	InJunk    bool   // offer "Not junk" rather than "Junk"
-	InArchive bool   // no "Archive" button
-	CanEmpty  bool   // Trash and Junk can be emptied (asks first)
-	Mailbox   string // display name of the folder, for the "empty" question
-	Targets   []FolderOption
-}
-
 // ListSearchView is the advanced search form's state.
 type ListSearchView struct {
 	Q, From, To, Subject, Body string
@@ -105,13 +45,13 @@ type ListSearchView struct {
 	Attachment                 bool
 	Larger, Smaller            string // KB
 	Mailbox                    string // "" for every folder
-	Mailboxes                  []FolderOption
+	Mailboxes                  []components.FolderOption
 }
 
 // MailboxView is a page of a mailbox's message list.
 type MailboxView struct {
 	Frame    layout.Frame
-	Folders  []Folder
+	Folders  []components.Folder
 	Mailbox  string // display name
 	Total    uint32
 	Unseen   uint32
@@ -119,13 +59,13 @@ type MailboxView struct {
 	Pages    int
 	PrevURL  string // "" on the first page
 	NextURL  string // "" on the last page
-	Messages []MessageRow
+	Messages []components.MessageRow
 
 	// Fields below were added with sorting, threads, search and actions
 	// (issue 3).
 	Status         string // a one-line confirmation of the last action, "" when none
 	ListURL        string // this list with its settings, for in-page refreshes
-	Columns        []SortColumn
+	Columns        []components.SortColumn
 	Views          []ListLink // messages or conversations
 	Filters        []ListLink // all, unread, flagged
 	Search         SearchBox
@@ -135,13 +75,13 @@ type MailboxView struct {
 	Notice         string // the list is approximate, "" when exact
 	Threads        bool   // the conversations view
 	Matches        int    // messages (or conversations) the list holds over all its pages
-	Actions        ListActions
+	Actions        components.ListActions
 }
 
 // SearchView is the advanced search form and results from every folder.
 type SearchView struct {
 	Frame    layout.Frame
-	Folders  []Folder
+	Folders  []components.Folder
 	Form     ListSearchView
 	Searched bool   // a search ran: show results
 	Error    string // the form is not valid; a message safe to show
@@ -149,15 +89,15 @@ type SearchView struct {
 	Summary  string // "12 messages found in 8 folders."
 	Capped   bool   // more matched than shown
 	Skipped  []string
-	Messages []MessageRow
-	Actions  ListActions
+	Messages []components.MessageRow
+	Actions  components.ListActions
 	ListURL  string
 }
 
 // ListConfirmView asks before an action that cannot be undone.
 type ListConfirmView struct {
 	Frame     layout.Frame
-	Folders   []Folder
+	Folders   []components.Folder
 	Question  string
 	Detail    string
 	URL       string // POST target
@@ -182,12 +122,6 @@ type HeaderLine struct {
 	Value string
 }
 
-// FolderOption is one mailbox in a folder menu (move to, copy to, parent).
-type FolderOption struct {
-	Value string // the full IMAP name
-	Label string // the decoded full name for people ("Work/Projects")
-}
-
 // MessageAction is what the message page's action form needs.
 type MessageAction struct {
 	URL        string // POST target of the action form
@@ -197,7 +131,7 @@ type MessageAction struct {
 	InJunk     bool // offer "Not junk" instead of "Junk"
 	InArchive  bool // no "Archive" button
 	HasArchive bool
-	Targets    []FolderOption // move and copy menu: the other selectable mailboxes
+	Targets    []components.FolderOption // move and copy menu: the other selectable mailboxes
 }
 
 // SenderTrust is the "always show images from this sender" control.
@@ -211,7 +145,7 @@ type SenderTrust struct {
 // MessageView is one message.
 type MessageView struct {
 	Frame         layout.Frame
-	Folders       []Folder
+	Folders       []components.Folder
 	BackURL       string
 	Subject       string
 	From          string
@@ -285,16 +219,16 @@ type FolderEdit struct {
 	Leaf    string // current last element, the form's default
 	Parent  string // current parent's full name, "" at the top
 	Special string
-	Parents []FolderOption // where it may move: not itself nor below itself
+	Parents []components.FolderOption // where it may move: not itself nor below itself
 }
 
 // FoldersManageView is the folder management page at /folders.
 type FoldersManageView struct {
 	Frame              layout.Frame
-	Folders            []Folder // the sidebar
+	Folders            []components.Folder // the sidebar
 	Rows               []FolderRow
-	Parents            []FolderOption // parents for a new folder
-	Edit               *FolderEdit    // nil unless a folder is being edited
+	Parents            []components.FolderOption // parents for a new folder
+	Edit               *FolderEdit               // nil unless a folder is being edited
 	Status             string
 	Error              string
 	NewName            string // echoed after a failed create
@@ -306,7 +240,7 @@ type FoldersManageView struct {
 // FolderDeleteView asks to confirm deleting a folder.
 type FolderDeleteView struct {
 	Frame     layout.Frame
-	Folders   []Folder
+	Folders   []components.Folder
 	Name      string // full IMAP name
 	Path      string // decoded, for people
 	Special   string // "sent", "trash"...: the page warns

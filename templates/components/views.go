@@ -1,0 +1,73 @@
+// Package components has the templ components several pages share (the
+// folder tree, the message table and its rows, the list toolbar and status
+// line, the list's shortcut help) and their view models.
+package components
+
+// Folder is one entry of the folder tree.
+type Folder struct {
+	Name     string // display name
+	URL      string
+	Unseen   uint32
+	Depth    int
+	Current  bool
+	NoSelect bool
+	Special  string // "inbox", "sent", ... or ""
+	// Subscribed folders are the ones the sidebar shows (see
+	// sidebarFolders); /folders lists them all.
+	Subscribed bool
+}
+
+// MessageRow is one line of a message list.
+type MessageRow struct {
+	URL        string
+	From       string
+	Subject    string
+	Date       string // short, for the list
+	DateTitle  string // full date, for the tooltip
+	Size       string
+	Unread     bool
+	Flagged    bool
+	Answered   bool
+	Attachment bool
+
+	// Fields below were added with sorting, threads, search and actions
+	// (issue 3).
+	UID        uint32
+	Select     string // checkbox value: the UID, or "{escaped mailbox}/{uid}" for results from many folders
+	SelectName string // checkbox name: "uid" or "msg"
+	Folder     string // the message's folder, shown in results from many folders; "" otherwise
+	FolderURL  string
+	Depth      int    // reply depth in a conversation, 0 for its root and in flat lists
+	ThreadSize int    // on a conversation's first row: its number of messages; 0 elsewhere
+	ThreadID   string // rows of one conversation share it; "" in flat lists
+}
+
+// SortColumn is a column header of the message list; clicking it sorts by
+// the column, or turns the order around when it already does.
+type SortColumn struct {
+	Label      string
+	Key        string // "date", "from", "subject", "size"
+	URL        string
+	Active     bool // the list is sorted by this column
+	Descending bool // the current order, when Active
+	Class      string
+}
+
+// ListActions is the form acting on the selected messages of a list.
+type ListActions struct {
+	URL       string // POST target: fields csrf, action, uid or msg (repeated), target, confirm, return
+	CSRF      string
+	ReturnURL string // where a form post without scripts comes back to
+	InTrash   bool   // delete removes for good (asks first)
+	InJunk    bool   // offer "Not junk" rather than "Junk"
+	InArchive bool   // no "Archive" button
+	CanEmpty  bool   // Trash and Junk can be emptied (asks first)
+	Mailbox   string // display name of the folder, for the "empty" question
+	Targets   []FolderOption
+}
+
+// FolderOption is one mailbox in a folder menu (move to, copy to, parent).
+type FolderOption struct {
+	Value string // the full IMAP name
+	Label string // the decoded full name for people ("Work/Projects")
+}
