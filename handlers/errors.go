@@ -8,8 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/mail"
-	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/store"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -143,26 +141,5 @@ func httpMessage(code int) string {
 			return "Something went wrong on our side. Please try again."
 		}
 		return "The request could not be handled."
-	}
-}
-
-// mailError turns an error from the mail layer into what the user sees.
-func mailError(err error) error {
-	switch {
-	case errors.Is(err, mail.ErrNotFound), errors.Is(err, mime.ErrNotFound):
-		return &UserError{Status: http.StatusNotFound, Title: "Not found",
-			Message: "This message or folder no longer exists. It may have been moved or deleted.", Err: err}
-	case errors.Is(err, mail.ErrTooLarge):
-		return &UserError{Status: http.StatusRequestEntityTooLarge, Title: "Message too large",
-			Message: "This message is too large to open here. Download it or use a desktop mail program.", Err: err}
-	case errors.Is(err, mail.ErrUnavailable):
-		return &UserError{Status: http.StatusServiceUnavailable, Title: "Mail server unavailable",
-			Message: "The mail server is not answering right now. Please try again in a minute.", Err: err}
-	case errors.Is(err, mail.ErrAuthFailed):
-		return &UserError{Status: http.StatusUnauthorized, Title: "Signed out",
-			Message: "The mail server no longer accepts your password. Please sign in again.", Err: err}
-	default:
-		return &UserError{Status: http.StatusBadGateway, Title: "Mail server error",
-			Message: "The mail server could not do that. Please try again.", Err: err}
 	}
 }
