@@ -30,7 +30,9 @@ func TestLogInOnDovecot(t *testing.T) {
 	deps.LoginLimits = loginlimit.Limits{PerUser: 2, PerIP: 100, Window: time.Minute}
 	a := New(deps)
 	email, password := d.env.AddUser(t)
-	in := func(user, pass string) LoginInput { return LoginInput{Username: user, Password: pass, ClientIP: "192.0.2.7"} }
+	in := func(user, pass string) LoginInput {
+		return LoginInput{Username: user, Password: pass, ClientIP: "192.0.2.7"}
+	}
 
 	_, err = a.LogIn(ctx, in(email, ""))
 	wantCode(t, "no password", err, CodeInvalid, "Enter your email address and password.")
