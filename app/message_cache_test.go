@@ -75,7 +75,7 @@ func TestMessageCacheNeverServesAnotherUser(t *testing.T) {
 	uidValidity := d.uidValidity(t, bobEmail, bobPassword, "INBOX")
 
 	ref := messageRef{mailbox: "INBOX", uid: uid}
-	aliceKey := cacheKey{server: d.endpoint.String(), user: alice.User, mailbox: "INBOX", uidValidity: uidValidity, uid: uid}
+	aliceKey := messageKey(d.endpoint.String(), alice, ref, uidValidity)
 	alices := d.parse(ctx, htmlMessage("Alice's secret"))
 	d.messages.add(aliceKey, alices, alices.size())
 	d.body(aliceKey, alices, false)
@@ -99,7 +99,9 @@ func TestMessageCacheNeverServesAnotherUser(t *testing.T) {
 // TestMessageCacheFollowsUIDValidity shows a message, then replaces its
 // mailbox with a new one (a new UIDVALIDITY) whose first message has the
 // same UID: the page and the body show the new message, never the cached
-// one.
+// one. The user reads a message of another mailbox in between, so the
+// app's connection selects the new mailbox afresh (see
+// mail.Client.UIDValidity for a connection that kept it selected).
 func TestMessageCacheFollowsUIDValidity(t *testing.T) {
 	ctx := context.Background()
 	d := newDovecotApp(t)
@@ -127,6 +129,10 @@ func TestMessageCacheFollowsUIDValidity(t *testing.T) {
 		t.Fatalf("Dovecot kept UIDVALIDITY %d for the new mailbox", after)
 	}
 
+	other := uint32(d.env.AppendRaw(t, email, password, "INBOX", htmlMessage("Elsewhere")))
+	if _, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "INBOX", UID: other}); err != nil {
+		t.Fatal(err)
+	}
 	page, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "Box", UID: uid})
 	if err != nil {
 		t.Fatal(err)

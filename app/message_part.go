@@ -51,7 +51,7 @@ func (a *App) DownloadPart(ctx context.Context, sess *session.Session, in PartIn
 		if err != nil {
 			return err
 		}
-		if cached, ok := a.messages.get(messageKey(client, sess, messageRef{mailbox: in.Mailbox, uid: in.UID}, uidValidity)); ok {
+		if cached, ok := a.messages.get(messageKey(client.Endpoint().String(), sess, messageRef{mailbox: in.Mailbox, uid: in.UID}, uidValidity)); ok {
 			raw = cached.(*parsedMessage).raw
 			return nil
 		}

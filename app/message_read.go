@@ -53,10 +53,10 @@ func (p *parsedMessage) size() int64 {
 }
 
 // messageKey is the cache key of ref's parse, for the session's user on
-// client's server, in the mailbox's current UIDVALIDITY.
-func messageKey(client *mail.Client, sess *session.Session, ref messageRef, uidValidity uint32) cacheKey {
+// server, in the mailbox's current UIDVALIDITY.
+func messageKey(server string, sess *session.Session, ref messageRef, uidValidity uint32) cacheKey {
 	return cacheKey{
-		server:      client.Endpoint().String(),
+		server:      server,
 		user:        sess.User,
 		mailbox:     ref.mailbox,
 		uidValidity: uidValidity,
@@ -77,7 +77,7 @@ func (a *App) readMessage(ctx context.Context, client *mail.Client, sess *sessio
 	if err != nil {
 		return nil, cacheKey{}, err
 	}
-	key := messageKey(client, sess, ref, uidValidity)
+	key := messageKey(client.Endpoint().String(), sess, ref, uidValidity)
 	if cached, ok := a.messages.get(key); ok {
 		return cached.(*parsedMessage), key, nil
 	}

@@ -48,18 +48,19 @@ func (c *Client) selectMailbox(ctx context.Context, mailbox string) (uint32, err
 	return data.NumMessages, nil
 }
 
-// UIDValidity selects mailbox and returns its UIDVALIDITY, as the SELECT
-// reported it. A UID names the same message for as long as the
+// UIDValidity selects mailbox (or, when it is selected already, collects
+// the server's news with a NOOP) and returns its UIDVALIDITY, as the
+// SELECT reported it. A UID names the same message for as long as the
 // UIDVALIDITY stays the same, so the pair is a key for what never
 // changes: a message's content.
 //
-// It always sends a SELECT, even when the mailbox is selected already: a
-// selection a pooled connection kept from an earlier request may be of a
-// mailbox deleted and recreated since, which Dovecot goes on serving to
-// that session as it was (a NOOP succeeds); only a new SELECT reports the
-// mailbox as it is now.
+// A NOOP does not re-read UIDVALIDITY: a connection that kept a mailbox
+// selected while another client deleted and recreated it goes on seeing
+// the old one (Dovecot answers the NOOP with an untagged NO that the
+// client library drops), for this as for every other command. A SELECT
+// each time would close that gap at about 3 ms of Dovecot CPU per call
+// on a 5,000-message INBOX, more than the fetch it saves.
 func (c *Client) UIDValidity(ctx context.Context, mailbox string) (uint32, error) {
-	c.selected = ""
 	if _, err := c.selectMailbox(ctx, mailbox); err != nil {
 		return 0, err
 	}
