@@ -98,7 +98,8 @@ func (in *instance) start(t *testing.T) {
 	}
 	fmt.Fprintf(out, "=== cluster test: start %s at %s\n", in.name, time.Now().Format(time.RFC3339Nano))
 	cmd := exec.Command(in.bin, "serve")
-	cmd.Env = append(append(cleanEnv(), in.env...), "WEBMAIL_LISTEN="+in.addr, "WEBMAIL_INSTANCE="+in.name)
+	// Metrics on any free port: the instances share this host.
+	cmd.Env = append(append(cleanEnv(), in.env...), "WEBMAIL_LISTEN="+in.addr, "WEBMAIL_INSTANCE="+in.name, "WEBMAIL_METRICS_LISTEN=127.0.0.1:0")
 	cmd.Stdout, cmd.Stderr = out, out
 	// Killed with the test binary, whatever way it ends (see spawn).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}

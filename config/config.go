@@ -68,14 +68,18 @@ type Config struct {
 	LoginLimitIP     int
 	LoginLimitWindow time.Duration
 
-	Instance      string // WEBMAIL_INSTANCE: this instance's name in logs, metrics and the job lease
-	MetricsListen string // WEBMAIL_METRICS_LISTEN: separate listener for /metrics; empty = main listener, "off" = none
+	Instance string // WEBMAIL_INSTANCE: this instance's name in logs, metrics and the job lease
+	// MetricsListen (WEBMAIL_METRICS_LISTEN) is the listener of /metrics
+	// and /debug/pprof, never the application's: they tell an attacker the
+	// Go version, host name, PID and traffic. "off": none.
+	MetricsListen string
 
 	IMAPMaxPerUser  int           // WEBMAIL_IMAP_MAX_PER_USER: IMAP connections per user on one instance
 	IMAPIdleTimeout time.Duration // WEBMAIL_IMAP_IDLE_TIMEOUT: pooled IMAP connections unused this long are closed
 
 	PageSize        int   // WEBMAIL_PAGE_SIZE: messages per list page
 	MaxMessageBytes int64 // WEBMAIL_MAX_MESSAGE_BYTES: largest message the webmail will open
+	MaxFormBytes    int64 // WEBMAIL_MAX_FORM_BYTES: largest request body outside the upload routes
 
 	// Drain (WEBMAIL_DRAIN) is how long an instance keeps serving after
 	// SIGTERM while /readyz answers 503, so the load balancer takes it out
@@ -105,11 +109,18 @@ func Default() Config {
 		IMAPIdleTimeout:    5 * time.Minute,
 		PageSize:           50,
 		MaxMessageBytes:    50 << 20,
+		MaxFormBytes:       1 << 20,
+		MetricsListen:      DefaultMetricsListen,
 		Drain:              5 * time.Second,
 		LogLevel:           "info",
 		LogFormat:          "text",
 	}
 }
+
+// DefaultMetricsListen is where /metrics and /debug/pprof are served unless
+// WEBMAIL_METRICS_LISTEN says otherwise: loopback, so nothing but the host
+// itself (or a Prometheus an admin points at another address) reaches them.
+const DefaultMetricsListen = "127.0.0.1:9180"
 
 // Variable documents one WEBMAIL_* variable for --help.
 type Variable struct {
@@ -146,11 +157,12 @@ func Variables() []Variable {
 		{"WEBMAIL_LOGIN_LIMIT_IP", "failed logins allowed per client address (IPv6: per /64) within the window (default 50; reloaded on SIGHUP)"},
 		{"WEBMAIL_LOGIN_LIMIT_WINDOW", "the sliding window of the login limits (default 15m; reloaded on SIGHUP)"},
 		{"WEBMAIL_INSTANCE", "this instance's name in logs, metrics and the job lease (default host-pid)"},
-		{"WEBMAIL_METRICS_LISTEN", "address of a separate listener for /metrics (e.g. 127.0.0.1:9100); unset = /metrics on the main listener; off = no metrics"},
+		{"WEBMAIL_METRICS_LISTEN", "listener of /metrics and /debug/pprof, never served on WEBMAIL_LISTEN (default 127.0.0.1:9180; a private address for a remote Prometheus; off = none)"},
 		{"WEBMAIL_IMAP_MAX_PER_USER", "IMAP connections one user may hold on one instance (default 4; keep instances × this under the server's per-user limit, Dovecot: 10)"},
 		{"WEBMAIL_IMAP_IDLE_TIMEOUT", "close pooled IMAP connections unused this long (default 5m)"},
 		{"WEBMAIL_PAGE_SIZE", "messages per list page (default 50)"},
 		{"WEBMAIL_MAX_MESSAGE_BYTES", "largest message the webmail opens (default 52428800)"},
+		{"WEBMAIL_MAX_FORM_BYTES", "largest request body, refused with 413 before it is read; upload routes have their own limit (default 1048576)"},
 		{"WEBMAIL_DRAIN", "after SIGTERM, keep serving this long with /readyz at 503 before shutting down (default 5s; longer than the load balancer needs to mark the instance down)"},
 		{"WEBMAIL_LOG_LEVEL", "debug, info (default), warn or error (reloaded on SIGHUP)"},
 		{"WEBMAIL_LOG_FORMAT", "text (default) or json"},
@@ -304,6 +316,7 @@ func fromVars(vars map[string]string) (Config, error) {
 	integer("WEBMAIL_PAGE_SIZE", &pageSize)
 	c.PageSize = int(pageSize)
 	integer("WEBMAIL_MAX_MESSAGE_BYTES", &c.MaxMessageBytes)
+	integer("WEBMAIL_MAX_FORM_BYTES", &c.MaxFormBytes)
 	dur("WEBMAIL_DRAIN", &c.Drain)
 	str("WEBMAIL_LOG_LEVEL", &c.LogLevel)
 	str("WEBMAIL_LOG_FORMAT", &c.LogFormat)
@@ -413,8 +426,15 @@ func (c Config) Validate() error {
 	if c.PageSize > 500 {
 		errs = append(errs, errors.New("WEBMAIL_PAGE_SIZE: at most 500"))
 	}
-	if c.MetricsListen != "" && c.MetricsListen != "off" && c.MetricsListen == c.Listen {
-		errs = append(errs, errors.New("WEBMAIL_METRICS_LISTEN is the same address as WEBMAIL_LISTEN: leave it unset to serve /metrics on the main listener"))
+	switch {
+	case c.MetricsListen == "":
+		// It once meant "on the main listener", which is no more.
+		errs = append(errs, fmt.Errorf("WEBMAIL_METRICS_LISTEN is empty: give the address of the metrics listener (default %s) or off; metrics are never served on WEBMAIL_LISTEN", DefaultMetricsListen))
+	case c.MetricsListen != "off" && c.MetricsListen == c.Listen:
+		errs = append(errs, errors.New("WEBMAIL_METRICS_LISTEN is the same address as WEBMAIL_LISTEN: metrics need a listener of their own"))
+	}
+	if c.MaxFormBytes < 4<<10 {
+		errs = append(errs, errors.New("WEBMAIL_MAX_FORM_BYTES: at least 4096 (a form with a long search or many selected messages)"))
 	}
 	if c.LoginLimitWindow > 24*time.Hour {
 		errs = append(errs, errors.New("WEBMAIL_LOGIN_LIMIT_WINDOW: at most 24h"))

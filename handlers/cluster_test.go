@@ -60,6 +60,9 @@ type clusterFixture struct {
 	logs    *syncBuffer
 	sticky  time.Duration
 	baseURL string
+	// metricsURL serves the registry, as the metrics listener of
+	// internal/metrics does: the routes never serve it.
+	metricsURL string
 }
 
 func newClusterFixture(t *testing.T, failures func(db *store.DB) loginlimit.FailureCounter, limits loginlimit.Limits) *clusterFixture {
@@ -85,7 +88,6 @@ func newClusterFixture(t *testing.T, failures func(db *store.DB) loginlimit.Fail
 	deps.LoginLimits = limits
 	deps.StickyWindow = f.sticky
 	deps.Metrics = handlers.NewMetrics(reg)
-	deps.MetricsHandler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	f.server = handlers.NewServer(deps)
 	e := f.server.Routes()
 	e.GET("/test/context", func(c echo.Context) error {
@@ -96,6 +98,9 @@ func newClusterFixture(t *testing.T, failures func(db *store.DB) loginlimit.Fail
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
 	f.baseURL = hs.URL
+	ms := httptest.NewServer(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	t.Cleanup(ms.Close)
+	f.metricsURL = ms.URL
 	return f
 }
 
@@ -301,7 +306,7 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	resp, err = http.Get(f.baseURL + "/metrics")
+	resp, err = http.Get(f.metricsURL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,6 +327,19 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("/metrics:\n%s", grepLines(text, "webmail_http"))
+	}
+	// The application's routes serve neither the metrics nor pprof (an
+	// unknown path: the login page for a visitor without a session).
+	for _, path := range []string{"/metrics", "/debug/pprof/"} {
+		resp, err := noRedirects.Get(f.baseURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK || strings.Contains(string(body), "# HELP") || strings.Contains(string(body), "goroutine") {
+			t.Errorf("%s on the application's routes = %d %.80q", path, resp.StatusCode, body)
+		}
 	}
 }
 

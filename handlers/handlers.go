@@ -53,10 +53,10 @@ type Deps struct {
 	// App is the application layer the handlers call. Nil: NewServer
 	// builds one from these dependencies.
 	App *app.App
-	// Metrics instruments requests (nil: not instrumented); MetricsHandler,
-	// if set, serves GET /metrics on this listener.
-	Metrics        *Metrics
-	MetricsHandler http.Handler
+	// Metrics instruments requests (nil: not instrumented). They are
+	// served on a listener of their own (WEBMAIL_METRICS_LISTEN), never by
+	// these routes.
+	Metrics *Metrics
 }
 
 // MailRouter is what the handlers need of mail.Router.

@@ -39,11 +39,8 @@ func (s *Server) Routes() *echo.Echo {
 	e.GET("/healthz", s.showHealth)
 	e.GET("/readyz", s.showReadiness)
 
-	// Prometheus metrics, unless they have a listener of their own
-	// (WEBMAIL_METRICS_LISTEN); the load balancer keeps them from the public.
-	if s.MetricsHandler != nil {
-		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler))
-	}
+	// No /metrics or /debug/pprof here: they have a listener of their own
+	// (WEBMAIL_METRICS_LISTEN, internal/metrics), off the public path.
 
 	// Assets, content-hashed and cached for a year.
 	e.GET("/static/*", echo.WrapHandler(s.Assets))

@@ -146,6 +146,7 @@ func (a *app) handlerDeps(assets *static.Assets) handlers.Deps {
 		TrustedProxies:  a.cfg.TrustedProxies,
 		PageSize:        a.cfg.PageSize,
 		MaxMessageBytes: a.cfg.MaxMessageBytes,
+		MaxFormBytes:    a.cfg.MaxFormBytes,
 		Router:          a.router,
 		LoginFailures:   failures,
 		LoginLimits:     loginLimits(a.cfg),
@@ -153,9 +154,6 @@ func (a *app) handlerDeps(assets *static.Assets) handlers.Deps {
 	}
 	if a.metrics != nil {
 		deps.Metrics = a.metrics.HTTP()
-		if a.cfg.MetricsListen == "" {
-			deps.MetricsHandler = a.metrics.Handler()
-		}
 	}
 	return deps
 }

@@ -111,6 +111,9 @@ func demoConfig(ctx context.Context, flags demoFlags, mailServer *demo.Server) (
 	cfg.Secret = secret
 	cfg.SessionStore = "sql"
 	cfg.Attachments = "fs"
+	// No metrics listener: a second demo, or anything on the default
+	// metrics port, must not keep the demo from starting.
+	cfg.MetricsListen = "off"
 	if err := cfg.Validate(); err != nil {
 		return cfg, err
 	}

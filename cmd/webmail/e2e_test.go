@@ -56,7 +56,9 @@ func startWebmailProcess(t testing.TB, bin string, env []string) (string, *exec.
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), append(env, "WEBMAIL_LISTEN="+addr)...)
+	// Metrics on any free port unless env names one: several instances
+	// (and other tests) run on this host at once.
+	cmd.Env = append(os.Environ(), append(append([]string{"WEBMAIL_METRICS_LISTEN=127.0.0.1:0"}, env...), "WEBMAIL_LISTEN="+addr)...)
 	logFile, err := os.Create(filepath.Join(t.TempDir(), "webmail.log"))
 	if err != nil {
 		t.Fatal(err)

@@ -21,20 +21,21 @@ import (
 // instanceProc is one `webmail serve` process of a test cluster.
 type instanceProc struct {
 	name, base, log string
+	metrics         string // base URL of its metrics listener
 	cmd             *exec.Cmd
 }
 
 func startInstance(t *testing.T, bin, name string, env []string) *instanceProc {
 	t.Helper()
-	addr := freeAddr(t)
-	p := &instanceProc{name: name, base: "http://" + addr, log: filepath.Join(t.TempDir(), name+".log")}
+	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	p := &instanceProc{name: name, base: "http://" + addr, metrics: "http://" + metricsAddr, log: filepath.Join(t.TempDir(), name+".log")}
 	logFile, err := os.Create(p.log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer logFile.Close()
 	p.cmd = exec.Command(bin, "serve")
-	p.cmd.Env = append(os.Environ(), append(env, "WEBMAIL_LISTEN="+addr, "WEBMAIL_INSTANCE="+name)...)
+	p.cmd.Env = append(os.Environ(), append(env, "WEBMAIL_LISTEN="+addr, "WEBMAIL_INSTANCE="+name, "WEBMAIL_METRICS_LISTEN="+metricsAddr)...)
 	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -67,7 +68,7 @@ func startInstance(t *testing.T, bin, name string, env []string) *instanceProc {
 // metric returns the value of the first /metrics line starting with
 // series, or "" if there is none (or the instance does not answer).
 func (p *instanceProc) metric(series string) string {
-	resp, err := http.Get(p.base + "/metrics")
+	resp, err := http.Get(p.metrics + "/metrics")
 	if err != nil {
 		return ""
 	}

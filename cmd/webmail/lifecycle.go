@@ -96,7 +96,7 @@ type background struct {
 func (a *app) startBackground(ctx context.Context) (*background, error) {
 	var metricsLn net.Listener
 	var err error
-	if a.metrics != nil && a.cfg.MetricsListen != "" {
+	if a.metrics != nil {
 		if metricsLn, err = net.Listen("tcp", a.cfg.MetricsListen); err != nil {
 			return nil, fmt.Errorf("WEBMAIL_METRICS_LISTEN: %w", err)
 		}

@@ -19,7 +19,9 @@ func TestDrainKeepsBackgroundAndSurvivesSIGHUP(t *testing.T) {
 	bin := buildBinary(t)
 	db := testenv.NewMariaDB(t)
 	const drain = 8 * time.Second
+	metricsAddr := freeAddr(t)
 	env := []string{
+		"WEBMAIL_METRICS_LISTEN=" + metricsAddr,
 		"WEBMAIL_IMAP=imap://127.0.0.1:1",
 		"WEBMAIL_SMTP=smtp://127.0.0.1:1",
 		"WEBMAIL_SECRET=drain-test-secret-0123456789abcdef0123",
@@ -32,7 +34,7 @@ func TestDrainKeepsBackgroundAndSurvivesSIGHUP(t *testing.T) {
 	}
 	migrateBinary(t, bin, env)
 	base, cmd := startWebmailProcess(t, bin, env)
-	p := &instanceProc{base: base}
+	p := &instanceProc{base: base, metrics: "http://" + metricsAddr}
 	const inRotation = `webmail_db_replica_in_rotation{replica="replica1"}`
 	waitCond(t, "replica in rotation", 30*time.Second, func() bool { return p.metric(inRotation) == "1" })
 

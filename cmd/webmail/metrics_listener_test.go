@@ -1,0 +1,50 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestProfilerOnlyOnTheMetricsListener: /metrics and Go's profiler answer
+// on the metrics listener (WEBMAIL_METRICS_LISTEN) and nowhere on the
+// application's listener. There used to be no profiler at all, and
+// /metrics was on the application listener unless a listener was set (the
+// default is now one of its own: config.TestMetricsListenerOfTheirOwnByDefault).
+func TestProfilerOnlyOnTheMetricsListener(t *testing.T) {
+	bin := buildBinary(t)
+	metricsAddr := freeAddr(t)
+	env := []string{
+		"WEBMAIL_IMAP=imap://127.0.0.1:1",
+		"WEBMAIL_SMTP=smtp://127.0.0.1:1",
+		"WEBMAIL_SECRET=metrics-test-secret-0123456789abcdef0123",
+		"WEBMAIL_DATA=" + t.TempDir(),
+		"WEBMAIL_METRICS_LISTEN=" + metricsAddr,
+	}
+	migrateBinary(t, bin, env)
+	base := startWebmail(t, bin, env)
+	noRedirects := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	fetch := func(url string) (int, string) {
+		t.Helper()
+		resp, err := noRedirects.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	for path, want := range map[string]string{
+		"/metrics":             "webmail_instance_info",
+		"/debug/pprof/":        "goroutine",
+		"/debug/pprof/cmdline": "serve",
+	} {
+		if status, body := fetch("http://" + metricsAddr + path); status != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("metrics listener %s = %d %.100q, want 200 with %q", path, status, body, want)
+		}
+		if status, body := fetch(base + path); status == http.StatusOK || strings.Contains(body, want) {
+			t.Errorf("application listener %s = %d %.100q: must not be served there", path, status, body)
+		}
+	}
+}
