@@ -76,6 +76,7 @@ type Config struct {
 
 	IMAPMaxPerUser  int           // WEBMAIL_IMAP_MAX_PER_USER: IMAP connections per user on one instance
 	IMAPIdleTimeout time.Duration // WEBMAIL_IMAP_IDLE_TIMEOUT: pooled IMAP connections unused this long are closed
+	IMAPMaxAge      time.Duration // WEBMAIL_IMAP_MAX_AGE: pooled IMAP connections are retired this long after their login
 
 	PageSize        int   // WEBMAIL_PAGE_SIZE: messages per list page
 	MaxMessageBytes int64 // WEBMAIL_MAX_MESSAGE_BYTES: largest message the webmail will open
@@ -107,6 +108,7 @@ func Default() Config {
 		AttachmentSettings: map[string]string{},
 		IMAPMaxPerUser:     4,
 		IMAPIdleTimeout:    5 * time.Minute,
+		IMAPMaxAge:         10 * time.Minute,
 		PageSize:           50,
 		MaxMessageBytes:    50 << 20,
 		MaxFormBytes:       1 << 20,
@@ -160,6 +162,7 @@ func Variables() []Variable {
 		{"WEBMAIL_METRICS_LISTEN", "listener of /metrics and /debug/pprof, never served on WEBMAIL_LISTEN (default 127.0.0.1:9180; a private address for a remote Prometheus; off = none)"},
 		{"WEBMAIL_IMAP_MAX_PER_USER", "IMAP connections one user may hold on one instance (default 4; keep instances × this under the server's per-user limit, Dovecot: 10)"},
 		{"WEBMAIL_IMAP_IDLE_TIMEOUT", "close pooled IMAP connections unused this long (default 5m)"},
+		{"WEBMAIL_IMAP_MAX_AGE", "retire pooled IMAP connections this long after their login, so a password changed on the mail server ends the sessions using the old one (default 10m)"},
 		{"WEBMAIL_PAGE_SIZE", "messages per list page (default 50)"},
 		{"WEBMAIL_MAX_MESSAGE_BYTES", "largest message the webmail opens (default 52428800)"},
 		{"WEBMAIL_MAX_FORM_BYTES", "largest request body, refused with 413 before it is read; upload routes have their own limit (default 1048576)"},
@@ -309,6 +312,7 @@ func fromVars(vars map[string]string) (Config, error) {
 	str("WEBMAIL_INSTANCE", &c.Instance)
 	str("WEBMAIL_METRICS_LISTEN", &c.MetricsListen)
 	dur("WEBMAIL_IMAP_IDLE_TIMEOUT", &c.IMAPIdleTimeout)
+	dur("WEBMAIL_IMAP_MAX_AGE", &c.IMAPMaxAge)
 	maxPerUser := int64(c.IMAPMaxPerUser)
 	integer("WEBMAIL_IMAP_MAX_PER_USER", &maxPerUser)
 	c.IMAPMaxPerUser = int(maxPerUser)

@@ -25,6 +25,13 @@ type PoolOptions struct {
 	// IdleTimeout closes connections unused this long. Default 5 minutes,
 	// well under the 30 minutes after which IMAP servers may log out.
 	IdleTimeout time.Duration
+	// MaxAge retires connections this long after their login, busy or
+	// idle, however often they are used. The pool key proves only the
+	// password that worked at login: without an age limit a password
+	// changed (or an account locked) on the mail server would not reach
+	// the sessions still using the old one for as long as they stay busy.
+	// Default 10 minutes.
+	MaxAge time.Duration
 	// Dial opens a connection; default DialIMAP. Tests replace it.
 	Dial func(ctx context.Context, ep Endpoint, username, password string, opts DialOptions) (*Client, error)
 }
@@ -68,7 +75,8 @@ type userConns struct {
 
 type idleConn struct {
 	client *Client
-	since  time.Time
+	since  time.Time // idle since
+	opened time.Time // logged in at
 }
 
 // NewPool starts a pool and its reaper of idle connections.
@@ -78,6 +86,9 @@ func NewPool(opts PoolOptions) *Pool {
 	}
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = 5 * time.Minute
+	}
+	if opts.MaxAge <= 0 {
+		opts.MaxAge = 10 * time.Minute
 	}
 	if opts.Dial == nil {
 		opts.Dial = DialIMAP
@@ -114,6 +125,7 @@ type Conn struct {
 	Reused bool
 	pool   *Pool
 	key    poolKey
+	opened time.Time
 }
 
 // Get lends a connection for username: an idle one if there is one,
@@ -151,12 +163,12 @@ func (p *Pool) lend(ctx context.Context, ep Endpoint, username, password string,
 			ic := u.idle[n-1] // most recent first: the likeliest to be alive
 			u.idle = u.idle[:n-1]
 			p.mu.Unlock()
-			if ic.client.Broken() {
+			if ic.client.Broken() || p.tooOld(ic.opened) {
 				p.drop(key, ic.client)
 				continue
 			}
 			p.reused.Add(1)
-			return &Conn{Client: ic.client, Reused: true, pool: p, key: key}, nil
+			return &Conn{Client: ic.client, Reused: true, pool: p, key: key, opened: ic.opened}, nil
 		}
 		var stale *Client
 		if fresh && u.open >= p.opts.MaxPerUser && len(u.idle) > 0 {
@@ -178,7 +190,7 @@ func (p *Pool) lend(ctx context.Context, ep Endpoint, username, password string,
 				return nil, err
 			}
 			p.dialed.Add(1)
-			return &Conn{Client: client, pool: p, key: key}, nil
+			return &Conn{Client: client, pool: p, key: key, opened: time.Now()}, nil
 		}
 		wait := u.release
 		p.mu.Unlock()
@@ -196,7 +208,7 @@ func (p *Pool) lend(ctx context.Context, ep Endpoint, username, password string,
 // when broken.
 func (c *Conn) Release() {
 	p := c.pool
-	if c.Client.Broken() {
+	if c.Client.Broken() || p.tooOld(c.opened) {
 		p.drop(c.key, c.Client)
 		return
 	}
@@ -213,7 +225,7 @@ func (c *Conn) Release() {
 		c.Client.Close()
 		return
 	}
-	u.idle = append(u.idle, idleConn{client: c.Client, since: time.Now()})
+	u.idle = append(u.idle, idleConn{client: c.Client, since: time.Now(), opened: c.opened})
 	u.signal()
 	p.mu.Unlock()
 }
@@ -258,14 +270,20 @@ func (p *Pool) reap() {
 	}
 }
 
-// closeIdle closes connections idle since before cutoff.
+// tooOld reports whether a connection logged in at opened is past MaxAge.
+func (p *Pool) tooOld(opened time.Time) bool {
+	return time.Since(opened) >= p.opts.MaxAge
+}
+
+// closeIdle closes connections idle since before cutoff, and idle ones
+// past MaxAge.
 func (p *Pool) closeIdle(cutoff time.Time) {
 	var stale []*Client
 	p.mu.Lock()
 	for key, u := range p.users {
 		kept := u.idle[:0]
 		for _, ic := range u.idle {
-			if ic.since.Before(cutoff) {
+			if ic.since.Before(cutoff) || p.tooOld(ic.opened) {
 				stale = append(stale, ic.client)
 				u.open--
 			} else {

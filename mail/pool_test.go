@@ -3,6 +3,8 @@ package mail
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -175,5 +177,55 @@ func TestPoolDialAlwaysLogsIn(t *testing.T) {
 	}
 	if _, err := p.Dial(ctx, srv.endpoint, memUser, "wrong", DialOptions{}); !errors.Is(err, ErrAuthFailed) {
 		t.Fatalf("wrong password: %v", err)
+	}
+}
+
+// TestPoolRetiresOldConnections: a connection past MaxAge is neither
+// reused nor pooled again, so a password changed on the mail server (here:
+// every later login fails) ends the old sessions within MaxAge, however
+// busy they keep their connection. Before, a pooled connection was reused
+// for as long as it kept being used.
+func TestPoolRetiresOldConnections(t *testing.T) {
+	srv := startMemServer(t, nil)
+	const maxAge = 200 * time.Millisecond
+	var passwordChanged atomic.Bool
+	p := NewPool(PoolOptions{MaxAge: maxAge, Dial: func(ctx context.Context, ep Endpoint, username, password string, opts DialOptions) (*Client, error) {
+		if passwordChanged.Load() {
+			return nil, fmt.Errorf("test: %w", ErrAuthFailed)
+		}
+		return DialIMAP(ctx, ep, username, password, opts)
+	}})
+	defer p.Close()
+	ctx := context.Background()
+
+	// Idle past MaxAge: the next Get logs in again, which now fails.
+	conn, err := p.Get(ctx, srv.endpoint, memUser, memPassword, DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := conn.Client
+	conn.Release()
+	passwordChanged.Store(true)
+	time.Sleep(maxAge + 50*time.Millisecond)
+	if _, err := p.Get(ctx, srv.endpoint, memUser, memPassword, DialOptions{}); !errors.Is(err, ErrAuthFailed) {
+		t.Fatalf("Get after MaxAge with the password changed on the server: %v, want ErrAuthFailed", err)
+	}
+	if !first.Broken() {
+		t.Error("the connection past MaxAge was not closed")
+	}
+
+	// Busy past MaxAge: released, it is closed instead of pooled.
+	passwordChanged.Store(false)
+	conn, err = p.Get(ctx, srv.endpoint, memUser, memPassword, DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(maxAge + 50*time.Millisecond)
+	conn.Release()
+	if s := p.Stats(); s.Idle != 0 || s.Open != 0 {
+		t.Fatalf("a connection released past MaxAge was pooled: %+v", s)
+	}
+	if !conn.Client.Broken() {
+		t.Error("the connection released past MaxAge was not closed")
 	}
 }

@@ -107,7 +107,7 @@ func (a *app) openAttachments(ctx context.Context) error {
 
 // openMailPool builds the per-instance IMAP connection pool.
 func (a *app) openMailPool(context.Context) error {
-	a.pool = mail.NewPool(mail.PoolOptions{MaxPerUser: a.cfg.IMAPMaxPerUser, IdleTimeout: a.cfg.IMAPIdleTimeout})
+	a.pool = mail.NewPool(mail.PoolOptions{MaxPerUser: a.cfg.IMAPMaxPerUser, IdleTimeout: a.cfg.IMAPIdleTimeout, MaxAge: a.cfg.IMAPMaxAge})
 	if a.metrics != nil {
 		a.metrics.WatchPool(a.pool)
 	}

@@ -169,8 +169,10 @@ func needsRestart(inForce, next config.Config) []string {
 		{"WEBMAIL_METRICS_LISTEN", inForce.MetricsListen, next.MetricsListen},
 		{"WEBMAIL_IMAP_MAX_PER_USER", inForce.IMAPMaxPerUser, next.IMAPMaxPerUser},
 		{"WEBMAIL_IMAP_IDLE_TIMEOUT", inForce.IMAPIdleTimeout, next.IMAPIdleTimeout},
+		{"WEBMAIL_IMAP_MAX_AGE", inForce.IMAPMaxAge, next.IMAPMaxAge},
 		{"WEBMAIL_PAGE_SIZE", inForce.PageSize, next.PageSize},
 		{"WEBMAIL_MAX_MESSAGE_BYTES", inForce.MaxMessageBytes, next.MaxMessageBytes},
+		{"WEBMAIL_MAX_FORM_BYTES", inForce.MaxFormBytes, next.MaxFormBytes},
 		{"WEBMAIL_DRAIN", inForce.Drain, next.Drain},
 		{"WEBMAIL_LOG_FORMAT", inForce.LogFormat, next.LogFormat},
 	}
