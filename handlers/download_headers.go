@@ -9,8 +9,10 @@ import (
 )
 
 // Headers of downloads (messages and their parts): a download is always an
-// attachment with nosniff, so hostile content can never render as a page
-// of ours; an image preview is the one thing shown inline.
+// attachment with nosniff and a sandboxing CSP, served as one of a few
+// inert types or as opaque bytes, so hostile content can never render or
+// run as a page or script of ours; an image preview is the one thing shown
+// inline.
 
 // rasterContent returns the type to serve an image preview as: the
 // declared type must be a raster image and the bytes must be one too, as
@@ -47,14 +49,24 @@ func setInlineImageHeaders(c echo.Context) {
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 }
 
-// downloadType keeps a part's declared type only when it is well-formed;
-// anything else is sent as opaque bytes.
+// downloadType is the Content-Type a downloaded part is served with. Only
+// inert types are served as themselves: raster images, PDF, and plain
+// text (as UTF-8, whatever the sender declared). Everything else, HTML,
+// SVG, JavaScript, XML and whatever a sender invents, is opaque bytes: a
+// mailed script served same-origin as application/javascript would be a
+// way around script-src 'self' the day any injection is found.
 func downloadType(ct string) string {
 	mediaType, _, err := mime.ParseMediaType(ct)
-	if err != nil || !strings.Contains(mediaType, "/") {
+	if err != nil {
 		return "application/octet-stream"
 	}
-	return mediaType
+	switch mediaType = strings.ToLower(mediaType); mediaType {
+	case "image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp", "application/pdf":
+		return mediaType
+	case "text/plain":
+		return "text/plain; charset=utf-8"
+	}
+	return "application/octet-stream"
 }
 
 // setAttachmentHeaders marks the response as a download with a safe

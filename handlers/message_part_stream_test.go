@@ -57,7 +57,8 @@ var noBoundaryEML = "From: Sender <sender@example.org>\r\nSubject: No boundary\r
 // TestPartDownloadHeaders downloads every kind of part, streamed or (for
 // attached messages and malformed mail) cut from the whole message, and
 // checks bytes and headers exactly: the headers are those the downloads
-// had before they were streamed.
+// had before they were streamed, but for the types (issue 10, finding 8):
+// only inert types are served as themselves, text as UTF-8.
 func TestPartDownloadHeaders(t *testing.T) {
 	f := newMsgFixture(t)
 	uids := f.appendMessages(t, "INBOX", []byte(partsEML), []byte(noBoundaryEML))
@@ -72,18 +73,18 @@ func TestPartDownloadHeaders(t *testing.T) {
 		path, contentType, disposition string
 		body                           []byte
 	}{
-		{base + "/part/1.1", "text/plain", `attachment; filename=part-1.1`, []byte("Hello.")},
+		{base + "/part/1.1", "text/plain; charset=utf-8", `attachment; filename=part-1.1`, []byte("Hello.")},
 		{base + "/part/2", "image/png", `attachment; filename=photo.png`, streamPNG},
 		{base + "/part/2?inline=1", "image/png", "inline", streamPNG},
 		{base + "/part/3?inline=1", "image/png", `attachment; filename=fake.png`, []byte("<html><script>alert(1)</script></html>")},
 		{base + "/part/4", "application/pdf", `attachment; filename*=utf-8''Gr%C3%BC%C3%9Fe%20_Q_.pdf`, streamPDF},
 		{base + "/part/4?inline=1", "application/pdf", `attachment; filename*=utf-8''Gr%C3%BC%C3%9Fe%20_Q_.pdf`, streamPDF},
-		{base + "/part/5", "text/plain", `attachment; filename=notes.txt`, []byte("caf\xe9 au lait, a softbreak")},
-		{base + "/part/6", "message/rfc822", `attachment; filename=fwd.eml`, []byte(partsEML[innerStart:innerEnd])},
-		{base + "/part/6:1", "text/plain", `attachment; filename=part-6-1`, []byte("Inner text.")},
+		{base + "/part/5", "text/plain; charset=utf-8", `attachment; filename=notes.txt`, []byte("caf\xe9 au lait, a softbreak")},
+		{base + "/part/6", "application/octet-stream", `attachment; filename=fwd.eml`, []byte(partsEML[innerStart:innerEnd])},
+		{base + "/part/6:1", "text/plain; charset=utf-8", `attachment; filename=part-6-1`, []byte("Inner text.")},
 		{base + "/part/6:2", "application/octet-stream", `attachment; filename=inner.bin`, streamPDF[:700]},
-		{base + "/part/7", "application/x-empty", `attachment; filename=empty.dat`, []byte{}},
-		{broken + "/part/2", "text/csv", `attachment; filename=data.csv`, []byte("a,b\r\n1,2")},
+		{base + "/part/7", "application/octet-stream", `attachment; filename=empty.dat`, []byte{}},
+		{broken + "/part/2", "application/octet-stream", `attachment; filename=data.csv`, []byte("a,b\r\n1,2")},
 	} {
 		resp, body := f.fetch(t, tc.path)
 		h := resp.Header
