@@ -2,6 +2,7 @@ package app
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/attachments"
@@ -24,6 +25,12 @@ type Deps struct {
 	// Router resolves a login to its mail servers; the session keeps the
 	// result. Nil: every login uses IMAP.
 	Router MailRouter
+	// SMTP is the submission server of every login the Router does not
+	// route (and of all when Router is nil).
+	SMTP mail.Endpoint
+	// MaxUpload bounds the attachments of one message, altogether
+	// (WEBMAIL_MAX_UPLOAD); see UploadLimit.
+	MaxUpload int64
 	// MaxMessageBytes bounds how much of one message is fetched to show it.
 	MaxMessageBytes int64
 	// PageSize is the default number of messages on a list page.
@@ -50,6 +57,8 @@ type App struct {
 	Deps
 	loginLimiter *loginlimit.Limiter
 	messages     *messageCache
+	smtpSizes    *smtpSizes
+	draftCopies  *draftCopies
 }
 
 // New returns the application layer over deps, with defaults for unset
@@ -67,6 +76,14 @@ func New(deps Deps) *App {
 	if deps.MessageCacheBytes == 0 {
 		deps.MessageCacheBytes = DefaultMessageCacheBytes
 	}
-	return &App{Deps: deps, messages: newMessageCache(deps.MessageCacheBytes),
-		loginLimiter: loginlimit.New(deps.LoginFailures, deps.LoginLimits, deps.Logger)}
+	if deps.MaxUpload <= 0 {
+		deps.MaxUpload = DefaultMaxUpload
+	}
+	return &App{
+		Deps:         deps,
+		messages:     newMessageCache(deps.MessageCacheBytes),
+		loginLimiter: loginlimit.New(deps.LoginFailures, deps.LoginLimits, deps.Logger),
+		smtpSizes:    &smtpSizes{entries: map[string]smtpSizeEntry{}},
+		draftCopies:  &draftCopies{last: map[string]time.Time{}},
+	}
 }

@@ -10,7 +10,7 @@ import (
 var textLink = regexp.MustCompile(`(?i)\b(?:https?://|mailto:)[^\s<>"'\x60\x00-\x1f\x7f]+`)
 
 // LinkifyText escapes plain text for HTML and turns http, https and mailto
-// URLs into links that open in a new tab without leaking the opener or the
+// URLs into links (mailto: ones to the compose page, ComposeMailtoURL) that open in a new tab without leaking the opener or the
 // referrer (target="_blank" rel="noopener noreferrer"). Line breaks are
 // kept as they are: show the result with white-space: pre-wrap.
 func LinkifyText(text string) string {
@@ -25,7 +25,7 @@ func LinkifyText(text string) string {
 		}
 		out.WriteString(html.EscapeString(text[last:start]))
 		out.WriteString(`<a href="`)
-		out.WriteString(html.EscapeString(link))
+		out.WriteString(html.EscapeString(linkTarget(link)))
 		out.WriteString(`" target="_blank" rel="noopener noreferrer">`)
 		out.WriteString(html.EscapeString(link))
 		out.WriteString("</a>")
@@ -33,6 +33,15 @@ func LinkifyText(text string) string {
 	}
 	out.WriteString(html.EscapeString(text[last:]))
 	return out.String()
+}
+
+// linkTarget is where a link found in text leads: mailto: links open
+// the webmail's compose page (see ComposeMailtoURL), others themselves.
+func linkTarget(link string) string {
+	if len(link) >= 7 && strings.EqualFold(link[:7], "mailto:") {
+		return ComposeMailtoURL(link)
+	}
+	return link
 }
 
 // trimLinkEnd drops trailing punctuation that ends the sentence rather

@@ -13,7 +13,7 @@ func TestLinkifyText(t *testing.T) {
 		{"(https://example.org/x)", `(<a href="https://example.org/x` + attrs + `https://example.org/x</a>)`},
 		{"https://en.wikipedia.org/wiki/Foo_(bar)", `<a href="https://en.wikipedia.org/wiki/Foo_(bar)` + attrs + `https://en.wikipedia.org/wiki/Foo_(bar)</a>`},
 		{"HTTP://EXAMPLE.ORG", `<a href="HTTP://EXAMPLE.ORG` + attrs + `HTTP://EXAMPLE.ORG</a>`},
-		{"write to mailto:a@example.org!", `write to <a href="mailto:a@example.org` + attrs + `mailto:a@example.org</a>!`},
+		{"write to mailto:a@example.org!", `write to <a href="/compose?mailto=mailto%3Aa%40example.org` + attrs + `mailto:a@example.org</a>!`},
 		{"javascript:alert(1)", "javascript:alert(1)"},
 		{"ftp://example.org/file", "ftp://example.org/file"},
 		{"http://", "http://"},

@@ -1,6 +1,7 @@
 package htmlsafe
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -21,6 +22,18 @@ type Options struct {
 	// in its own iframe: there a message's CSS could restyle or hide our
 	// header lines and forge what a printout says.
 	DropStyleBlocks bool
+	// KeepMailto leaves mailto: links as they are. By default they become
+	// links to the webmail's compose page (ComposeMailtoURL), so that a
+	// click writes the mail here instead of starting another program.
+	// HTML the user sends keeps them.
+	KeepMailto bool
+}
+
+// ComposeMailtoURL is where a mailto: link in a message leads: the
+// webmail's compose page, which reads the whole mailto: URL (RFC 6068)
+// from its mailto parameter.
+func ComposeMailtoURL(mailto string) string {
+	return "/compose?mailto=" + url.QueryEscape(mailto)
 }
 
 // maxSanitizeInput bounds the HTML Sanitize reads; longer input is cut.

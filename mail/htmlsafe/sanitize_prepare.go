@@ -196,7 +196,12 @@ func (p *preparer) link(raw string) (string, bool) {
 			return "", false
 		}
 		return u.String(), true
-	case "mailto", "tel":
+	case "mailto":
+		if p.css.opts.KeepMailto {
+			return u.String(), true
+		}
+		return ComposeMailtoURL(u.String()), true
+	case "tel":
 		return u.String(), true
 	}
 	return "", false
