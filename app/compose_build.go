@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -151,7 +150,8 @@ func cleanComposeHTML(html, composeID string, uploads []store.Upload) string {
 
 // buildToStore writes a message with build straight into the attachment
 // store under key, through a pipe, and returns its size: the message is
-// never whole in memory.
+// never whole in memory. Sending builds the message once this way
+// (outbox/{userID}/{outboxID}).
 func (a *App) buildToStore(ctx context.Context, key string, build func(io.Writer) error) (int64, error) {
 	pr, pw := io.Pipe()
 	built := make(chan error, 1)
@@ -172,15 +172,6 @@ func (a *App) buildToStore(ctx context.Context, key string, build func(io.Writer
 		return 0, fmt.Errorf("app: store message %s: %w", key, putErr)
 	}
 	return counter.n, nil
-}
-
-// buildToBuffer writes a small message (no attachments) into memory.
-func buildToBuffer(build func(io.Writer) error) (*bytes.Buffer, error) {
-	var buf bytes.Buffer
-	if err := build(&buf); err != nil {
-		return nil, err
-	}
-	return &buf, nil
 }
 
 // countingReader counts the bytes read through it.

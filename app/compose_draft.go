@@ -3,8 +3,8 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
+	"strconv"
 	"sync"
 	"time"
 
@@ -73,34 +73,35 @@ func (a *App) replaceDraft(ctx context.Context, sess *session.Session, owner com
 	if err != nil {
 		return err // addresses still being typed: the next save copies
 	}
+	// The message is written twice: once to learn its size (APPEND
+	// needs it up front), once into the APPEND itself. Attachments are
+	// read from the store both times and never held; the Message-ID and
+	// Date are fixed first, and every other varying part (MIME
+	// boundaries) has a fixed length, so both writings are the same size.
+	out.Date = time.Now()
+	out.MessageID = "draft." + c.ID + "." + strconv.FormatInt(c.Revision, 10) + "@webmail.invalid"
 	build := func(w io.Writer) error {
 		_, err := mime.BuildDraft(w, out)
 		return err
 	}
-	var size int64
-	var body io.Reader
-	if len(uploads) == 0 {
-		buf, err := buildToBuffer(build)
-		if err != nil {
-			return err
-		}
-		size, body = int64(buf.Len()), buf
-	} else {
-		key := fmt.Sprintf("drafts/%d/%s/%s", owner.user.ID, id, store.NewID())
-		if size, err = a.buildToStore(ctx, key, build); err != nil {
-			return err
-		}
-		defer a.deleteObject(ctx, key)
-		r, _, err := a.Attachments.Get(ctx, key)
-		if err != nil {
-			return fmt.Errorf("app: read draft %s: %w", key, err)
-		}
-		defer r.Close()
-		body = r
+	var size countingWriter
+	if err := build(&size); err != nil {
+		return err
 	}
 	return a.withIMAP(ctx, sess, func(client *mail.Client) error {
-		return a.appendDraft(ctx, client, c, size, body)
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(build(pw)) }()
+		defer pr.Close()
+		return a.appendDraft(ctx, client, c, size.n, pr)
 	})
+}
+
+// countingWriter counts what is written to it and keeps none of it.
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
 }
 
 // appendDraft appends the new copy and deletes the one it replaces.

@@ -81,6 +81,7 @@ type Config struct {
 	PageSize        int   // WEBMAIL_PAGE_SIZE: messages per list page
 	MaxMessageBytes int64 // WEBMAIL_MAX_MESSAGE_BYTES: largest message the webmail will open
 	MaxFormBytes    int64 // WEBMAIL_MAX_FORM_BYTES: largest request body outside the upload routes
+	MaxUpload       int64 // WEBMAIL_MAX_UPLOAD: most the attachments of one message may weigh
 
 	// Drain (WEBMAIL_DRAIN) is how long an instance keeps serving after
 	// SIGTERM while /readyz answers 503, so the load balancer takes it out
@@ -113,6 +114,7 @@ func Default() Config {
 		MaxMessageBytes:    50 << 20,
 		MaxFormBytes:       1 << 20,
 		MetricsListen:      DefaultMetricsListen,
+		MaxUpload:          25 << 20,
 		Drain:              5 * time.Second,
 		LogLevel:           "info",
 		LogFormat:          "text",
@@ -166,6 +168,7 @@ func Variables() []Variable {
 		{"WEBMAIL_PAGE_SIZE", "messages per list page (default 50)"},
 		{"WEBMAIL_MAX_MESSAGE_BYTES", "largest message the webmail opens (default 52428800)"},
 		{"WEBMAIL_MAX_FORM_BYTES", "largest request body, refused with 413 before it is read; upload routes have their own limit (default 1048576)"},
+		{"WEBMAIL_MAX_UPLOAD", "most the attachments of one message may weigh altogether, in bytes or with a KiB, MiB or GiB suffix (default 25MiB; 1MiB to 4GiB); less when the SMTP server advertises a smaller SIZE"},
 		{"WEBMAIL_DRAIN", "after SIGTERM, keep serving this long with /readyz at 503 before shutting down (default 5s; longer than the load balancer needs to mark the instance down)"},
 		{"WEBMAIL_LOG_LEVEL", "debug, info (default), warn or error (reloaded on SIGHUP)"},
 		{"WEBMAIL_LOG_FORMAT", "text (default) or json"},
@@ -321,6 +324,14 @@ func fromVars(vars map[string]string) (Config, error) {
 	c.PageSize = int(pageSize)
 	integer("WEBMAIL_MAX_MESSAGE_BYTES", &c.MaxMessageBytes)
 	integer("WEBMAIL_MAX_FORM_BYTES", &c.MaxFormBytes)
+	if v, ok := vars["WEBMAIL_MAX_UPLOAD"]; ok && v != "" {
+		n, err := parseSize(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("WEBMAIL_MAX_UPLOAD: %q is not a size like 25MiB or 26214400", v))
+		} else {
+			c.MaxUpload = n
+		}
+	}
 	dur("WEBMAIL_DRAIN", &c.Drain)
 	str("WEBMAIL_LOG_LEVEL", &c.LogLevel)
 	str("WEBMAIL_LOG_FORMAT", &c.LogFormat)
@@ -332,6 +343,31 @@ func fromVars(vars map[string]string) (Config, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// The bounds of WEBMAIL_MAX_UPLOAD: below a megabyte hardly any file
+// fits; above a few gigabytes no mail server takes the message.
+const (
+	MinMaxUpload = 1 << 20
+	MaxMaxUpload = 4 << 30
+)
+
+// parseSize reads a byte count: digits, optionally followed by KiB, MiB
+// or GiB (or K, M, G, with or without a B, all binary).
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	digits := strings.TrimRightFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	unit := strings.ToUpper(strings.TrimSpace(s[len(digits):]))
+	n, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("config: size %q: not a positive number", s)
+	}
+	shifts := map[string]uint{"": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20, "G": 30, "GB": 30, "GIB": 30}
+	shift, ok := shifts[unit]
+	if !ok || n > (1<<62)>>shift {
+		return 0, fmt.Errorf("config: size %q: unknown unit or too large", s)
+	}
+	return n << shift, nil
 }
 
 func parsePrefix(s string) (netip.Prefix, error) {
@@ -439,6 +475,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxFormBytes < 4<<10 {
 		errs = append(errs, errors.New("WEBMAIL_MAX_FORM_BYTES: at least 4096 (a form with a long search or many selected messages)"))
+	}
+	if c.MaxUpload < MinMaxUpload || c.MaxUpload > MaxMaxUpload {
+		errs = append(errs, fmt.Errorf("WEBMAIL_MAX_UPLOAD: %d bytes is outside 1MiB to 4GiB", c.MaxUpload))
 	}
 	if c.LoginLimitWindow > 24*time.Hour {
 		errs = append(errs, errors.New("WEBMAIL_LOGIN_LIMIT_WINDOW: at most 24h"))

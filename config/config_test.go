@@ -65,6 +65,23 @@ func TestLoadReportsEveryBadValue(t *testing.T) {
 	}
 }
 
+func TestMaxUploadSizes(t *testing.T) {
+	for in, want := range map[string]int64{"26214400": 25 << 20, "25MiB": 25 << 20, "25 MB": 25 << 20, "512k": 512 << 10, "1GiB": 1 << 30} {
+		cfg, err := Load(func(string) string { return "" }, []string{"WEBMAIL_MAX_UPLOAD=" + in})
+		if err != nil || cfg.MaxUpload != want {
+			t.Errorf("WEBMAIL_MAX_UPLOAD=%s: %d, %v; want %d", in, cfg.MaxUpload, err, want)
+		}
+	}
+	for _, in := range []string{"2.5M", "-3", "25 parsecs", "MiB"} {
+		if _, err := Load(func(string) string { return "" }, []string{"WEBMAIL_MAX_UPLOAD=" + in}); err == nil || !strings.Contains(err.Error(), "WEBMAIL_MAX_UPLOAD") {
+			t.Errorf("WEBMAIL_MAX_UPLOAD=%s: err = %v, want a refusal naming it", in, err)
+		}
+	}
+	if Default().MaxUpload != 25<<20 {
+		t.Errorf("default upload limit = %d", Default().MaxUpload)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	good := Default()
 	good.IMAP = "imap://127.0.0.1:143"
@@ -87,6 +104,8 @@ func TestValidate(t *testing.T) {
 		{"sticky window shorter than the lag bound", func(c *Config) { c.DBMaxLag = 10 * time.Second }, "WEBMAIL_DB_STICKY"},
 		{"secret with a comma", func(c *Config) { c.Secret = strings.Repeat("s", 40) + ",x" }, "commas"},
 		{"secret with a trailing space", func(c *Config) { c.Secret = strings.Repeat("s", 40) + " " }, "spaces"},
+		{"upload limit too small", func(c *Config) { c.MaxUpload = 1000 }, "WEBMAIL_MAX_UPLOAD"},
+		{"upload limit too large", func(c *Config) { c.MaxUpload = 5 << 30 }, "WEBMAIL_MAX_UPLOAD"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,6 +36,12 @@ type Deps struct {
 	TrustedProxies  []netip.Prefix // initial list; SetTrustedProxies replaces it
 	PageSize        int
 	MaxMessageBytes int64
+	// SMTP is the submission server of logins the Router does not route.
+	SMTP mail.Endpoint
+	// MaxUpload bounds the attachments of one message (WEBMAIL_MAX_UPLOAD);
+	// the upload route's body limit is a little more, for the form's
+	// framing.
+	MaxUpload int64
 	// MaxFormBytes caps every request body but those of the upload
 	// routes (WEBMAIL_MAX_FORM_BYTES; 0: 1 MiB). See bodylimit.go.
 	MaxFormBytes int64
@@ -79,8 +85,8 @@ type Server struct {
 // Stylesheets and scripts every page loads, in order. Each area of the UI
 // has its own file so the code for one page stays together.
 var (
-	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css", "settings.css"}
-	scriptNames     = []string{"app.js", "list.js", "list_drag.js", "list_help.js", "message.js", "events.js"}
+	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css", "settings.css", "compose.css"}
+	scriptNames     = []string{"app.js", "list.js", "list_drag.js", "list_help.js", "message.js", "events.js", "compose.js"}
 )
 
 // NewServer returns the handlers for deps.
@@ -99,6 +105,7 @@ func NewServer(deps Deps) *Server {
 			Logger: deps.Logger, DB: deps.DB, Sessions: deps.Sessions, Attachments: deps.Attachments,
 			IMAP: deps.IMAP, IMAPOptions: deps.IMAPOptions, Pool: deps.Pool, Watcher: deps.Watcher,
 			Router: deps.Router, MaxMessageBytes: deps.MaxMessageBytes, PageSize: deps.PageSize,
+			SMTP: deps.SMTP, MaxUpload: deps.MaxUpload,
 			LoginFailures: deps.LoginFailures, LoginLimits: deps.LoginLimits,
 		})
 	}

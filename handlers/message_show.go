@@ -48,6 +48,7 @@ func (s *Server) showMessage(c echo.Context) error {
 	}
 	view.Status = actionStatus(c.QueryParam("done"))
 	view.Actions = messageActions(base, mailbox, page.Folders, page.Nav)
+	view.Write = writeLinks(base, app.SpecialUse(page.Folders, mailbox) == "drafts")
 	if page.MarkReadAfter > 0 {
 		view.MarkReadURL = base + "/actions"
 		view.MarkReadAfter = page.MarkReadAfter

@@ -20,7 +20,7 @@ import (
 // part named "csrf", and the handler reads the rest with uploadParts(c),
 // part by part, never ParseMultipartForm. For example:
 //
-//	bodies.allow(app.POST("/compose/:id/attachments", s.addAttachment), s.MaxUploadBytes)
+//	bodies.allow(app.POST("/compose/:id/attachments", s.addAttachments), s.uploadBodyLimit())
 func (s *Server) Routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
@@ -93,5 +93,27 @@ func (s *Server) Routes() *echo.Echo {
 
 	// New-mail push: a Server-Sent Events stream fed by IMAP IDLE.
 	app.GET("/events", s.streamEvents)
+
+	// Writing mail. A compose lives in SQL under an unguessable ID, so any
+	// instance continues it. Starting one (new, from a link, reply,
+	// forward, continuing a draft) redirects to its page; the page is one
+	// form (save; send posts the same fields) and a separate upload form,
+	// whose route streams up to the upload limit (bodies.allow).
+	app.GET("/compose", s.newCompose)
+	app.GET("/mail/:mailbox/:uid/reply", s.replyToMessage(false))
+	app.GET("/mail/:mailbox/:uid/reply-all", s.replyToMessage(true))
+	app.GET("/mail/:mailbox/:uid/forward", s.forwardMessage(false))
+	app.GET("/mail/:mailbox/:uid/forward-attached", s.forwardMessage(true))
+	app.GET("/mail/:mailbox/:uid/edit", s.continueDraft)
+	app.GET("/compose/:id", s.showCompose)
+	app.POST("/compose/:id", s.saveCompose)
+	app.POST("/compose/:id/discard", s.discardCompose)
+	bodies.allow(app.POST("/compose/:id/attachments", s.addAttachments), s.uploadBodyLimit())
+	app.GET("/compose/:id/attachments/:upload", s.showAttachment)
+	app.POST("/compose/:id/attachments/:upload/delete", s.deleteAttachment)
+	app.GET("/contacts/suggest", s.suggestContacts)
+	app.GET("/settings/identities", s.showIdentities)
+	app.POST("/settings/identities", s.saveIdentity)
+	app.POST("/settings/identities/:id/delete", s.deleteIdentity)
 	return e
 }

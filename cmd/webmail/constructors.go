@@ -129,6 +129,7 @@ func (a *app) handlerDeps(assets *static.Assets) handlers.Deps {
 	// A fixed server (no %d/%u) is also the default for code that does
 	// not route per login.
 	imapEndpoint, _ := mail.ParseIMAPURL(a.cfg.IMAP)
+	smtpEndpoint, _ := mail.ParseSMTPURL(a.cfg.SMTP)
 	var failures loginlimit.FailureCounter = a.db
 	if a.redis != nil {
 		failures = loginlimit.NewRedisFailures(a.redis, "webmail:")
@@ -147,6 +148,8 @@ func (a *app) handlerDeps(assets *static.Assets) handlers.Deps {
 		PageSize:        a.cfg.PageSize,
 		MaxMessageBytes: a.cfg.MaxMessageBytes,
 		MaxFormBytes:    a.cfg.MaxFormBytes,
+		SMTP:            smtpEndpoint,
+		MaxUpload:       a.cfg.MaxUpload,
 		Router:          a.router,
 		LoginFailures:   failures,
 		LoginLimits:     loginLimits(a.cfg),

@@ -430,6 +430,9 @@
         }
         shared.help.open();
         break;
+      case "c":
+        window.location.assign("/compose");
+        break;
       default:
         return;
     }

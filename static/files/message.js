@@ -50,6 +50,12 @@
     return true;
   }
 
+  // follow opens the write link bound to key (reply, reply all, forward).
+  function follow(key) {
+    var link = page.querySelector('a[data-key="' + key + '"]');
+    return link ? go(link.getAttribute("href")) : false;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) {
       return;
@@ -69,6 +75,14 @@
       case "#":
       case "e":
         handled = press(event.key);
+        break;
+      case "r":
+      case "a":
+      case "F":
+        handled = follow(event.key);
+        break;
+      case "c":
+        handled = go("/compose");
         break;
       case "?":
         handled = toggleHelp(!(help && help.open));

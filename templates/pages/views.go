@@ -173,6 +173,15 @@ type MessageView struct {
 	MarkReadURL   string         // when set, the page marks the message read after MarkReadAfter seconds
 	MarkReadAfter int
 	ParentURL     string // for an attached message: the message it is attached to
+	// Write links to reply, forward or continue; nil for an attached
+	// message.
+	Write *MessageWriteLinks
+}
+
+// MessageWriteLinks are the links that start writing from a message.
+type MessageWriteLinks struct {
+	ReplyURL, ReplyAllURL, ForwardURL, ForwardAttachedURL string
+	ContinueURL                                           string // a draft's "Continue writing"; "" elsewhere
 }
 
 // MessagePrintView is the print view of a message: a standalone document
