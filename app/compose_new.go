@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"html"
 	"net/url"
 	"strings"
 
@@ -29,11 +30,15 @@ func (a *App) NewCompose(ctx context.Context, sess *session.Session, in NewCompo
 		return "", err
 	}
 	ident := owner.identity(0)
+	// A new message starts as rich text: the editor shows it so when it
+	// runs, and a browser without it edits and saves the text body.
 	c, err := a.createCompose(ctx, owner, store.Compose{
 		IdentityID: ident.ID,
 		To:         oneLine(in.To), Cc: oneLine(in.Cc), Bcc: oneLine(in.Bcc),
 		Subject:  oneLine(in.Subject),
 		BodyText: withSignature(in.Body, ident),
+		BodyHTML: textToHTML(in.Body) + htmlSignature(ident),
+		Format:   store.FormatHTML,
 		Kind:     store.ComposeNew,
 	})
 	if err != nil {
@@ -112,6 +117,19 @@ func oneLine(s string) string {
 		}
 		return r
 	}, s)), " ")
+}
+
+// textToHTML is text as rich-text lines, escaped.
+func textToHTML(text string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if line == "" {
+			b.WriteString("<div><br></div>")
+			continue
+		}
+		b.WriteString("<div>" + html.EscapeString(line) + "</div>")
+	}
+	return b.String()
 }
 
 // withSignature appends the identity's text signature below body, after

@@ -5,7 +5,9 @@
 // images, recipient suggestions, and folded Cc/Bcc. On the settings page
 // it offers to open mailto: links here.
 "use strict";
-(function () {
+// The editor's scripts load (deferred) after this file, on the compose
+// page only: everything starts once they have run.
+document.addEventListener("DOMContentLoaded", function () {
   var registerButton = document.querySelector("[data-register-mailto]");
   if (registerButton && navigator.registerProtocolHandler) {
     registerButton.parentElement.hidden = false;
@@ -162,7 +164,7 @@
     toolbar.querySelectorAll("button[data-action]").forEach(function (b) {
       b.disabled = !editor;
     });
-    toolbar.querySelector(".mode").textContent = editor ? "Plain text" : "Rich text";
+    toolbar.querySelector(".mode").textContent = editor ? "Switch to plain text" : "Switch to rich text";
   }
 
   function toRich(html) {
@@ -679,4 +681,4 @@
       textarea.setSelectionRange(0, 0);
     }
   }
-})();
+});
