@@ -64,4 +64,17 @@ func TestComposeInBrowser(t *testing.T) {
 	if got := evalIn[string](b, `location.href`); got != composeURL {
 		t.Errorf("Continue opened %s, want the open compose %s", got, composeURL)
 	}
+
+	// r on a message answers it; its recipients and subject are filled in.
+	b.do(chromedp.Navigate(f.http.URL+"/mail/INBOX"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)))
+	b.click(`[data-testid="message-row"] a[data-testid="message-link"]`)
+	b.do(chromedp.WaitVisible(chromedp.CSS(`[data-testid="reply"]`)))
+	subject := evalIn[string](b, `document.querySelector('[data-testid="subject"]').textContent`)
+	b.do(chromedp.KeyEvent("r"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="editor"]`)))
+	if got := evalIn[string](b, `document.querySelector(".compose-bar h1").textContent + "|" + document.getElementById("compose-subject").value`); got != "Reply|Re: "+strings.TrimPrefix(subject, "Re: ") {
+		t.Errorf("r opened %q, want a reply to %q", got, subject)
+	}
+	if to := evalIn[string](b, `document.getElementById("compose-to").value`); to == "" {
+		t.Error("the reply has no recipient")
+	}
 }
