@@ -21,7 +21,9 @@ import (
 // the demo IMAP takes the Sent copy and draft replacements.
 func TestComposePathAgainstDemo(t *testing.T) {
 	s, _ := startDemo(t)
-	ctx := context.Background()
+	// A hang guard: mail/submit and mail bound each exchange by ctx.
+	ctx, cancel := context.WithTimeout(t.Context(), 4*clientTimeout)
+	defer cancel()
 	smtpEP, err := mail.ParseSMTPURL("smtp://" + s.SMTPAddr)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,12 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
+// clientTimeout bounds each exchange of a test client, so a server that stops
+// answering fails the test with an error rather than hanging it until the go
+// test timeout (go-smtp's client waits 5 minutes per command by default). It
+// is a hang guard, far above what any exchange takes even on a loaded machine.
+const clientTimeout = 30 * time.Second
+
 // testNow is the reference time of every seeded test server.
 func testNow() time.Time {
 	return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)

@@ -54,10 +54,18 @@ type Server struct {
 
 	imap     *imapserver.Server
 	smtp     *smtp.Server
+	imapLn   *ownedListener
+	smtpLn   *ownedListener
 	serving  sync.WaitGroup
+	stopping chan struct{} // closed when Close begins
 	closing  sync.Once
 	closeErr error
 }
+
+// closeWait bounds how long Close waits for the accept loops. They end as
+// soon as their listeners are closed; the bound only turns a bug there into
+// an error instead of a shutdown (or a test run) that never ends.
+const closeWait = 10 * time.Second
 
 // Start creates the accounts, seeds them when asked, and starts the IMAP and
 // SMTP servers. ctx bounds start-up only; the servers run until Close.
@@ -103,9 +111,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		SMTPAddr: smtpLn.Addr().String(),
 		imap:     newIMAPServer(accts, logger),
 		smtp:     newSMTPServer(accts, logger),
+		imapLn:   newOwnedListener(imapLn),
+		smtpLn:   newOwnedListener(smtpLn),
+		stopping: make(chan struct{}),
 	}
-	s.serve("imap", logger, func() error { return s.imap.Serve(imapLn) })
-	s.serve("smtp", logger, func() error { return s.smtp.Serve(smtpLn) })
+	s.serve("imap", logger, func() error { return s.imap.Serve(s.imapLn) })
+	s.serve("smtp", logger, func() error { return s.smtp.Serve(s.smtpLn) })
 	logger.Info("demo: mail servers listening", "imap", s.IMAPAddr, "smtp", s.SMTPAddr)
 	return s, nil
 }
@@ -115,16 +126,26 @@ func (s *Server) serve(name string, logger *slog.Logger, run func() error) {
 	s.serving.Add(1)
 	go func() {
 		defer s.serving.Done()
-		if err := run(); err != nil && !errors.Is(err, net.ErrClosed) {
+		err := run()
+		select {
+		case <-s.stopping:
+			// Whatever the loop returns once Close has begun is the stop
+			// itself (go-imap says "server closed" if Close came first).
+			return
+		default:
+		}
+		if err != nil && !errors.Is(err, net.ErrClosed) {
 			logger.Error("demo: server stopped", "server", name, "err", err)
 		}
 	}()
 }
 
-// Close stops both servers, drops their connections and waits for the
-// accept loops to end. Calling it again returns the first result.
+// Close stops both servers, drops their connections and waits, for at most
+// closeWait, for the accept loops to end. Calling it again returns the first
+// result.
 func (s *Server) Close() error {
 	s.closing.Do(func() {
+		close(s.stopping)
 		var errs []error
 		if err := s.imap.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("demo: close imap: %w", err))
@@ -132,10 +153,37 @@ func (s *Server) Close() error {
 		if err := s.smtp.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("demo: close smtp: %w", err))
 		}
-		s.serving.Wait()
+		// Closed here, not only through the servers' Close: an accept loop
+		// not yet running has not handed its listener to its server.
+		if err := s.imapLn.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, fmt.Errorf("demo: close imap listener: %w", err))
+		}
+		if err := s.smtpLn.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, fmt.Errorf("demo: close smtp listener: %w", err))
+		}
+		if err := s.waitServing(); err != nil {
+			errs = append(errs, err)
+		}
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
+}
+
+// waitServing waits for the accept loops to return, for at most closeWait.
+func (s *Server) waitServing() error {
+	done := make(chan struct{})
+	go func() {
+		s.serving.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(closeWait)
+	defer timer.Stop()
+	select {
+	case <-done:
+		return nil
+	case <-timer.C:
+		return fmt.Errorf("demo: close: servers still accepting after %v", closeWait)
+	}
 }
 
 // withDefaults fills in the documented defaults without touching the

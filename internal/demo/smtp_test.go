@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"bufio"
 	"errors"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +23,8 @@ func dialSMTP(t *testing.T, s *Server) *smtp.Client {
 	if err != nil {
 		t.Fatalf("dial smtp: %v", err)
 	}
+	c.CommandTimeout = clientTimeout
+	c.SubmissionTimeout = clientTimeout
 	t.Cleanup(func() { c.Close() })
 	if err := c.Hello("client.test"); err != nil {
 		t.Fatalf("EHLO: %v", err)
@@ -222,6 +226,57 @@ func TestDeliveryReachesOnlyTheRecipient(t *testing.T) {
 		}
 		if got, _ := inboxStatus(t, ic); got != want {
 			t.Errorf("%s INBOX has %d messages, want %d", user, got, want)
+		}
+	}
+}
+
+func TestCloseDropsConnections(t *testing.T) {
+	s, err := Start(t.Context(), Options{})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	var conns []net.Conn
+	for _, addr := range []string{s.IMAPAddr, s.SMTPAddr} {
+		conn, err := net.DialTimeout("tcp", addr, clientTimeout)
+		if err != nil {
+			t.Fatalf("dial %s: %v", addr, err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(clientTimeout))
+		if _, err := bufio.NewReader(conn).ReadString('\n'); err != nil {
+			t.Fatalf("greeting from %s: %v", addr, err)
+		}
+		conns = append(conns, conn)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	for _, conn := range conns {
+		// The greeting was read whole, so anything but EOF (or a reset) means
+		// the server is still talking, and a timeout that it kept the
+		// connection open.
+		_, err := conn.Read(make([]byte, 1))
+		if err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Errorf("connection to %s still open after Close: %v", conn.RemoteAddr(), err)
+		}
+	}
+}
+
+// Close right after Start races the accept loops' goroutines; under load
+// they had not yet run, and go-smtp's Close left its listener open and
+// Close waiting for its accept loop forever.
+func TestCloseRightAfterStart(t *testing.T) {
+	for range 200 {
+		s, err := Start(t.Context(), Options{})
+		if err != nil {
+			t.Fatalf("Start: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		if conn, err := net.DialTimeout("tcp", s.SMTPAddr, time.Second); err == nil {
+			conn.Close()
+			t.Fatalf("%s still accepts connections after Close", s.SMTPAddr)
 		}
 	}
 }
