@@ -37,6 +37,14 @@ document.addEventListener("DOMContentLoaded", function () {
   var remaining = parseInt(form.dataset.uploadRemaining, 10) || 0;
   var limitText = form.dataset.uploadLimitText || "";
 
+  // The send-later field is in the browser's time zone; the server needs
+  // to know which (minutes east of UTC).
+  var tzOffset = document.createElement("input");
+  tzOffset.type = "hidden";
+  tzOffset.name = "tz_offset";
+  tzOffset.value = String(-new Date().getTimezoneOffset());
+  form.appendChild(tzOffset);
+
   // --- The editor ---------------------------------------------------------
 
   var editor = null; // Squire, while rich text is on
