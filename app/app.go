@@ -7,6 +7,7 @@ import (
 	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/submit"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
 )
@@ -44,6 +45,23 @@ type Deps struct {
 	// body document and parts that follow). 0 means
 	// DefaultMessageCacheBytes; negative turns the cache off.
 	MessageCacheBytes int64
+
+	// SubmitOptions are the SMTP options of the outbox's submissions.
+	SubmitOptions submit.Options
+	// SkipSentCopy leaves the copy of a sent message in Sent to the mail
+	// server, for servers that file sent mail themselves
+	// (WEBMAIL_SENT_COPY=skip).
+	SkipSentCopy bool
+	// ComposeTTL is how long an unsent compose, with its uploads, is kept
+	// after its last change (WEBMAIL_COMPOSE_TTL); 0 means 7 days.
+	ComposeTTL time.Duration
+	// Instance names this process in outbox leases. It must be unique per
+	// process: two processes with one name would take each other's
+	// messages for their own. "" makes a random one.
+	Instance string
+	// OutboxFirstRetry is the wait after a send's first temporary
+	// failure, doubling after each next one up to 15 min; 0 means 30 s.
+	OutboxFirstRetry time.Duration
 }
 
 // MailRouter is what the application needs of mail.Router.
@@ -78,6 +96,15 @@ func New(deps Deps) *App {
 	}
 	if deps.MaxUpload <= 0 {
 		deps.MaxUpload = DefaultMaxUpload
+	}
+	if deps.ComposeTTL <= 0 {
+		deps.ComposeTTL = defaultComposeTTL
+	}
+	if deps.OutboxFirstRetry <= 0 {
+		deps.OutboxFirstRetry = defaultOutboxFirstRetry
+	}
+	if deps.Instance == "" {
+		deps.Instance = "instance-" + store.NewID()[:12]
 	}
 	return &App{
 		Deps:         deps,

@@ -88,6 +88,14 @@ type Config struct {
 	// of rotation before it stops accepting connections.
 	Drain time.Duration
 
+	// SentCopy (WEBMAIL_SENT_COPY) is "append": a sent message is
+	// appended to the user's Sent folder; or "skip", for servers that
+	// file sent mail themselves.
+	SentCopy string
+	// ComposeTTL (WEBMAIL_COMPOSE_TTL) is how long a message being
+	// written, never sent, is kept after its last change, with its uploads.
+	ComposeTTL time.Duration
+
 	LogLevel  string // WEBMAIL_LOG_LEVEL: debug, info, warn, error
 	LogFormat string // WEBMAIL_LOG_FORMAT: text or json
 }
@@ -116,6 +124,8 @@ func Default() Config {
 		MetricsListen:      DefaultMetricsListen,
 		MaxUpload:          25 << 20,
 		Drain:              5 * time.Second,
+		SentCopy:           "append",
+		ComposeTTL:         7 * 24 * time.Hour,
 		LogLevel:           "info",
 		LogFormat:          "text",
 	}
@@ -170,6 +180,8 @@ func Variables() []Variable {
 		{"WEBMAIL_MAX_FORM_BYTES", "largest request body, refused with 413 before it is read; upload routes have their own limit (default 1048576)"},
 		{"WEBMAIL_MAX_UPLOAD", "most the attachments of one message may weigh altogether, in bytes or with a KiB, MiB or GiB suffix (default 25MiB; 1MiB to 4GiB); less when the SMTP server advertises a smaller SIZE"},
 		{"WEBMAIL_DRAIN", "after SIGTERM, keep serving this long with /readyz at 503 before shutting down (default 5s; longer than the load balancer needs to mark the instance down)"},
+		{"WEBMAIL_SENT_COPY", "append (default): a sent message is appended to the user's Sent folder; skip: for mail servers that file sent mail themselves"},
+		{"WEBMAIL_COMPOSE_TTL", "messages being written and never sent are deleted, with their uploads, this long after their last change (default 168h)"},
 		{"WEBMAIL_LOG_LEVEL", "debug, info (default), warn or error (reloaded on SIGHUP)"},
 		{"WEBMAIL_LOG_FORMAT", "text (default) or json"},
 	}
@@ -333,6 +345,8 @@ func fromVars(vars map[string]string) (Config, error) {
 		}
 	}
 	dur("WEBMAIL_DRAIN", &c.Drain)
+	str("WEBMAIL_SENT_COPY", &c.SentCopy)
+	dur("WEBMAIL_COMPOSE_TTL", &c.ComposeTTL)
 	str("WEBMAIL_LOG_LEVEL", &c.LogLevel)
 	str("WEBMAIL_LOG_FORMAT", &c.LogFormat)
 
@@ -478,6 +492,12 @@ func (c Config) Validate() error {
 	}
 	if c.MaxUpload < MinMaxUpload || c.MaxUpload > MaxMaxUpload {
 		errs = append(errs, fmt.Errorf("WEBMAIL_MAX_UPLOAD: %d bytes is outside 1MiB to 4GiB", c.MaxUpload))
+	}
+	if c.SentCopy != "append" && c.SentCopy != "skip" {
+		errs = append(errs, fmt.Errorf("WEBMAIL_SENT_COPY: %q is not append or skip", c.SentCopy))
+	}
+	if c.ComposeTTL < time.Hour {
+		errs = append(errs, errors.New("WEBMAIL_COMPOSE_TTL: at least 1h (a message being written must outlive a lunch break)"))
 	}
 	if c.LoginLimitWindow > 24*time.Hour {
 		errs = append(errs, errors.New("WEBMAIL_LOGIN_LIMIT_WINDOW: at most 24h"))

@@ -30,6 +30,7 @@ func (s *Server) frame(c echo.Context, title string) layout.Frame {
 	if sess := currentSession(c); sess != nil {
 		f.User = sess.User
 		f.CSRF = sess.CSRFToken
+		f.SendNotices = s.sendNotices(c)
 	}
 	return f
 }

@@ -91,6 +91,15 @@ func (s *Server) Routes() *echo.Echo {
 	app.GET("/settings", s.showSettings)
 	app.POST("/settings", s.saveSettings)
 
+	// Writing mail: sending through the outbox (undo window, send later,
+	// retries), the result page, and the outbox page.
+	app.POST("/compose/:id/send", s.sendCompose)
+	app.GET("/compose/:id/send", s.showSendResult)
+	app.POST("/compose/:id/undo", s.undoSend)
+	app.GET("/outbox", s.showOutbox)
+	app.POST("/outbox/:id/cancel", s.cancelOutgoing)
+	app.POST("/outbox/:id/dismiss", s.dismissSendNotice)
+
 	// New-mail push: a Server-Sent Events stream fed by IMAP IDLE.
 	app.GET("/events", s.streamEvents)
 

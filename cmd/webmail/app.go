@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	application "github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/config"
 	"github.com/webmail/webmail/handlers"
@@ -32,6 +33,7 @@ type app struct {
 	router      *mail.Router
 	attachments attachments.Store
 	pool        *mail.Pool
+	core        *application.App // the application layer: use cases, the outbox worker
 	server      *handlers.Server
 	http        *http.Server
 	metrics     *metrics.Registry // nil with WEBMAIL_METRICS_LISTEN=off
@@ -58,6 +60,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 		a.openSessions,
 		a.openAttachments,
 		a.openMailPool,
+		a.newApplication,
 		a.newServer,
 		a.newJobs,
 		a.newHTTPServer,

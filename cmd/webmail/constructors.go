@@ -12,11 +12,13 @@ import (
 	"path/filepath"
 	"time"
 
+	application "github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/config"
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/submit"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/static"
 	"github.com/webmail/webmail/store"
@@ -114,6 +116,43 @@ func (a *app) openMailPool(context.Context) error {
 	return nil
 }
 
+// newApplication builds the application layer over everything opened
+// before: the use cases the handlers call, and the outbox worker and
+// cleanup job that serve runs.
+func (a *app) newApplication(context.Context) error {
+	// A fixed server (no %d/%u) is also the default for code that does
+	// not route per login.
+	imapEndpoint, _ := mail.ParseIMAPURL(a.cfg.IMAP)
+	smtpEndpoint, _ := mail.ParseSMTPURL(a.cfg.SMTP)
+	var failures loginlimit.FailureCounter = a.db
+	if a.redis != nil {
+		failures = loginlimit.NewRedisFailures(a.redis, "webmail:")
+	}
+	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12} // ServerName: each endpoint's own
+	a.core = application.New(application.Deps{
+		Logger:          a.logger,
+		DB:              a.db,
+		Sessions:        a.sessions,
+		Attachments:     a.attachments,
+		IMAP:            imapEndpoint,
+		IMAPOptions:     mail.DialOptions{TLSConfig: tlsConfig},
+		Pool:            a.pool,
+		Watcher:         mail.NewWatcher(mail.WatcherOptions{Logger: a.logger}),
+		Router:          a.router,
+		MaxMessageBytes: a.cfg.MaxMessageBytes,
+		PageSize:        a.cfg.PageSize,
+		LoginFailures:   failures,
+		LoginLimits:     loginLimits(a.cfg),
+		SMTP:            smtpEndpoint,
+		MaxUpload:       a.cfg.MaxUpload,
+		SubmitOptions:   submit.Options{TLSConfig: tlsConfig},
+		SkipSentCopy:    a.cfg.SentCopy == "skip",
+		ComposeTTL:      a.cfg.ComposeTTL,
+		Instance:        a.owner,
+	})
+	return nil
+}
+
 // newServer builds the HTTP layer over everything opened before.
 func (a *app) newServer(context.Context) error {
 	assets, err := static.New()
@@ -126,34 +165,27 @@ func (a *app) newServer(context.Context) error {
 
 // handlerDeps is what the HTTP layer is given.
 func (a *app) handlerDeps(assets *static.Assets) handlers.Deps {
-	// A fixed server (no %d/%u) is also the default for code that does
-	// not route per login.
-	imapEndpoint, _ := mail.ParseIMAPURL(a.cfg.IMAP)
-	smtpEndpoint, _ := mail.ParseSMTPURL(a.cfg.SMTP)
-	var failures loginlimit.FailureCounter = a.db
-	if a.redis != nil {
-		failures = loginlimit.NewRedisFailures(a.redis, "webmail:")
-	}
 	deps := handlers.Deps{
 		Logger:          a.logger,
 		DB:              a.db,
 		Sessions:        a.sessions,
 		Attachments:     a.attachments,
 		Assets:          assets,
-		IMAP:            imapEndpoint,
-		IMAPOptions:     mail.DialOptions{TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}, // ServerName: each endpoint's own
+		IMAP:            a.core.IMAP,
+		IMAPOptions:     a.core.IMAPOptions,
 		Pool:            a.pool,
-		Watcher:         mail.NewWatcher(mail.WatcherOptions{Logger: a.logger}),
+		Watcher:         a.core.Watcher,
 		TrustedProxies:  a.cfg.TrustedProxies,
 		PageSize:        a.cfg.PageSize,
 		MaxMessageBytes: a.cfg.MaxMessageBytes,
 		MaxFormBytes:    a.cfg.MaxFormBytes,
-		SMTP:            smtpEndpoint,
+		SMTP:            a.core.SMTP,
 		MaxUpload:       a.cfg.MaxUpload,
 		Router:          a.router,
-		LoginFailures:   failures,
+		LoginFailures:   a.core.LoginFailures,
 		LoginLimits:     loginLimits(a.cfg),
 		StickyWindow:    a.cfg.DBSticky,
+		App:             a.core,
 	}
 	if a.metrics != nil {
 		deps.Metrics = a.metrics.HTTP()

@@ -59,6 +59,10 @@ func (a *app) registerJobs(r *jobs.Runner) {
 			return err
 		}})
 	}
+	// Unsent composes and their uploads after WEBMAIL_COMPOSE_TTL, and
+	// finished outgoing messages (the outbox worker itself runs on every
+	// instance, see startBackground).
+	r.Register(jobs.Job{Name: "compose-cleanup", Every: time.Minute, Run: a.core.CleanUpCompose})
 	if sweeper, ok := a.attachments.(attachments.Sweeper); ok {
 		r.Register(jobs.Job{Name: "attachment-sweep", Every: sweepInterval, Run: func(ctx context.Context) error {
 			n, err := sweeper.Sweep(ctx, sweepOlderThan)

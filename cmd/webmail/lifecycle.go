@@ -28,7 +28,8 @@ const shutdownTimeout = 30 * time.Second
 //
 //  1. /readyz answers 503 at once, so the load balancer takes the instance
 //     out of rotation, and the cluster job runner stops, releasing its
-//     lease so another instance takes over; requests keep being served
+//     lease so another instance takes over, as does the outbox worker
+//     (no new claims; sends under way finish); requests keep being served
 //     (in-flight and new ones, each response now closing its connection)
 //     for cfg.Drain;
 //  2. long-lived streams are told to end (handlers.Server.Draining), so
@@ -85,7 +86,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 
 // background is what runs beside the HTTP server.
 type background struct {
-	stopJobs func() // stops the cluster job runner, which releases its lease
+	stopJobs func() // stops the cluster job runner (which releases its lease) and the outbox worker
 	stop     func() // stops everything and waits until it has; idempotent
 }
 
@@ -112,6 +113,10 @@ func (a *app) startBackground(ctx context.Context) (*background, error) {
 	for _, run := range []func(){
 		func() { a.db.WatchReplicas(ctx, store.HeartbeatInterval) },
 		func() { a.runner.Run(jobsCtx) },
+		// The outbox worker runs on every instance (per-message leases);
+		// it stops with the jobs at the start of the drain, letting the
+		// sends under way finish.
+		func() { a.core.RunOutbox(jobsCtx) },
 		func() { a.watchDomains(ctx, domainsReload) },
 		func() { a.watchReload(ctx, domainsReload) },
 		func() {

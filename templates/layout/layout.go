@@ -9,4 +9,7 @@ type Frame struct {
 	IconURL string   // hashed URL of the favicon
 	User    string   // logged-in user, "" on the login page
 	CSRF    string   // anti-forgery token for the logout form
+	// SendNotices are messages the mail server refused, not yet
+	// dismissed: a banner each on every page.
+	SendNotices []SendNotice
 }
