@@ -191,14 +191,18 @@ func TestSendRefusalNotice(t *testing.T) {
 }
 
 // TestSendHeaderInjection posts CR, LF and NUL into every field of the
-// compose form: nothing is sent, the page names the field, and the
-// victim address written after a line break receives nothing. A body
+// compose form: either the field is refused (the page says what to
+// correct and leads back) or the line break is folded into a space as
+// every save does; in no case does a header or a recipient get in: the
+// victim address written after a line break receives nothing and no
+// delivered message carries an injected header. A body
 // trying SMTP smuggling (a lone dot, then commands) is sent as text.
 func TestSendHeaderInjection(t *testing.T) {
 	f := newSendFixture(t, 0)
 	rcpt, rcptPassword := f.env.AddUser(t)
 	victim, victimPassword := f.env.AddUser(t)
 	token := f.csrf(t)
+	sent := 0
 	for _, sep := range []string{"\r\n", "\n", "\r", "\x00"} {
 		inject := sep + "Bcc: " + victim
 		for field, form := range map[string]url.Values{
@@ -216,12 +220,13 @@ func TestSendHeaderInjection(t *testing.T) {
 		} {
 			c := f.newCompose(t)
 			resp, doc := f.post(t, "/compose/"+c.ID+"/send", form)
-			switch field {
-			case "to", "to-name", "cc", "bcc", "subject", "send_at":
-				if resp.StatusCode != http.StatusBadRequest {
-					t.Errorf("%s with %q: %d, want 400", field, sep, resp.StatusCode)
-					continue
-				}
+			switch resp.StatusCode {
+			case http.StatusSeeOther:
+				// Line breaks folded into spaces (as every save does) or
+				// dropped: sent, and checked below to carry no injected
+				// header and to reach no victim.
+				sent++
+			case http.StatusBadRequest:
 				msg := doc.Find(`[data-testid="error-message"]`).Text()
 				if msg == "" || doc.Find(`a[href="/compose/`+c.ID+`"]`).Length() != 1 {
 					t.Errorf("%s with %q: no message or no way back: %q", field, sep, msg)
@@ -231,11 +236,12 @@ func TestSendHeaderInjection(t *testing.T) {
 					t.Errorf("%s with %q: compose %v %v, want open", field, sep, back.State, err)
 				}
 			default:
-				// Fields that never reach a header as text: sent, with
-				// the injection dropped (checked below: no victim).
-				if resp.StatusCode != http.StatusSeeOther {
-					t.Errorf("%s with %q: %d, want 303", field, sep, resp.StatusCode)
-				}
+				t.Errorf("%s with %q: %d, want 303 or 400", field, sep, resp.StatusCode)
+			}
+			if (field == "send_at" || field == "to" || field == "cc") && resp.StatusCode != http.StatusBadRequest {
+				// The address stays glued to the injected text, which is
+				// no address: refused. A time with text after it is none.
+				t.Errorf("%s with %q: %d, want 400", field, sep, resp.StatusCode)
 			}
 		}
 	}
@@ -244,8 +250,9 @@ func TestSendHeaderInjection(t *testing.T) {
 	if resp, _ := f.post(t, "/compose/"+c.ID+"/send", sendForm(token, rcpt, "smuggling", smuggle)); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("smuggling body: %d", resp.StatusCode)
 	}
-	// 5 fields sent per separator, plus the smuggling body.
-	f.env.WaitForMessages(t, rcpt, rcptPassword, "INBOX", 4*5+1)
+	sent++
+	t.Logf("%d of the injection attempts were sent (folded or dropped), the others refused", sent-1)
+	f.env.WaitForMessages(t, rcpt, rcptPassword, "INBOX", sent)
 	time.Sleep(500 * time.Millisecond)
 	if n := f.count(t, victim, victimPassword, "INBOX"); n != 0 {
 		t.Fatalf("the victim received %d messages", n)
@@ -254,7 +261,9 @@ func TestSendHeaderInjection(t *testing.T) {
 	if _, err := client.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := client.Fetch(imap.SeqSetNum(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21),
+	var all imap.SeqSet
+	all.AddRange(1, uint32(sent))
+	msgs, err := client.Fetch(all,
 		&imap.FetchOptions{BodySection: []*imap.FetchItemBodySection{{Specifier: imap.PartSpecifierHeader, Peek: true}}}).Collect()
 	if err != nil {
 		t.Fatal(err)

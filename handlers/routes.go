@@ -91,15 +91,6 @@ func (s *Server) Routes() *echo.Echo {
 	app.GET("/settings", s.showSettings)
 	app.POST("/settings", s.saveSettings)
 
-	// Writing mail: sending through the outbox (undo window, send later,
-	// retries), the result page, and the outbox page.
-	app.POST("/compose/:id/send", s.sendCompose)
-	app.GET("/compose/:id/send", s.showSendResult)
-	app.POST("/compose/:id/undo", s.undoSend)
-	app.GET("/outbox", s.showOutbox)
-	app.POST("/outbox/:id/cancel", s.cancelOutgoing)
-	app.POST("/outbox/:id/dismiss", s.dismissSendNotice)
-
 	// New-mail push: a Server-Sent Events stream fed by IMAP IDLE.
 	app.GET("/events", s.streamEvents)
 
@@ -124,5 +115,14 @@ func (s *Server) Routes() *echo.Echo {
 	app.GET("/settings/identities", s.showIdentities)
 	app.POST("/settings/identities", s.saveIdentity)
 	app.POST("/settings/identities/:id/delete", s.deleteIdentity)
+	// Sending goes through the outbox (undo window, send later, retries
+	// while the SMTP server is down); the send ends on its result page
+	// (GET), which a reload can show again without sending twice.
+	app.POST("/compose/:id/send", s.sendCompose)
+	app.GET("/compose/:id/send", s.showSendResult)
+	app.POST("/compose/:id/undo", s.undoSend)
+	app.GET("/outbox", s.showOutbox)
+	app.POST("/outbox/:id/cancel", s.cancelOutgoing)
+	app.POST("/outbox/:id/dismiss", s.dismissSendNotice)
 	return e
 }
