@@ -20,12 +20,22 @@ var _ loginlimit.FailureCounter = (*store.DB)(nil)
 type LoginInput struct {
 	Username string // trimmed here
 	Password string
-	ClientIP string // for the per-address limit
+	ClientIP string // for the per-address and per-network limits
+	// DeviceToken is the browser's device cookie, if any: a token of
+	// this user's (see session.Manager.NewDeviceToken) skips the
+	// slow-down anyone can cause by failing logins as the user.
+	DeviceToken string
 }
 
 // LoginResult is a signed-in user's new session.
 type LoginResult struct {
 	Session *session.Session
+	// DeviceToken is the device cookie to keep in the browser from now
+	// on: a fresh token of this user's.
+	DeviceToken string
+	// Held is how long the attempt was held by the slow-down (0 from a
+	// known device, or while few logins failed for this user).
+	Held time.Duration
 }
 
 // Messages of a refused login. A malformed attempt reads like a wrong
@@ -51,15 +61,22 @@ func (a *App) LogIn(ctx context.Context, in LoginInput) (LoginResult, error) {
 		strings.ContainsAny(username, "\r\n\x00") || strings.ContainsAny(password, "\r\n\x00") {
 		return LoginResult{}, Invalid("Sign in", msgWrongCredentials)
 	}
+	limited := loginlimit.Login{IP: in.ClientIP, Username: username}
+	if in.DeviceToken != "" {
+		limited.Device, _ = a.Sessions.DeviceID(in.DeviceToken, username)
+	}
 	// Rate limits first: a limited attempt never reaches the mail server.
-	if wait := a.loginLimiter.Wait(ctx, in.ClientIP, username); wait > 0 {
+	if wait := a.loginLimiter.Wait(ctx, limited); wait > 0 {
 		return LoginResult{}, a.loginLimited(ctx, username, in.ClientIP, wait)
 	}
 	// Count the attempt before asking the mail server: parallel guesses
 	// must not all pass the limit before any of them is counted.
-	attempt, wait := a.loginLimiter.Reserve(ctx, in.ClientIP, username)
+	attempt, wait, hold := a.loginLimiter.Reserve(ctx, limited)
 	if wait > 0 {
 		return LoginResult{}, a.loginLimited(ctx, username, in.ClientIP, wait)
+	}
+	if err := a.holdLogin(ctx, username, in.ClientIP, hold); err != nil {
+		return LoginResult{}, err
 	}
 	route, err := a.routeLogin(username)
 	if err != nil {
@@ -77,8 +94,33 @@ func (a *App) LogIn(ctx context.Context, in LoginInput) (LoginResult, error) {
 		return LoginResult{}, err
 	}
 	a.loginLimiter.Release(ctx, attempt)
-	a.loginLimiter.Clear(ctx, username)
-	return a.startSession(ctx, username, password, route, in.ClientIP)
+	a.loginLimiter.Clear(ctx, limited)
+	res, err := a.startSession(ctx, username, password, route, in.ClientIP)
+	if err != nil {
+		return res, err
+	}
+	res.DeviceToken, res.Held = a.Sessions.NewDeviceToken(username), hold
+	return res, nil
+}
+
+// holdLogin holds an attempt for the slow-down: many failed logins for
+// this user, and a device the user has not signed in from. It stays
+// counted meanwhile, so parallel guesses gain nothing by waiting
+// together; and it is held, not refused, so whoever has the password gets
+// in after at most the limits' MaxDelay however hard others guess.
+func (a *App) holdLogin(ctx context.Context, username, clientIP string, hold time.Duration) error {
+	if hold <= 0 {
+		return nil
+	}
+	a.Logger.InfoContext(ctx, "login slowed down: many failed attempts for this user", "user", username, "client_ip", clientIP, "hold", hold)
+	timer := time.NewTimer(hold)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return &Error{Code: CodeUnavailable, Title: "Sign in", Message: "The sign-in was cancelled. Please try again.", Err: ctx.Err()}
+	}
 }
 
 // checkPassword logs in to the IMAP server. A fresh login, never a pooled

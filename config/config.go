@@ -62,10 +62,15 @@ type Config struct {
 	ProxyProtocol  bool           // WEBMAIL_PROXY_PROTOCOL: accept a PROXY protocol header from trusted proxies
 
 	// Login rate limits, shared by every instance: at most LoginLimitUser
-	// failed logins per username and LoginLimitIP per client address within
-	// LoginLimitWindow (WEBMAIL_LOGIN_LIMIT_USER, _IP, _WINDOW).
+	// failed logins per username from one client network and LoginLimitIP
+	// per client address within LoginLimitWindow; after LoginLimitSlow
+	// failures per username from anywhere, attempts from devices the user
+	// has not signed in from are held, up to LoginMaxDelay
+	// (WEBMAIL_LOGIN_LIMIT_USER, _IP, _SLOW, _WINDOW, WEBMAIL_LOGIN_MAX_DELAY).
 	LoginLimitUser   int
 	LoginLimitIP     int
+	LoginLimitSlow   int
+	LoginMaxDelay    time.Duration
 	LoginLimitWindow time.Duration
 
 	Instance string // WEBMAIL_INSTANCE: this instance's name in logs, metrics and the job lease
@@ -110,6 +115,8 @@ func Default() Config {
 		SessionStore:       "sql",
 		LoginLimitUser:     10,
 		LoginLimitIP:       50,
+		LoginLimitSlow:     10,
+		LoginMaxDelay:      10 * time.Second,
 		LoginLimitWindow:   15 * time.Minute,
 		SessionIdle:        30 * time.Minute,
 		SessionMax:         12 * time.Hour,
@@ -167,7 +174,9 @@ func Variables() []Variable {
 		{"WEBMAIL_SECRET_PREVIOUS", "comma-separated former secrets still accepted for decryption (key rotation)"},
 		{"WEBMAIL_TRUSTED_PROXIES", "comma-separated CIDRs of proxies whose X-Forwarded-For and X-Forwarded-Proto are trusted (reloaded on SIGHUP)"},
 		{"WEBMAIL_PROXY_PROTOCOL", "true: accept a PROXY protocol v1/v2 header (HAProxy send-proxy) on the listener, from trusted proxies only (default false)"},
-		{"WEBMAIL_LOGIN_LIMIT_USER", "failed logins allowed per username within the window, all instances together (default 10; reloaded on SIGHUP)"},
+		{"WEBMAIL_LOGIN_LIMIT_USER", "failed logins allowed per username from one client network (IPv4 /24, IPv6 /48) within the window, all instances together; that network is then refused for that user (default 10; reloaded on SIGHUP)"},
+		{"WEBMAIL_LOGIN_LIMIT_SLOW", "failed logins per username from anywhere within the window after which attempts from devices the user has not signed in from are held, 0.5s doubling up to WEBMAIL_LOGIN_MAX_DELAY (default 10; 0: never; reloaded on SIGHUP)"},
+		{"WEBMAIL_LOGIN_MAX_DELAY", "the longest such hold (default 10s; reloaded on SIGHUP)"},
 		{"WEBMAIL_LOGIN_LIMIT_IP", "failed logins allowed per client address (IPv6: per /64) within the window (default 50; reloaded on SIGHUP)"},
 		{"WEBMAIL_LOGIN_LIMIT_WINDOW", "the sliding window of the login limits (default 15m; reloaded on SIGHUP)"},
 		{"WEBMAIL_INSTANCE", "this instance's name in logs, metrics and the job lease (default host-pid)"},
@@ -319,10 +328,12 @@ func fromVars(vars map[string]string) (Config, error) {
 		c.TrustedProxies = append(c.TrustedProxies, prefix)
 	}
 	boolean("WEBMAIL_PROXY_PROTOCOL", &c.ProxyProtocol)
-	limitUser, limitIP := int64(c.LoginLimitUser), int64(c.LoginLimitIP)
+	limitUser, limitIP, limitSlow := int64(c.LoginLimitUser), int64(c.LoginLimitIP), int64(c.LoginLimitSlow)
 	integer("WEBMAIL_LOGIN_LIMIT_USER", &limitUser)
 	integer("WEBMAIL_LOGIN_LIMIT_IP", &limitIP)
-	c.LoginLimitUser, c.LoginLimitIP = int(limitUser), int(limitIP)
+	integer("WEBMAIL_LOGIN_LIMIT_SLOW", &limitSlow)
+	c.LoginLimitUser, c.LoginLimitIP, c.LoginLimitSlow = int(limitUser), int(limitIP), int(limitSlow)
+	dur("WEBMAIL_LOGIN_MAX_DELAY", &c.LoginMaxDelay)
 	dur("WEBMAIL_LOGIN_LIMIT_WINDOW", &c.LoginLimitWindow)
 	str("WEBMAIL_INSTANCE", &c.Instance)
 	str("WEBMAIL_METRICS_LISTEN", &c.MetricsListen)
@@ -498,6 +509,9 @@ func (c Config) Validate() error {
 	}
 	if c.ComposeTTL < time.Hour {
 		errs = append(errs, errors.New("WEBMAIL_COMPOSE_TTL: at least 1h (a message being written must outlive a lunch break)"))
+	}
+	if c.LoginMaxDelay > time.Minute {
+		errs = append(errs, errors.New("WEBMAIL_LOGIN_MAX_DELAY: at most 1m (a held login keeps its request open)"))
 	}
 	if c.LoginLimitWindow > 24*time.Hour {
 		errs = append(errs, errors.New("WEBMAIL_LOGIN_LIMIT_WINDOW: at most 24h"))

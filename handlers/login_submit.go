@@ -8,16 +8,24 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/templates/pages"
 )
 
 // submitLogin handles POST /login (fields: username, password, csrf): the
 // application checks the credentials and starts a session; a refused
-// attempt shows the form again with the typed username and why.
+// attempt shows the form again with the typed username and why. The
+// device cookie, which a success sets, spares this browser the slow-down
+// others can cause by failing logins as the user.
 func (s *Server) submitLogin(c echo.Context) error {
 	username := strings.TrimSpace(c.FormValue("username"))
+	secure := s.isTLS(c)
+	device := ""
+	if cookie, err := c.Cookie(session.DeviceCookieNameFor(secure)); err == nil {
+		device = cookie.Value
+	}
 	res, err := s.App.LogIn(c.Request().Context(), app.LoginInput{
-		Username: username, Password: c.FormValue("password"), ClientIP: c.RealIP(),
+		Username: username, Password: c.FormValue("password"), ClientIP: c.RealIP(), DeviceToken: device,
 	})
 	if e := app.AsError(err); e != nil {
 		if e.Code == app.CodeLimited {
@@ -33,6 +41,7 @@ func (s *Server) submitLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.SetCookie(s.Sessions.Cookie(res.Session, s.isTLS(c)))
+	c.SetCookie(s.Sessions.Cookie(res.Session, secure))
+	c.SetCookie(session.DeviceCookie(res.DeviceToken, secure))
 	return c.Redirect(http.StatusSeeOther, "/mail/INBOX")
 }

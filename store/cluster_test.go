@@ -237,6 +237,9 @@ func TestLoginFailures(t *testing.T) {
 			if until, _ := db.LoginBlockedUntil(ctx, "user:other@example.test", 1, window, now); !until.IsZero() {
 				t.Fatal("another key is blocked")
 			}
+			if n, err := db.CountLoginFailures(ctx, "user:lea@example.test", window, now); err != nil || n != 3 {
+				t.Fatalf("count: %d, %v; want 3 within the window", n, err)
+			}
 			n, err := db.PruneLoginFailures(ctx, now.Add(-window))
 			if err != nil || n != 1 {
 				t.Fatalf("prune: %d, %v; want 1", n, err)

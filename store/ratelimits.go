@@ -69,6 +69,17 @@ func (db *DB) LoginBlockedUntil(ctx context.Context, key string, limit int, wind
 	return time.UnixMilli(at).Add(window), nil
 }
 
+// CountLoginFailures returns key's failures within window.
+func (db *DB) CountLoginFailures(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
+	var n int
+	err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE limit_key = ? AND failed_at > ?`,
+		limitKey(key), now.Add(-window).UnixMilli()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: login failures: %w", unavailable(err))
+	}
+	return n, nil
+}
+
 // ClearLoginFailures forgets key's failures (after a successful login).
 func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM login_failures WHERE limit_key = ?`, limitKey(key)); err != nil {

@@ -81,6 +81,15 @@ func (r *RedisFailures) LoginBlockedUntil(ctx context.Context, key string, limit
 	return time.UnixMilli(int64(found[0].Score)).Add(window), nil
 }
 
+// CountLoginFailures implements FailureCounter.
+func (r *RedisFailures) CountLoginFailures(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
+	n, err := r.client.ZCount(ctx, r.key(key), "("+strconv.FormatInt(now.Add(-window).UnixMilli(), 10), "+inf").Result()
+	if err != nil {
+		return 0, fmt.Errorf("loginlimit: redis: %w", err)
+	}
+	return int(n), nil
+}
+
 // ClearLoginFailures implements FailureCounter.
 func (r *RedisFailures) ClearLoginFailures(ctx context.Context, key string) error {
 	if err := r.client.Del(ctx, r.key(key)).Err(); err != nil {

@@ -243,7 +243,8 @@ func instanceName(cfg config.Config) string {
 }
 
 func loginLimits(cfg config.Config) loginlimit.Limits {
-	return loginlimit.Limits{PerUser: cfg.LoginLimitUser, PerIP: cfg.LoginLimitIP, Window: cfg.LoginLimitWindow}
+	return loginlimit.Limits{PerUser: cfg.LoginLimitUser, PerIP: cfg.LoginLimitIP,
+		SlowAfter: cfg.LoginLimitSlow, MaxDelay: cfg.LoginMaxDelay, Window: cfg.LoginLimitWindow}
 }
 
 func redisConfig(cfg config.Config) session.RedisConfig {

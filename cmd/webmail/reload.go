@@ -112,10 +112,12 @@ func (a *app) applyConfig(old, next config.Config) config.Config {
 			inForce.LogLevel = next.LogLevel
 		}
 	}
-	if next.LoginLimitUser != old.LoginLimitUser || next.LoginLimitIP != old.LoginLimitIP || next.LoginLimitWindow != old.LoginLimitWindow {
+	if next.LoginLimitUser != old.LoginLimitUser || next.LoginLimitIP != old.LoginLimitIP || next.LoginLimitWindow != old.LoginLimitWindow ||
+		next.LoginLimitSlow != old.LoginLimitSlow || next.LoginMaxDelay != old.LoginMaxDelay {
 		a.server.SetLoginLimits(loginLimits(next))
 		applied = append(applied, "WEBMAIL_LOGIN_LIMIT_*")
 		inForce.LoginLimitUser, inForce.LoginLimitIP, inForce.LoginLimitWindow = next.LoginLimitUser, next.LoginLimitIP, next.LoginLimitWindow
+		inForce.LoginLimitSlow, inForce.LoginMaxDelay = next.LoginLimitSlow, next.LoginMaxDelay
 	}
 	if !slices.Equal(next.TrustedProxies, old.TrustedProxies) {
 		a.server.SetTrustedProxies(next.TrustedProxies)
