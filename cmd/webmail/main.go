@@ -1,6 +1,7 @@
 // Command webmail is the webmail application tier: `webmail serve` runs an
 // instance against real servers, `webmail demo` runs everything embedded,
-// `webmail migrate` brings the database schema up to date.
+// `webmail migrate` brings the database schema up to date, `webmail backup`
+// and `webmail restore` save and bring back the embedded default's data.
 package main
 
 import (
@@ -25,6 +26,8 @@ func commands() []command {
 		{"demo", "run everything embedded: SQLite, local files, a built-in IMAP/SMTP server with sample mail", runDemo},
 		{"migrate", "bring the database schema up to date", runMigrate},
 		{"domain", "route login domains to their mail servers: add, list, remove", runDomain},
+		{"backup", "back up the embedded SQLite database and the attachments it needs, while serving", runBackup},
+		{"restore", "restore a `webmail backup` into an empty WEBMAIL_DATA", runRestore},
 	}
 }
 
