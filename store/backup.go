@@ -81,31 +81,50 @@ func (db *DB) castText(column string) string {
 	return "CAST(" + column + " AS TEXT)"
 }
 
-// DeleteRowsNeeding deletes the uploads and the to-be-sent outbox messages
-// whose object is one of keys, and reports how many rows went. It is for
-// a backup's copy of the database, never for a live one: an object that
-// was deleted after the copy was taken and before it could be copied
-// belongs to rows the live database deleted or finished meanwhile (rows
-// go first, their objects after), and a restored row must never point at
-// missing bytes.
-func (db *DB) DeleteRowsNeeding(ctx context.Context, keys []string) (int64, error) {
-	if len(keys) == 0 {
+// TrimBackupCopy readies a backup's copy of the database, never a live
+// one. It deletes what a restore must not bring back: the SQL sessions
+// (they hold mail passwords sealed with the cluster key, and restoring
+// them would revive sessions ended since) and the login-failure counts.
+// And it deletes the uploads and the to-be-sent outbox messages whose
+// object is one of vanished: an object deleted after the copy was taken,
+// before it could be copied, belongs to rows the live database deleted or
+// finished meanwhile (rows go first, their objects after), and a restored
+// row must never point at missing bytes. On SQLite the deleted bytes are
+// overwritten (secure_delete), not left in free pages of the file. It
+// reports how many rows needing vanished objects went.
+func (db *DB) TrimBackupCopy(ctx context.Context, vanished []string) (int64, error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: trim backup copy: %w", err)
+	}
+	defer conn.Close()
+	if db.dialect == SQLite {
+		if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return 0, fmt.Errorf("store: trim backup copy: %w", err)
+		}
+	}
+	for _, stmt := range []string{`DELETE FROM sessions`, `DELETE FROM login_failures`} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return 0, fmt.Errorf("store: trim backup copy: %w", err)
+		}
+	}
+	if len(vanished) == 0 {
 		return 0, nil
 	}
-	marks := strings.Repeat("?, ", len(keys)-1) + "?"
-	args := make([]any, 0, len(keys)+len(pendingOutboxStates))
-	for _, k := range keys {
+	marks := strings.Repeat("?, ", len(vanished)-1) + "?"
+	args := make([]any, 0, len(vanished)+len(pendingOutboxStates))
+	for _, k := range vanished {
 		args = append(args, k)
 	}
-	res, err := db.write.ExecContext(ctx, `DELETE FROM uploads WHERE store_key IN (`+marks+`)`, args...)
+	res, err := conn.ExecContext(ctx, `DELETE FROM uploads WHERE store_key IN (`+marks+`)`, args...)
 	if err != nil {
-		return 0, fmt.Errorf("store: delete rows needing objects: %w", unavailable(err))
+		return 0, fmt.Errorf("store: trim backup copy: %w", err)
 	}
 	uploads, _ := res.RowsAffected()
-	res, err = db.write.ExecContext(ctx, `DELETE FROM outbox WHERE store_key IN (`+marks+`) AND state IN (?, ?, ?)`,
+	res, err = conn.ExecContext(ctx, `DELETE FROM outbox WHERE store_key IN (`+marks+`) AND state IN (?, ?, ?)`,
 		append(args, pendingOutboxStates...)...)
 	if err != nil {
-		return uploads, fmt.Errorf("store: delete rows needing objects: %w", unavailable(err))
+		return uploads, fmt.Errorf("store: trim backup copy: %w", err)
 	}
 	outbox, _ := res.RowsAffected()
 	return uploads + outbox, nil

@@ -136,8 +136,8 @@ func takeBackup(ctx context.Context, dbPath string, objects attachments.Store, d
 }
 
 // backupObjects copies the objects the database copy at copyPath refers
-// to, deletes from the copy the rows whose objects vanished, and records
-// both in m.
+// to and records them in m, then trims the copy: no sessions, no rows
+// whose objects vanished meanwhile (store.TrimBackupCopy).
 func backupObjects(ctx context.Context, copyPath string, objects attachments.Store, dir string, m *backupManifest) error {
 	snapshot, err := store.Open(store.Options{SQLitePath: copyPath})
 	if err != nil {
@@ -167,10 +167,8 @@ func backupObjects(ctx context.Context, copyPath string, objects attachments.Sto
 		}
 		m.Objects = append(m.Objects, obj)
 	}
-	if _, err := snapshot.DeleteRowsNeeding(ctx, m.Vanished); err != nil {
-		return err
-	}
-	return nil
+	_, err = snapshot.TrimBackupCopy(ctx, m.Vanished)
+	return err
 }
 
 // copyObject streams one object into the backup under its digest.

@@ -32,7 +32,7 @@ type backupManifest struct {
 	Objects       []backupObject `json:"objects"`
 	// Vanished are keys the database copy referred to that were deleted
 	// before they could be copied; the rows needing them were deleted from
-	// the copy (store.DeleteRowsNeeding), as the live system had done.
+	// the copy (store.TrimBackupCopy), as the live system had done.
 	Vanished []string `json:"vanished,omitempty"`
 }
 

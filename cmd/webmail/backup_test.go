@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -144,7 +145,7 @@ func TestSQLiteBackupUnderWriteLoad(t *testing.T) {
 
 // TestBackupDropsRowsWhoseObjectVanished: an upload deleted between the
 // snapshot and the copy of its bytes is not in the backup at all, neither
-// row nor object, and the manifest names it.
+// row nor object, and the manifest names it. Sessions are left out too.
 func TestBackupDropsRowsWhoseObjectVanished(t *testing.T) {
 	ctx := context.Background()
 	live := t.TempDir()
@@ -173,6 +174,10 @@ func TestBackupDropsRowsWhoseObjectVanished(t *testing.T) {
 		}
 		uploads = append(uploads, u)
 	}
+	const sessionMarker = "sealed-session-bytes-7d1c0a"
+	if err := db.SaveSessionData(ctx, "s1", []byte(sessionMarker), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	gone := uploads[1]
 	hooked := &deleteBeforeGet{Store: objects, key: gone.StoreKey, before: func() {
 		if _, err := db.DeleteUpload(ctx, gone.ID, user.ID); err != nil {
@@ -198,6 +203,17 @@ func TestBackupDropsRowsWhoseObjectVanished(t *testing.T) {
 	got, err := rdb.UploadsByCompose(ctx, compose.ID, user.ID)
 	if err != nil || len(got) != 1 || got[0].ID != uploads[0].ID {
 		t.Fatalf("restored uploads %+v, %v; want only %s", got, err, uploads[0].ID)
+	}
+	// Sessions are not in the backup, not even in the file's free pages.
+	if _, err := rdb.SessionData(ctx, "s1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("restored session: %v, want ErrNotFound", err)
+	}
+	file, err := os.ReadFile(filepath.Join(dir, backupDatabaseName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(file, []byte(sessionMarker)) {
+		t.Fatal("the backup's database file still holds a session's bytes")
 	}
 }
 
