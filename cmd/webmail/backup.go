@@ -184,10 +184,8 @@ func copyObject(ctx context.Context, objects attachments.Store, key, dir string)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	h := sha256.New()
+	// Synced with the whole tree before the manifest is written (syncTree).
 	n, err := io.Copy(io.MultiWriter(tmp, h), r)
-	if err == nil {
-		err = tmp.Sync()
-	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

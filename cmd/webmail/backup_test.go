@@ -36,14 +36,24 @@ func openDataDir(t *testing.T, dataDir string) (*store.DB, attachments.Store) {
 	return db, objects
 }
 
-// TestSQLiteBackupUnderWriteLoad backs up a data directory while writers
-// save drafts with uploads, queue messages, delete uploads, change
-// settings and add identities; restores it into a fresh data directory;
-// and checks there, through the store, everything finished before the
-// backup began and every object a row needs. Then a real `webmail serve`
-// on the restored directory shows a user's restored setting after login.
+// runCommand runs a webmail subcommand with env and returns its output.
+func runCommand(bin string, env []string, args ...string) (string, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// TestSQLiteBackupUnderWriteLoad runs `webmail backup` on a data directory
+// while writers save drafts with uploads, queue messages, delete uploads,
+// change settings and add identities; `webmail restore` puts it into a
+// fresh data directory, where the store has everything finished before
+// the backup began, nothing started after it ended, and every object a
+// row needs. A real `webmail serve` on the restored directory then shows a
+// user's restored setting after login.
 func TestSQLiteBackupUnderWriteLoad(t *testing.T) {
 	ctx := context.Background()
+	bin := buildBinary(t)
 	mailSrv := testenv.NewMail(t)
 	email, password := mailSrv.AddUser(t)
 	live := t.TempDir()
@@ -78,35 +88,45 @@ func TestSQLiteBackupUnderWriteLoad(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	backupDir := filepath.Join(t.TempDir(), "backup")
 	phase.began.Store(true)
-	m, err := takeBackup(ctx, filepath.Join(live, "webmail.db"), objects, backupDir)
+	began := time.Now()
+	out, err := runCommand(bin, []string{"WEBMAIL_DATA=" + live}, "backup", backupDir)
+	took := time.Since(began)
 	phase.ended.Store(true)
-	if err != nil {
-		close(stop)
-		t.Fatal(err)
-	}
 	time.Sleep(300 * time.Millisecond)
 	close(stop)
 	load := <-loaded
+	if err != nil {
+		t.Fatalf("webmail backup: %v\n%s", err, out)
+	}
 	if len(load.errs) > 0 {
 		t.Fatalf("writers failed during the backup: %v", load.errs)
 	}
-	t.Logf("%d writes during the test; backup: %d objects, %d vanished, database %d bytes", load.ops.Load(), len(m.Objects), len(m.Vanished), m.Database.Size)
+	m, err := readManifest(backupDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d writes during the test; backup in %s (process start included): %d objects, %d vanished, database %d bytes",
+		load.ops.Load(), took.Round(time.Millisecond), len(m.Objects), len(m.Vanished), m.Database.Size)
 
 	restored := filepath.Join(t.TempDir(), "restored")
-	cfg := config.Config{DataDir: restored, Attachments: "fs"}
-	if _, err := restoreBackup(ctx, backupDir, cfg, false); err != nil {
-		t.Fatal(err)
+	restoredEnv := []string{"WEBMAIL_DATA=" + restored}
+	if out, err := runCommand(bin, restoredEnv, "restore", backupDir); err != nil {
+		t.Fatalf("webmail restore: %v\n%s", err, out)
 	}
 	rdb, robjects := openDataDir(t, restored)
 	if err := rdb.CheckSchema(ctx); err != nil {
 		t.Fatal(err)
 	}
 	checkRestored(ctx, t, rdb, robjects, load)
+	rdb.Close()
 
-	// Restoring again over it is refused without --force, and a damaged
-	// backup is refused before anything is written.
-	if _, err := restoreBackup(ctx, backupDir, cfg, false); err == nil || !strings.Contains(err.Error(), "not empty") {
-		t.Fatalf("restore into a non-empty directory: %v", err)
+	// Restoring again over it is refused without --force and done with
+	// it; a damaged backup is refused before anything is written.
+	if out, err := runCommand(bin, restoredEnv, "restore", backupDir); err == nil || !strings.Contains(out, "not empty") {
+		t.Fatalf("restore into a non-empty directory: %v\n%s", err, out)
+	}
+	if out, err := runCommand(bin, restoredEnv, "restore", "--force", backupDir); err != nil {
+		t.Fatalf("restore --force: %v\n%s", err, out)
 	}
 	if len(m.Objects) == 0 {
 		t.Fatal("no objects in the backup")
@@ -115,17 +135,15 @@ func TestSQLiteBackupUnderWriteLoad(t *testing.T) {
 	if err := os.WriteFile(damaged, []byte("bit rot"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	fresh := config.Config{DataDir: filepath.Join(t.TempDir(), "fresh"), Attachments: "fs"}
-	if _, err := restoreBackup(ctx, backupDir, fresh, false); err == nil || !strings.Contains(err.Error(), "does not match its manifest") {
-		t.Fatalf("restore of a damaged backup: %v", err)
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	if out, err := runCommand(bin, []string{"WEBMAIL_DATA=" + fresh}, "restore", backupDir); err == nil || !strings.Contains(out, "does not match its manifest") {
+		t.Fatalf("restore of a damaged backup: %v\n%s", err, out)
 	}
-	if empty, _ := emptyDir(fresh.DataDir); !empty {
+	if empty, _ := emptyDir(fresh); !empty {
 		t.Fatal("a damaged backup was partly restored")
 	}
 
 	// A real instance serves the restored directory.
-	rdb.Close()
-	bin := buildBinary(t)
 	base := startWebmail(t, bin, []string{
 		"WEBMAIL_IMAP=imap://" + mailSrv.IMAPAddr,
 		"WEBMAIL_SMTP=smtp://" + mailSrv.SubmissionAddr,
@@ -239,10 +257,8 @@ func (s *deleteBeforeGet) Get(ctx context.Context, key string) (io.ReadCloser, a
 // the database's own tools instead of copying anything.
 func TestBackupCommandRefusesMySQL(t *testing.T) {
 	bin := buildBinary(t)
-	cmd := exec.Command(bin, "backup", t.TempDir())
-	cmd.Env = append(os.Environ(), "WEBMAIL_DB_WRITE=u:p@tcp(127.0.0.1:1)/x", "WEBMAIL_DATA="+t.TempDir())
-	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "mariadb-dump --single-transaction") {
+	out, err := runCommand(bin, []string{"WEBMAIL_DB_WRITE=u:p@tcp(127.0.0.1:1)/x", "WEBMAIL_DATA=" + t.TempDir()}, "backup", t.TempDir())
+	if err == nil || !strings.Contains(out, "mariadb-dump --single-transaction") {
 		t.Fatalf("backup with WEBMAIL_DB_WRITE: %v, %q", err, out)
 	}
 }
