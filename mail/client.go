@@ -26,6 +26,11 @@ type Client struct {
 	// uidValidity is the selected mailbox's UIDVALIDITY, from its SELECT.
 	uidValidity uint32
 	broken      bool
+	// lists is the pool's cache of sorted and threaded UID lists, shared
+	// by every connection of the instance, and owner names this
+	// connection's user in it; nil and "" outside a pool.
+	lists *listCache
+	owner string
 }
 
 // Endpoint returns the server this Client is connected to.

@@ -32,6 +32,14 @@ type PoolOptions struct {
 	// the sessions still using the old one for as long as they stay busy.
 	// Default 10 minutes.
 	MaxAge time.Duration
+	// ListCacheBytes bounds the cache of sorted and threaded UID lists
+	// the pool's connections share. 0 means DefaultListCacheBytes;
+	// negative turns the cache off.
+	ListCacheBytes int
+	// MaxWait bounds how long a request waits for a connection when the
+	// user is at MaxPerUser (the request's own deadline may be shorter).
+	// Default 15 seconds.
+	MaxWait time.Duration
 	// Dial opens a connection; default DialIMAP. Tests replace it.
 	Dial func(ctx context.Context, ep Endpoint, username, password string, opts DialOptions) (*Client, error)
 }
@@ -40,6 +48,9 @@ type PoolOptions struct {
 type PoolStats struct {
 	Dialed, Reused, DialErrors, Discarded int64
 	Open, Idle                            int
+	// ListHits and ListMisses count the lists served from the cache of
+	// sorted and threaded UIDs, and those asked of the server.
+	ListHits, ListMisses int64
 }
 
 // Pool keeps authenticated IMAP connections per user so requests reuse them
@@ -53,6 +64,7 @@ type Pool struct {
 	users map[poolKey]*userConns
 	done  chan struct{}
 	wg    sync.WaitGroup
+	lists *listCache // nil when turned off
 
 	dialed, reused, dialErrors, discarded atomic.Int64
 }
@@ -68,9 +80,26 @@ type poolKey struct {
 }
 
 type userConns struct {
-	idle    []idleConn
-	open    int           // busy + idle
-	release chan struct{} // closed and replaced when a slot frees up
+	idle []idleConn
+	open int // busy + idle
+	// waiting are the requests waiting for a connection, oldest first.
+	// A released connection, or a freed slot, goes to the oldest directly,
+	// so waiters are served in order and none is woken for nothing.
+	waiting []*poolWaiter
+}
+
+// poolWaiter is one request waiting for a user's connection. grant
+// receives exactly one handover: a connection (client non-nil) or a free
+// slot to dial in (client nil).
+type poolWaiter struct {
+	grant chan handover
+}
+
+// handover is what a waiter is given: a connection with its login time,
+// or (client nil) a free slot.
+type handover struct {
+	client *Client
+	opened time.Time
 }
 
 type idleConn struct {
@@ -90,10 +119,19 @@ func NewPool(opts PoolOptions) *Pool {
 	if opts.MaxAge <= 0 {
 		opts.MaxAge = 10 * time.Minute
 	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = 15 * time.Second
+	}
 	if opts.Dial == nil {
 		opts.Dial = DialIMAP
 	}
+	if opts.ListCacheBytes == 0 {
+		opts.ListCacheBytes = DefaultListCacheBytes
+	}
 	p := &Pool{opts: opts, users: map[poolKey]*userConns{}, done: make(chan struct{})}
+	if opts.ListCacheBytes > 0 {
+		p.lists = newListCache(opts.ListCacheBytes)
+	}
 	if _, err := rand.Read(p.salt[:]); err != nil {
 		panic("mail: crypto/rand failed: " + err.Error())
 	}
@@ -146,66 +184,142 @@ func (p *Pool) Dial(ctx context.Context, ep Endpoint, username, password string,
 // lend is Get (fresh false) and Dial (fresh true).
 func (p *Pool) lend(ctx context.Context, ep Endpoint, username, password string, opts DialOptions, fresh bool) (*Conn, error) {
 	key := p.key(ep, username, password)
-	for {
-		p.mu.Lock()
-		select {
-		case <-p.done:
+	p.mu.Lock()
+	select {
+	case <-p.done:
+		p.mu.Unlock()
+		return nil, ErrPoolClosed
+	default:
+	}
+	u := p.users[key]
+	if u == nil {
+		u = &userConns{}
+		p.users[key] = u
+	}
+	if n := len(u.idle); n > 0 && !fresh {
+		ic := u.idle[n-1] // most recent first: the likeliest to be alive
+		u.idle = u.idle[:n-1]
+		if !ic.client.Broken() && !p.tooOld(ic.opened) {
 			p.mu.Unlock()
-			return nil, ErrPoolClosed
-		default:
-		}
-		u := p.users[key]
-		if u == nil {
-			u = &userConns{release: make(chan struct{})}
-			p.users[key] = u
-		}
-		if n := len(u.idle); n > 0 && !fresh {
-			ic := u.idle[n-1] // most recent first: the likeliest to be alive
-			u.idle = u.idle[:n-1]
-			p.mu.Unlock()
-			if ic.client.Broken() || p.tooOld(ic.opened) {
-				p.drop(key, ic.client)
-				continue
-			}
 			p.reused.Add(1)
 			return &Conn{Client: ic.client, Reused: true, pool: p, key: key, opened: ic.opened}, nil
 		}
-		var stale *Client
-		if fresh && u.open >= p.opts.MaxPerUser && len(u.idle) > 0 {
-			stale = u.idle[0].client // the oldest makes room
-			u.idle = u.idle[1:]
-			u.open--
-		}
-		if u.open < p.opts.MaxPerUser {
-			u.open++
-			p.mu.Unlock()
-			if stale != nil {
-				p.discarded.Add(1)
-				go stale.Close()
-			}
-			client, err := p.opts.Dial(ctx, ep, username, password, opts)
-			if err != nil {
-				p.dialErrors.Add(1)
-				p.drop(key, nil)
-				return nil, err
-			}
-			p.dialed.Add(1)
-			return &Conn{Client: client, pool: p, key: key, opened: time.Now()}, nil
-		}
-		wait := u.release
+		// A dead or retired idle connection: its slot is ours to dial in.
 		p.mu.Unlock()
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return nil, fmt.Errorf("mail: waiting for a free connection: %w: %w", ErrUnavailable, ctx.Err())
-		case <-p.done:
-			return nil, ErrPoolClosed
-		}
+		p.discarded.Add(1)
+		go ic.client.Close()
+		return p.dialInSlot(ctx, key, ep, username, password, opts)
 	}
+	var stale *Client
+	if fresh && u.open >= p.opts.MaxPerUser && len(u.idle) > 0 {
+		stale = u.idle[0].client // the oldest makes room
+		u.idle = u.idle[1:]
+		u.open--
+	}
+	if u.open < p.opts.MaxPerUser {
+		u.open++
+		p.mu.Unlock()
+		if stale != nil {
+			p.discarded.Add(1)
+			go stale.Close()
+		}
+		return p.dialInSlot(ctx, key, ep, username, password, opts)
+	}
+	w := &poolWaiter{grant: make(chan handover, 1)}
+	u.waiting = append(u.waiting, w)
+	p.mu.Unlock()
+	return p.await(ctx, key, w, ep, username, password, opts)
 }
 
-// Release gives the connection back: kept for reuse when healthy, closed
-// when broken.
+// await waits in line for a connection or a slot, for at most MaxWait.
+func (p *Pool) await(ctx context.Context, key poolKey, w *poolWaiter, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
+	timer := time.NewTimer(p.opts.MaxWait)
+	defer timer.Stop()
+	var cause error
+	select {
+	case h := <-w.grant:
+		return p.granted(ctx, key, h, ep, username, password, opts)
+	case <-ctx.Done():
+		cause = ctx.Err()
+	case <-timer.C:
+		cause = context.DeadlineExceeded
+	case <-p.done:
+		cause = ErrPoolClosed
+	}
+	if !p.leaveLine(key, w) {
+		// Served while giving up: pass the handover on.
+		if h := <-w.grant; h.client != nil {
+			(&Conn{Client: h.client, pool: p, key: key, opened: h.opened}).Release()
+		} else {
+			p.drop(key, nil)
+		}
+	}
+	if errors.Is(cause, ErrPoolClosed) {
+		return nil, ErrPoolClosed
+	}
+	return nil, fmt.Errorf("mail: waiting for a free connection: %w: %w", ErrUnavailable, cause)
+}
+
+// granted turns a handover into a lent connection: the connection itself,
+// or a login in the freed slot (also when the handed connection died).
+func (p *Pool) granted(ctx context.Context, key poolKey, h handover, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
+	if h.client != nil && !h.client.Broken() && !p.tooOld(h.opened) {
+		p.reused.Add(1)
+		return &Conn{Client: h.client, Reused: true, pool: p, key: key, opened: h.opened}, nil
+	}
+	if h.client != nil {
+		p.discarded.Add(1)
+		go h.client.Close()
+	}
+	return p.dialInSlot(ctx, key, ep, username, password, opts)
+}
+
+// leaveLine takes w out of the user's line; false means it was served
+// already (its grant holds the handover).
+func (p *Pool) leaveLine(key poolKey, w *poolWaiter) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	u := p.users[key]
+	if u == nil {
+		return false
+	}
+	for i, other := range u.waiting {
+		if other == w {
+			u.waiting = append(u.waiting[:i], u.waiting[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// dialInSlot logs in using a slot already counted in open; a failed
+// login frees the slot.
+func (p *Pool) dialInSlot(ctx context.Context, key poolKey, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
+	client, err := p.opts.Dial(ctx, ep, username, password, opts)
+	if err != nil {
+		p.dialErrors.Add(1)
+		p.drop(key, nil)
+		return nil, err
+	}
+	p.dialed.Add(1)
+	client.lists, client.owner = p.lists, key.endpoint+"\x00"+key.user
+	return &Conn{Client: client, pool: p, key: key, opened: time.Now()}, nil
+}
+
+// nextWaiter takes the oldest waiter out of u's line, if any. Called with
+// p.mu held.
+func (u *userConns) nextWaiter() *poolWaiter {
+	if len(u.waiting) == 0 {
+		return nil
+	}
+	w := u.waiting[0]
+	u.waiting[0] = nil
+	u.waiting = u.waiting[1:]
+	return w
+}
+
+// Release gives the connection back: handed to the oldest waiting request
+// of the same user, else kept for reuse; closed when broken.
 func (c *Conn) Release() {
 	p := c.pool
 	if c.Client.Broken() || p.tooOld(c.opened) {
@@ -225,8 +339,12 @@ func (c *Conn) Release() {
 		c.Client.Close()
 		return
 	}
+	if w := u.nextWaiter(); w != nil {
+		w.grant <- handover{c.Client, c.opened} // buffered: never blocks
+		p.mu.Unlock()
+		return
+	}
 	u.idle = append(u.idle, idleConn{client: c.Client, since: time.Now(), opened: c.opened})
-	u.signal()
 	p.mu.Unlock()
 }
 
@@ -234,18 +352,17 @@ func (c *Conn) Release() {
 // whose state the caller no longer trusts.
 func (c *Conn) Discard() { c.pool.drop(c.key, c.Client) }
 
-func (u *userConns) signal() {
-	close(u.release)
-	u.release = make(chan struct{})
-}
-
-// drop frees a slot and closes client (if any) outside the lock.
+// drop frees a slot (handing it to the oldest waiter, if any) and closes
+// client (if any) outside the lock.
 func (p *Pool) drop(key poolKey, client *Client) {
 	p.mu.Lock()
 	if u := p.users[key]; u != nil {
-		u.open--
-		u.signal()
-		if u.open <= 0 && len(u.idle) == 0 {
+		if w := u.nextWaiter(); w != nil {
+			w.grant <- handover{} // the slot passes on: open stays the same
+		} else {
+			u.open--
+		}
+		if u.open <= 0 && len(u.idle) == 0 && len(u.waiting) == 0 {
 			delete(p.users, key)
 		}
 	}
@@ -291,7 +408,7 @@ func (p *Pool) closeIdle(cutoff time.Time) {
 			}
 		}
 		u.idle = kept
-		if u.open <= 0 && len(u.idle) == 0 {
+		if u.open <= 0 && len(u.idle) == 0 && len(u.waiting) == 0 {
 			delete(p.users, key)
 		}
 	}
@@ -302,6 +419,9 @@ func (p *Pool) closeIdle(cutoff time.Time) {
 // Stats reports the pool's counters.
 func (p *Pool) Stats() PoolStats {
 	s := PoolStats{Dialed: p.dialed.Load(), Reused: p.reused.Load(), DialErrors: p.dialErrors.Load(), Discarded: p.discarded.Load()}
+	if p.lists != nil {
+		s.ListHits, s.ListMisses = p.lists.hits.Load(), p.lists.misses.Load()
+	}
 	p.mu.Lock()
 	for _, u := range p.users {
 		s.Open += u.open

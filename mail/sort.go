@@ -97,15 +97,12 @@ type SortedPage struct {
 // are broken by arrival, in the same direction as the sort.
 func (c *Client) ListSorted(ctx context.Context, mailbox string, q ListQuery) (SortedPage, error) {
 	q = q.normalized()
-	total, err := c.selectMailbox(ctx, mailbox)
+	state, err := c.selectForList(ctx, mailbox)
 	if err != nil {
 		return SortedPage{}, err
 	}
-	unseen, err := c.countUnseen(ctx)
-	if err != nil {
-		return SortedPage{}, err
-	}
-	order, err := c.orderedUIDs(ctx, mailbox, q, total)
+	total := state.exists
+	order, unseen, err := c.cachedOrder(ctx, mailbox, q, state)
 	if err != nil {
 		return SortedPage{}, err
 	}
@@ -138,6 +135,31 @@ type uidOrder struct {
 	uids         []uint32
 	serverSorted bool
 	approximate  bool
+}
+
+// cachedOrder is orderedUIDs and the mailbox's unseen count, from the
+// instance's list cache while the mailbox's state is the one they were
+// computed under.
+func (c *Client) cachedOrder(ctx context.Context, mailbox string, q ListQuery, state mailboxState) (uidOrder, uint32, error) {
+	key, cacheable := c.listCacheKey("sort", c.selected, q)
+	if cacheable {
+		if value, unseen, ok := c.lists.get(key, state); ok {
+			return value.(uidOrder), unseen, nil
+		}
+	}
+	unseen, err := c.countUnseen(ctx)
+	if err != nil {
+		return uidOrder{}, 0, err
+	}
+	order, err := c.orderedUIDs(ctx, mailbox, q, state.exists)
+	if err != nil {
+		return uidOrder{}, 0, err
+	}
+	if cacheable {
+		// Callers only read the list: one slice can serve every hit.
+		c.lists.put(key, state, unseen, order, 4*len(order.uids))
+	}
+	return order, unseen, nil
 }
 
 // orderedUIDs returns the UIDs of the selected mailbox (holding total

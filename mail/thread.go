@@ -60,6 +60,85 @@ type ThreadMessage struct {
 	Depth int
 }
 
+// threadOrder is the outcome of threading: the conversations that match
+// a query, before they are ranked and paged.
+type threadOrder struct {
+	forest         []*threadNode
+	serverThreaded bool
+	approximate    bool
+	messages       int // how many messages the forest holds, for the cache's accounting
+}
+
+// cachedThreads is threadForest and the mailbox's unseen count, from the
+// instance's list cache while the mailbox's state is the one they were
+// computed under.
+func (c *Client) cachedThreads(ctx context.Context, mailbox string, q ListQuery, state mailboxState) (threadOrder, uint32, error) {
+	key, cacheable := c.listCacheKey("thread", c.selected, q)
+	if cacheable {
+		if value, unseen, ok := c.lists.get(key, state); ok {
+			return value.(threadOrder), unseen, nil
+		}
+	}
+	unseen, err := c.countUnseen(ctx)
+	if err != nil || state.exists == 0 {
+		return threadOrder{}, unseen, err
+	}
+	order, err := c.threadForest(ctx, mailbox, q, state.exists)
+	if err != nil {
+		return threadOrder{}, 0, err
+	}
+	if cacheable {
+		// A node is ~64 bytes; the trees are only read once built.
+		c.lists.put(key, state, unseen, order, 64*order.messages)
+	}
+	return order, unseen, nil
+}
+
+// threadForest threads the selected mailbox's messages that match q.
+func (c *Client) threadForest(ctx context.Context, mailbox string, q ListQuery, total uint32) (threadOrder, error) {
+	var out threadOrder
+	criteria := q.Search.criteria(q.Filter)
+	if c.hasThreadReferences() {
+		var data []imapclient.ThreadData
+		err := c.do(ctx, "thread "+mailbox, func() error {
+			var err error
+			data, err = c.imap.UIDThread(&imapclient.ThreadOptions{Algorithm: imap.ThreadReferences, SearchCriteria: criteria}).Wait()
+			return err
+		})
+		if err != nil {
+			return threadOrder{}, err
+		}
+		for _, d := range data {
+			out.forest = append(out.forest, threadFromData(d))
+		}
+		out.serverThreaded = true
+	} else {
+		var err error
+		out.forest, out.approximate, err = c.threadClientSide(ctx, mailbox, criteria, total)
+		if err != nil {
+			return threadOrder{}, err
+		}
+	}
+	if q.Search.HasAttachment {
+		var uids []uint32
+		for _, root := range out.forest {
+			uids = append(uids, threadUIDs(root)...)
+		}
+		slices.Sort(uids)
+		slices.Reverse(uids) // check the newest first
+		kept, complete, err := c.keepWithAttachments(ctx, mailbox, uids, 0)
+		if err != nil {
+			return threadOrder{}, err
+		}
+		out.forest = keepOnly(out.forest, kept)
+		out.approximate = out.approximate || !complete
+	}
+	for _, root := range out.forest {
+		walkThread(root, 0, func(uint32, int) { out.messages++ })
+	}
+	return out, nil
+}
+
 // threadNode is a message in a thread tree; uid 0 is a placeholder for a
 // message that is referenced but not in the mailbox.
 type threadNode struct {
@@ -76,62 +155,29 @@ type threadNode struct {
 // the newest maxClientThread messages.
 func (c *Client) ListThreads(ctx context.Context, mailbox string, q ListQuery) (ThreadPage, error) {
 	q = q.normalized()
-	total, err := c.selectMailbox(ctx, mailbox)
+	state, err := c.selectForList(ctx, mailbox)
 	if err != nil {
 		return ThreadPage{}, err
 	}
-	unseen, err := c.countUnseen(ctx)
-	if err != nil {
-		return ThreadPage{}, err
-	}
+	total := state.exists
 	p := ThreadPage{
 		Mailbox:       c.selected,
 		Total:         total,
-		Unseen:        unseen,
 		Page:          q.Page,
 		PageSize:      q.PageSize,
 		Pages:         1,
 		Conversations: []Conversation{},
 	}
+	order, unseen, err := c.cachedThreads(ctx, mailbox, q, state)
+	if err != nil {
+		return ThreadPage{}, err
+	}
+	p.Unseen = unseen
 	if total == 0 {
 		return p, nil
 	}
-	criteria := q.Search.criteria(q.Filter)
-	var forest []*threadNode
-	if c.hasThreadReferences() {
-		var data []imapclient.ThreadData
-		err = c.do(ctx, "thread "+mailbox, func() error {
-			var err error
-			data, err = c.imap.UIDThread(&imapclient.ThreadOptions{Algorithm: imap.ThreadReferences, SearchCriteria: criteria}).Wait()
-			return err
-		})
-		if err != nil {
-			return ThreadPage{}, err
-		}
-		for _, d := range data {
-			forest = append(forest, threadFromData(d))
-		}
-		p.ServerThreaded = true
-	} else {
-		forest, p.Approximate, err = c.threadClientSide(ctx, mailbox, criteria, total)
-		if err != nil {
-			return ThreadPage{}, err
-		}
-	}
-	if q.Search.HasAttachment {
-		var uids []uint32
-		for _, root := range forest {
-			uids = append(uids, threadUIDs(root)...)
-		}
-		slices.Sort(uids)
-		slices.Reverse(uids) // check the newest first
-		kept, complete, err := c.keepWithAttachments(ctx, mailbox, uids, 0)
-		if err != nil {
-			return ThreadPage{}, err
-		}
-		forest = keepOnly(forest, kept)
-		p.Approximate = p.Approximate || !complete
-	}
+	p.ServerThreaded, p.Approximate = order.serverThreaded, order.approximate
+	forest := order.forest
 
 	type ranked struct {
 		root   *threadNode
