@@ -207,7 +207,7 @@ func (p *Pool) lend(ctx context.Context, ep Endpoint, username, password string,
 		// A dead or retired idle connection: its slot is ours to dial in.
 		p.mu.Unlock()
 		p.discarded.Add(1)
-		go ic.client.Close()
+		ic.client.Close()
 		return p.dialInSlot(ctx, key, ep, username, password, opts)
 	}
 	var stale *Client
@@ -269,7 +269,7 @@ func (p *Pool) granted(ctx context.Context, key poolKey, h handover, ep Endpoint
 	}
 	if h.client != nil {
 		p.discarded.Add(1)
-		go h.client.Close()
+		h.client.Close()
 	}
 	return p.dialInSlot(ctx, key, ep, username, password, opts)
 }
