@@ -2,9 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -24,44 +21,45 @@ type mailboxState struct {
 // CONDSTORE there is no HIGHESTMODSEQ and a flag change would go unseen.
 func (s mailboxState) known() bool { return s.highestModSeq != 0 && s.uidValidity != 0 }
 
-// selectForList selects mailbox for a list and returns its state. It
-// always sends SELECT (with CONDSTORE where the server has it), even when
-// the mailbox is selected already: Dovecot goes on serving a session the
-// mailbox as it was selected, even after it was deleted and made again,
-// and answers STATUS on the selected mailbox from that same view; only a
-// new SELECT reports the mailbox as it is now. It costs the server about
-// what the NOOP it replaces did, and its answer carries the state a cached
-// list is checked against, so a list served from the cache costs SELECT
-// and the page's FETCH: what any client must send.
+// selectForList selects mailbox for a list and returns its state, its
+// unseen count and its number of messages, in two commands: SELECT (or
+// NOOP when it is selected already), then STATUS. On a 5,000-message
+// INBOX, Dovecot spends ~0.07 ms on the NOOP and the STATUS together,
+// against ~1.4-2.8 ms for a SELECT and ~1 ms for a SEARCH counting the
+// unseen messages.
 //
-// The SORT or THREAD that may follow reads the view this SELECT opened or
-// a newer one, so a list is only ever stored under a state older than or
+// The order matters. Dovecot answers STATUS on the selected mailbox from
+// the session's view of it, which the SELECT or NOOP has just brought up
+// to date, and the SORT or THREAD that may follow reads that same view or
+// a newer one. So a list is only ever stored under a state older than or
 // equal to the one it shows: a change that races the request makes the
-// next request miss the cache, never show the old list.
-func (c *Client) selectForList(ctx context.Context, mailbox string) (mailboxState, error) {
-	if strings.EqualFold(mailbox, "INBOX") {
-		mailbox = "INBOX"
+// next request miss the cache, never show the old list. (STATUS before the
+// NOOP would report the view as the previous request left it, and the
+// cache would serve the list from before a change.)
+//
+// Like every command on a kept selection, this does not notice a mailbox
+// deleted and made again while selected (see UIDValidity).
+func (c *Client) selectForList(ctx context.Context, mailbox string) (state mailboxState, unseen, total uint32, err error) {
+	if total, err = c.selectMailbox(ctx, mailbox); err != nil {
+		return mailboxState{}, 0, 0, err
 	}
-	if mailbox == "" {
-		return mailboxState{}, fmt.Errorf("mail: select: empty mailbox name: %w", ErrNotFound)
-	}
-	c.selected = "" // the server deselects on any SELECT, even a failed one
-	options := &imap.SelectOptions{CondStore: c.imap.Caps().Has(imap.CapCondStore)}
-	var data *imap.SelectData
-	err := c.do(ctx, "select "+mailbox, func() error {
+	condStore := c.imap.Caps().Has(imap.CapCondStore)
+	options := &imap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true, NumUnseen: true, HighestModSeq: condStore}
+	var data *imap.StatusData
+	err = c.do(ctx, "status "+c.selected, func() error {
 		var err error
-		data, err = c.imap.Select(mailbox, options).Wait()
+		data, err = c.imap.Status(c.selected, options).Wait()
 		return err
 	})
-	var imapErr *imap.Error
-	if err != nil && !errors.Is(err, ErrNotFound) && errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo {
-		return mailboxState{}, fmt.Errorf("mail: select %s: %w: %w", mailbox, ErrNotFound, imapErr)
-	}
 	if err != nil {
-		return mailboxState{}, err
+		return mailboxState{}, 0, 0, err
 	}
-	c.selected = mailbox
-	c.uidValidity = data.UIDValidity
-	return mailboxState{uidValidity: data.UIDValidity, uidNext: data.UIDNext,
-		exists: data.NumMessages, highestModSeq: data.HighestModSeq}, nil
+	state = mailboxState{uidValidity: data.UIDValidity, uidNext: data.UIDNext, highestModSeq: data.HighestModSeq}
+	if data.NumMessages != nil {
+		state.exists = *data.NumMessages
+	}
+	if data.NumUnseen != nil {
+		unseen = *data.NumUnseen
+	}
+	return state, unseen, total, nil
 }

@@ -66,27 +66,3 @@ func (c *Client) UIDValidity(ctx context.Context, mailbox string) (uint32, error
 	}
 	return c.uidValidity, nil
 }
-
-// countUnseen counts unseen messages in the selected mailbox with SEARCH
-// (RETURN COUNT where ESEARCH allows, so the answer stays small).
-func (c *Client) countUnseen(ctx context.Context) (uint32, error) {
-	var count uint32
-	err := c.do(ctx, "count unseen", func() error {
-		criteria := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagSeen}}
-		if c.imap.Caps().Has(imap.CapESearch) {
-			data, err := c.imap.Search(criteria, &imap.SearchOptions{ReturnCount: true}).Wait()
-			if err != nil {
-				return err
-			}
-			count = data.Count
-			return nil
-		}
-		data, err := c.imap.Search(criteria, nil).Wait()
-		if err != nil {
-			return err
-		}
-		count = uint32(len(data.AllSeqNums()))
-		return nil
-	})
-	return count, err
-}

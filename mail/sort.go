@@ -97,12 +97,11 @@ type SortedPage struct {
 // are broken by arrival, in the same direction as the sort.
 func (c *Client) ListSorted(ctx context.Context, mailbox string, q ListQuery) (SortedPage, error) {
 	q = q.normalized()
-	state, err := c.selectForList(ctx, mailbox)
+	state, unseen, total, err := c.selectForList(ctx, mailbox)
 	if err != nil {
 		return SortedPage{}, err
 	}
-	total := state.exists
-	order, unseen, err := c.cachedOrder(ctx, mailbox, q, state)
+	order, err := c.cachedOrder(ctx, mailbox, q, state, total)
 	if err != nil {
 		return SortedPage{}, err
 	}
@@ -137,29 +136,24 @@ type uidOrder struct {
 	approximate  bool
 }
 
-// cachedOrder is orderedUIDs and the mailbox's unseen count, from the
-// instance's list cache while the mailbox's state is the one they were
-// computed under.
-func (c *Client) cachedOrder(ctx context.Context, mailbox string, q ListQuery, state mailboxState) (uidOrder, uint32, error) {
+// cachedOrder is orderedUIDs, from the instance's list cache while the
+// mailbox's state is the one the list was computed under.
+func (c *Client) cachedOrder(ctx context.Context, mailbox string, q ListQuery, state mailboxState, total uint32) (uidOrder, error) {
 	key, cacheable := c.listCacheKey("sort", c.selected, q)
 	if cacheable {
-		if value, unseen, ok := c.lists.get(key, state); ok {
-			return value.(uidOrder), unseen, nil
+		if value, ok := c.lists.get(key, state); ok {
+			return value.(uidOrder), nil
 		}
 	}
-	unseen, err := c.countUnseen(ctx)
+	order, err := c.orderedUIDs(ctx, mailbox, q, total)
 	if err != nil {
-		return uidOrder{}, 0, err
-	}
-	order, err := c.orderedUIDs(ctx, mailbox, q, state.exists)
-	if err != nil {
-		return uidOrder{}, 0, err
+		return uidOrder{}, err
 	}
 	if cacheable {
 		// Callers only read the list: one slice can serve every hit.
-		c.lists.put(key, state, unseen, order, 4*len(order.uids))
+		c.lists.put(key, state, order, 4*len(order.uids))
 	}
-	return order, unseen, nil
+	return order, nil
 }
 
 // orderedUIDs returns the UIDs of the selected mailbox (holding total

@@ -136,14 +136,18 @@ func TestListCacheNeverStale(t *testing.T) {
 	got, _ = listSubjects(t, instance, ep, email, password, "INBOX", FilterFlagged)
 	wantSubjects(t, "flagged by another client", got, "Message 3")
 
-	// A mailbox deleted and made again with other messages, while this
-	// instance's connection has it selected.
+	// A mailbox deleted and made again with other messages: same UIDNEXT,
+	// EXISTS and maybe HIGHESTMODSEQ, only UIDVALIDITY tells. (This
+	// instance's connection has INBOX selected meanwhile: a connection
+	// that kept the old mailbox selected goes on seeing it, with or
+	// without the cache; see UIDValidity.)
 	if err := client.Create("Work", nil).Wait(); err != nil {
 		t.Fatal(err)
 	}
 	env.AppendRaw(t, email, password, "Work", testMessage(10, false))
 	got, _ = listSubjects(t, instance, ep, email, password, "Work", FilterAll)
 	wantSubjects(t, "Work", got, "Message 10")
+	listSubjects(t, instance, ep, email, password, "INBOX", FilterAll)
 	if _, err := client.Select("INBOX", nil).Wait(); err != nil {
 		t.Fatal(err)
 	}

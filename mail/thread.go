@@ -69,29 +69,24 @@ type threadOrder struct {
 	messages       int // how many messages the forest holds, for the cache's accounting
 }
 
-// cachedThreads is threadForest and the mailbox's unseen count, from the
-// instance's list cache while the mailbox's state is the one they were
-// computed under.
-func (c *Client) cachedThreads(ctx context.Context, mailbox string, q ListQuery, state mailboxState) (threadOrder, uint32, error) {
+// cachedThreads is threadForest, from the instance's list cache while the
+// mailbox's state is the one the threads were computed under.
+func (c *Client) cachedThreads(ctx context.Context, mailbox string, q ListQuery, state mailboxState, total uint32) (threadOrder, error) {
 	key, cacheable := c.listCacheKey("thread", c.selected, q)
 	if cacheable {
-		if value, unseen, ok := c.lists.get(key, state); ok {
-			return value.(threadOrder), unseen, nil
+		if value, ok := c.lists.get(key, state); ok {
+			return value.(threadOrder), nil
 		}
 	}
-	unseen, err := c.countUnseen(ctx)
-	if err != nil || state.exists == 0 {
-		return threadOrder{}, unseen, err
-	}
-	order, err := c.threadForest(ctx, mailbox, q, state.exists)
+	order, err := c.threadForest(ctx, mailbox, q, total)
 	if err != nil {
-		return threadOrder{}, 0, err
+		return threadOrder{}, err
 	}
 	if cacheable {
 		// A node is ~64 bytes; the trees are only read once built.
-		c.lists.put(key, state, unseen, order, 64*order.messages)
+		c.lists.put(key, state, order, 64*order.messages)
 	}
-	return order, unseen, nil
+	return order, nil
 }
 
 // threadForest threads the selected mailbox's messages that match q.
@@ -155,26 +150,25 @@ type threadNode struct {
 // the newest maxClientThread messages.
 func (c *Client) ListThreads(ctx context.Context, mailbox string, q ListQuery) (ThreadPage, error) {
 	q = q.normalized()
-	state, err := c.selectForList(ctx, mailbox)
+	state, unseen, total, err := c.selectForList(ctx, mailbox)
 	if err != nil {
 		return ThreadPage{}, err
 	}
-	total := state.exists
 	p := ThreadPage{
 		Mailbox:       c.selected,
 		Total:         total,
+		Unseen:        unseen,
 		Page:          q.Page,
 		PageSize:      q.PageSize,
 		Pages:         1,
 		Conversations: []Conversation{},
 	}
-	order, unseen, err := c.cachedThreads(ctx, mailbox, q, state)
-	if err != nil {
-		return ThreadPage{}, err
-	}
-	p.Unseen = unseen
 	if total == 0 {
 		return p, nil
+	}
+	order, err := c.cachedThreads(ctx, mailbox, q, state, total)
+	if err != nil {
+		return ThreadPage{}, err
 	}
 	p.ServerThreaded, p.Approximate = order.serverThreaded, order.approximate
 	forest := order.forest
