@@ -7,7 +7,7 @@ GO ?= go
 export WEBMAIL_TEST_BIN ?= $(HOME)/.cache/webmail/bin
 SHELL := /bin/bash
 
-.PHONY: test test-deps check generate bench
+.PHONY: test test-deps check generate bench load
 # Every test, as JSON through internal/testreport: one line per test, the
 # real servers the helpers started, full output of failures, and a closing
 # "N passed, N failed, N skipped" line.
@@ -37,3 +37,11 @@ generate:
 # both processes per request. Needs the test servers (make test-deps).
 bench: test-deps
 	$(GO) test -count=1 -run '^$$' -bench Reading -benchtime 300x ./cmd/webmail/
+
+# The load driver (internal/load) against Dovecot with 4 users of 5,000
+# messages each and `webmail serve` on its embedded defaults: login cycle,
+# list page, message view, search and the raw IMAP floor at concurrency 1,
+# 8 and 32, 15 s a cell. Writes the table to load.md (BENCHMARKS.md).
+LOAD_ARGS ?= -load.users 4 -load.messages 5000 -load.c 1,8,32 -load.d 15s
+load: test-deps
+	$(GO) test -count=1 -v -timeout 60m -run '^TestLoadDriver$$' ./cmd/webmail/ -args $(LOAD_ARGS) -load.out $(CURDIR)/load.md

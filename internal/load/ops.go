@@ -1,0 +1,81 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+)
+
+// Operation is one thing a user does, as the driver repeats it.
+type Operation struct {
+	Name string
+	// What is a short description for the report.
+	What string
+	// Setup prepares a worker before the clock starts (a login, an open
+	// IMAP connection); nil for none.
+	Setup func(ctx context.Context, w *worker) error
+	// Do runs the operation once.
+	Do func(ctx context.Context, w *worker) error
+}
+
+// Ops are the operations the driver knows, in report order: the
+// webmail's, then the raw IMAP floor.
+func Ops() []Operation {
+	return []Operation{
+		{Name: "login", What: "login cycle: form, sign in, first page, sign out", Do: loginCycle},
+		{Name: "list", What: "list page, 50 newest messages", Setup: logIn, Do: listPage},
+		{Name: "view", What: "message view: page and body document", Setup: logIn, Do: messageView},
+		{Name: "search", What: "search INBOX for two words (one message matches)", Setup: logIn, Do: search},
+		{Name: "imap-fetch-50", What: "IMAP floor: FETCH of the list's 50 rows on an open connection", Setup: openIMAP, Do: fetchRows},
+		{Name: "imap-fetch-message", What: "IMAP floor: FETCH of a whole message on an open connection", Setup: openIMAP, Do: fetchMessage},
+		{Name: "imap-login-fetch", What: "IMAP floor: connect, LOGIN, SELECT, FETCH 50 rows, LOGOUT", Do: loginFetch},
+	}
+}
+
+func logIn(ctx context.Context, w *worker) error {
+	w.web = newWebClient(w.cfg.Timeout)
+	_, err := w.signIn(ctx)
+	return err
+}
+
+// loginCycle is a user arriving: the form, the sign-in (which lands on
+// the first page), then signing out.
+func loginCycle(ctx context.Context, w *worker) error {
+	w.web = newWebClient(w.cfg.Timeout)
+	defer w.web.CloseIdleConnections()
+	page, err := w.signIn(ctx)
+	if err != nil {
+		return err
+	}
+	token, err := csrfToken(page, "/logout")
+	if err != nil {
+		return err
+	}
+	_, err = w.post(ctx, "/logout", url.Values{"csrf": {token}})
+	return err
+}
+
+func listPage(ctx context.Context, w *worker) error {
+	_, err := w.get(ctx, "/mail/INBOX")
+	return err
+}
+
+// messageView is opening a message: the page, then the sandboxed body
+// document the page embeds.
+func messageView(ctx context.Context, w *worker) error {
+	uid := w.viewUID()
+	if _, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d", uid)); err != nil {
+		return err
+	}
+	_, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d/body", uid))
+	return err
+}
+
+// search looks for one message by two words of its text; a different one
+// each time, so no answer is served from a cache.
+func search(ctx context.Context, w *worker) error {
+	n := 1 + w.rand.IntN(max(len(w.uids), 1))
+	q := url.Values{"mailbox": {"INBOX"}, "run": {"1"}, "q": {fmt.Sprintf("message %d", n)}}
+	_, err := w.get(ctx, "/search?"+q.Encode())
+	return err
+}
