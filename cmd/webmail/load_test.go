@@ -4,7 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,6 +25,8 @@ var (
 	loadLevels   = flag.String("load.c", "2", "load driver: concurrencies, comma-separated")
 	loadDuration = flag.Duration("load.d", 2*time.Second, "load driver: how long each operation runs at each concurrency")
 	loadOut      = flag.String("load.out", "", "load driver: also write the Markdown table to this file")
+	loadOps      = flag.String("load.ops", "", "load driver: operations to run, comma-separated (default all)")
+	loadProfile  = flag.String("load.profile", "", "load driver: write a CPU profile of the webmail over the run (from /debug/pprof on its metrics listener) to this file")
 )
 
 // TestLoadDriver starts Dovecot with generated INBOXes and `webmail serve`
@@ -45,6 +50,8 @@ func TestLoadDriver(t *testing.T) {
 		"WEBMAIL_DATA=" + t.TempDir(),
 		"WEBMAIL_LOG_LEVEL=warn",
 	}
+	metricsAddr := freeAddr(t)
+	cfg = append(cfg, "WEBMAIL_METRICS_LISTEN="+metricsAddr)
 	migrateBinary(t, bin, cfg)
 	base, webmail := startWebmailProcess(t, bin, cfg)
 
@@ -56,11 +63,30 @@ func TestLoadDriver(t *testing.T) {
 		}
 		levels = append(levels, n)
 	}
+	var ops []string
+	if *loadOps != "" {
+		ops = strings.Split(*loadOps, ",")
+	}
+	profiled := make(chan error, 1)
+	if *loadProfile != "" {
+		// The whole run: each cell is a warm-up and a measured window.
+		cells := max(len(ops), 1) * len(levels)
+		if len(ops) == 0 {
+			cells = len(load.Ops()) * len(levels)
+		}
+		seconds := int((*loadDuration * 11 / 10).Seconds()) * cells
+		go func() { profiled <- fetchProfile("http://"+metricsAddr, seconds, *loadProfile) }()
+	} else {
+		profiled <- nil
+	}
 	report, err := load.Run(context.Background(), load.Config{
 		BaseURL: base, IMAPAddr: mailSrv.IMAPAddr, Users: users,
-		Concurrency: levels, Duration: *loadDuration,
+		Concurrency: levels, Duration: *loadDuration, Ops: ops,
 		WebmailPID: webmail.Process.Pid, IMAPPID: mailSrv.DovecotPID(t),
 	})
+	if perr := <-profiled; perr != nil {
+		t.Errorf("profile: %v", perr)
+	}
 	table := report.Markdown()
 	t.Logf("%d users, %d messages each:\n%s", *loadUsers, *loadMessages, table)
 	if *loadOut != "" {
@@ -73,6 +99,9 @@ func TestLoadDriver(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, op := range load.Ops() {
+		if len(ops) > 0 && !slices.Contains(ops, op.Name) {
+			continue
+		}
 		for _, c := range levels {
 			row := fmt.Sprintf("| %s | %d |", op.Name, c)
 			if !strings.Contains(table, row) {
@@ -85,6 +114,29 @@ func TestLoadDriver(t *testing.T) {
 			t.Errorf("%s at c=%d: %d done, %d failed (first: %s)", res.Op, res.Concurrency, res.Ops, res.Errors, res.FirstError)
 		}
 	}
+}
+
+// fetchProfile saves a CPU profile of seconds from the webmail's
+// /debug/pprof (on its metrics listener only).
+func fetchProfile(metricsBase string, seconds int, path string) error {
+	client := &http.Client{Timeout: time.Duration(seconds+30) * time.Second}
+	resp, err := client.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", metricsBase, seconds))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // fillInbox appends n generated messages (benchMessage) to email's INBOX.
