@@ -33,7 +33,7 @@ func (s *Server) Routes() *echo.Echo {
 	e.Pre(rawPath)
 	bodies := newBodyLimits(s.MaxFormBytes)
 	e.Use(requestID, requestContext, s.recoverPanic, s.securityHeaders, s.observeRequest, s.accessLog,
-		bodies.middleware, s.loadSession, s.checkCSRF, s.readYourWrites)
+		compressPages(), bodies.middleware, s.loadSession, s.checkCSRF, s.readYourWrites)
 
 	// Probes for the load balancer and process supervisors.
 	e.GET("/healthz", s.showHealth)
@@ -43,7 +43,7 @@ func (s *Server) Routes() *echo.Echo {
 	// (WEBMAIL_METRICS_LISTEN, internal/metrics), off the public path.
 
 	// Assets, content-hashed and cached for a year.
-	e.GET("/static/*", echo.WrapHandler(s.Assets))
+	e.GET("/static/*", echo.WrapHandler(newGzipAssets(s.Assets)))
 	e.GET("/favicon.ico", func(c echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, s.Assets.Path("favicon.svg"))
 	})
