@@ -88,6 +88,7 @@ type DB struct {
 	maxLag    time.Duration
 	logger    *slog.Logger
 	fallbacks atomic.Int64 // reads sent to the primary because no replica could serve them
+	stmts     stmtCache    // prepared statements of the per-request reads
 }
 
 // Open opens the pools. It does not check that the servers answer (Ping
@@ -252,6 +253,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes every pool.
 func (db *DB) Close() error {
+	db.stmts.close()
 	var errs []error
 	if db.write != nil {
 		errs = append(errs, db.write.Close())

@@ -98,7 +98,7 @@ func (db *DB) Read() *sql.DB {
 // that answers. A dead server never shows as an error to a user.
 func (db *DB) queryRowRead(ctx context.Context, scan func(*sql.Row) error, query string, args ...any) error {
 	pool := db.ReadFor(ctx)
-	err := scan(pool.QueryRowContext(ctx, query, args...))
+	err := scan(db.queryRowOn(ctx, pool, query, args...))
 	if err == nil || errors.Is(err, sql.ErrNoRows) || ctx.Err() != nil {
 		return err
 	}
@@ -106,14 +106,14 @@ func (db *DB) queryRowRead(ctx context.Context, scan func(*sql.Row) error, query
 	if other == nil {
 		return err
 	}
-	return scan(other.QueryRowContext(ctx, query, args...))
+	return scan(db.queryRowOn(ctx, other, query, args...))
 }
 
 // queryRead is queryRowRead for reads of many rows. Only an error of the
 // query itself moves it to the other side; the caller reads the rows.
 func (db *DB) queryRead(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	pool := db.ReadFor(ctx)
-	rows, err := pool.QueryContext(ctx, query, args...)
+	rows, err := db.queryOn(ctx, pool, query, args...)
 	if err == nil || ctx.Err() != nil {
 		return rows, err
 	}
@@ -121,7 +121,7 @@ func (db *DB) queryRead(ctx context.Context, query string, args ...any) (*sql.Ro
 	if other == nil {
 		return nil, err
 	}
-	return other.QueryContext(ctx, query, args...)
+	return db.queryOn(ctx, other, query, args...)
 }
 
 // otherPool is where a read that failed on pool goes next, or nil.

@@ -18,10 +18,10 @@ func (db *DB) SessionData(ctx context.Context, id string) ([]byte, error) {
 	const q = `SELECT data FROM sessions WHERE id = ? AND expires_at > ?`
 	at := now()
 	var data []byte
-	err := db.write.QueryRowContext(ctx, q, id, at).Scan(&data)
+	err := db.queryRowOn(ctx, db.write, q, id, at).Scan(&data)
 	if IsUnavailable(err) && ctx.Err() == nil {
 		if replica := db.otherPool(db.write, err); replica != nil {
-			err = replica.QueryRowContext(ctx, q, id, at).Scan(&data)
+			err = db.queryRowOn(ctx, replica, q, id, at).Scan(&data)
 		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
