@@ -51,6 +51,9 @@ func runRestore(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "restored the database (schema version %d) and %d attachment object(s) into %s\n",
 		m.SchemaVersion, len(m.Objects), cfg.DataDir)
+	if latest, err := store.LatestSchemaVersion(store.SQLite); err == nil && m.SchemaVersion < latest {
+		fmt.Fprintf(stdout, "the backup's schema is older than this binary's (version %d): run `webmail migrate` before serving\n", latest)
+	}
 	return nil
 }
 
