@@ -130,7 +130,8 @@ func TestMariaDBDumpRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRestored(ctx, t, rdb, robjects, load)
+	before, during, after := checkRestored(ctx, t, rdb, robjects, load)
+	checkStraddled(t, before, during, after)
 
 	bin := buildBinary(t)
 	base := startWebmail(t, bin, []string{
