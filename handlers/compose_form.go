@@ -40,3 +40,9 @@ func composeInput(c echo.Context, id string) app.SaveComposeInput {
 func normalizeNewlines(s string) string {
 	return strings.ReplaceAll(s, "\r\n", "\n")
 }
+
+// overwroteBanner is what the page says after a save over another
+// window's.
+func overwroteBanner(at string) string {
+	return "This draft was also changed in another window at " + at + "; your version was saved over it."
+}

@@ -59,9 +59,3 @@ func (s *Server) saveCompose(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, composeURL(id)+"?"+q.Encode())
 }
-
-// overwroteBanner is what the page says after a save over another
-// window's.
-func overwroteBanner(at string) string {
-	return "This draft was also changed in another window at " + at + "; your version was saved over it."
-}
