@@ -50,8 +50,8 @@ func setInlineImageHeaders(c echo.Context) {
 }
 
 // downloadType is the Content-Type a downloaded part is served with. Only
-// inert types are served as themselves: raster images, PDF, and plain
-// text (as UTF-8, whatever the sender declared). Everything else, HTML,
+// inert types are served as themselves: raster images, PDF, attached
+// messages, and plain text (as UTF-8, whatever the sender declared). Everything else, HTML,
 // SVG, JavaScript, XML and whatever a sender invents, is opaque bytes: a
 // mailed script served same-origin as application/javascript would be a
 // way around script-src 'self' the day any injection is found.
@@ -62,6 +62,11 @@ func downloadType(ct string) string {
 	}
 	switch mediaType = strings.ToLower(mediaType); mediaType {
 	case "image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp", "application/pdf":
+		return mediaType
+	case "message/rfc822":
+		// An attached message: no browser runs or renders it (it is
+		// saved), and the type tells the mail program it opens in what
+		// it is. Our parser checked it is a message.
 		return mediaType
 	case "text/plain":
 		return "text/plain; charset=utf-8"

@@ -80,7 +80,7 @@ func TestPartDownloadHeaders(t *testing.T) {
 		{base + "/part/4", "application/pdf", `attachment; filename*=utf-8''Gr%C3%BC%C3%9Fe%20_Q_.pdf`, streamPDF},
 		{base + "/part/4?inline=1", "application/pdf", `attachment; filename*=utf-8''Gr%C3%BC%C3%9Fe%20_Q_.pdf`, streamPDF},
 		{base + "/part/5", "text/plain; charset=utf-8", `attachment; filename=notes.txt`, []byte("caf\xe9 au lait, a softbreak")},
-		{base + "/part/6", "application/octet-stream", `attachment; filename=fwd.eml`, []byte(partsEML[innerStart:innerEnd])},
+		{base + "/part/6", "message/rfc822", `attachment; filename=fwd.eml`, []byte(partsEML[innerStart:innerEnd])},
 		{base + "/part/6:1", "text/plain; charset=utf-8", `attachment; filename=part-6-1`, []byte("Inner text.")},
 		{base + "/part/6:2", "application/octet-stream", `attachment; filename=inner.bin`, streamPDF[:700]},
 		{base + "/part/7", "application/octet-stream", `attachment; filename=empty.dat`, []byte{}},
