@@ -7,6 +7,7 @@ import (
 	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/imageproxy"
 	"github.com/webmail/webmail/mail/submit"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
@@ -59,6 +60,10 @@ type Deps struct {
 	// process: two processes with one name would take each other's
 	// messages for their own. "" makes a random one.
 	Instance string
+	// Images fetches the remote images of message bodies for the image
+	// proxy. Nil: imageproxy.New with its defaults (public addresses
+	// only).
+	Images *imageproxy.Fetcher
 	// OutboxFirstRetry is the wait after a send's first temporary
 	// failure, doubling after each next one up to 15 min; 0 means 30 s.
 	OutboxFirstRetry time.Duration
@@ -102,6 +107,9 @@ func New(deps Deps) *App {
 	}
 	if deps.OutboxFirstRetry <= 0 {
 		deps.OutboxFirstRetry = defaultOutboxFirstRetry
+	}
+	if deps.Images == nil {
+		deps.Images = imageproxy.New(imageproxy.Options{})
 	}
 	if deps.Instance == "" {
 		deps.Instance = "instance-" + store.NewID()[:12]

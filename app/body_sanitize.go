@@ -34,7 +34,7 @@ func (a *App) body(parseKey cacheKey, parsed *parsedMessage, allowRemote bool) *
 	if cached, ok := a.messages.get(key); ok {
 		return cached.(*sanitizedBody)
 	}
-	html, blocked := sanitizeBody(parsed, htmlsafe.Options{AllowRemote: allowRemote})
+	html, blocked := sanitizeBody(parsed, htmlsafe.Options{AllowRemote: allowRemote, RemoteURL: a.proxiedImageURL})
 	body := &sanitizedBody{html: html, blocked: blocked}
 	a.messages.add(key, body, int64(len(html))+256)
 	return body

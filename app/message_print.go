@@ -44,7 +44,7 @@ func (a *App) PrintMessage(ctx context.Context, sess *session.Session, in PrintI
 		Subject: msg.Subject, From: msg.From, To: msg.To, Cc: msg.Cc, Date: msg.Date,
 		Attachments: attachmentList(msg, 0),
 	}}
-	view.SafeHTML, _ = sanitizeBody(parsed, htmlsafe.Options{AllowRemote: in.AllowRemote, DropStyleBlocks: true})
+	view.SafeHTML, _ = sanitizeBody(parsed, htmlsafe.Options{AllowRemote: in.AllowRemote, RemoteURL: a.proxiedImageURL, DropStyleBlocks: true})
 	if view.SafeHTML == "" {
 		view.Message.TextHTML = textHTML(msg)
 	}

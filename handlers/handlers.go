@@ -16,6 +16,7 @@ import (
 	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/mail/imageproxy"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/static"
 	"github.com/webmail/webmail/store"
@@ -53,6 +54,9 @@ type Deps struct {
 	// instance (Redis or SQL). Nil: no login limits.
 	LoginFailures loginlimit.FailureCounter
 	LoginLimits   loginlimit.Limits // initial limits; SetLoginLimits replaces them
+	// Images fetches remote images for the image proxy (nil: public
+	// addresses only, imageproxy's defaults).
+	Images *imageproxy.Fetcher
 	// StickyWindow is how long a browser's reads go to the primary after a
 	// change (read-your-writes); 0 turns it off.
 	StickyWindow time.Duration
@@ -107,6 +111,7 @@ func NewServer(deps Deps) *Server {
 			Router: deps.Router, MaxMessageBytes: deps.MaxMessageBytes, PageSize: deps.PageSize,
 			SMTP: deps.SMTP, MaxUpload: deps.MaxUpload,
 			LoginFailures: deps.LoginFailures, LoginLimits: deps.LoginLimits,
+			Images: deps.Images,
 		})
 	}
 	s := &Server{Deps: deps, streamsEnd: make(chan struct{})}

@@ -24,7 +24,7 @@ func (s *Server) showAttachedMessage(c echo.Context) error {
 		return err
 	}
 	page, err := s.App.ShowAttachedMessage(c.Request().Context(), currentSession(c), app.ShowAttachedInput{
-		Mailbox: mailbox, UID: uid, Part: part, ShowImages: c.QueryParam("images") == "1",
+		Mailbox: mailbox, UID: uid, Part: part, ShowImages: remoteImagesAsked(c),
 	})
 	if err != nil {
 		return err

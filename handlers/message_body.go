@@ -11,23 +11,41 @@ import (
 
 // bodyPolicy is the CSP of a message body document (and of the print
 // view). It runs no script at all, loads nothing but inline styles and
-// embedded images (and remote images when the user allowed them), and is
-// itself sandboxed even if someone opens its URL outside our iframe.
-// frameAncestors is 'self' for the body our page frames, 'none' for a
-// page that is never framed.
-func bodyPolicy(allowRemote bool, frameAncestors string) string {
+// embedded images (and, when the user allowed remote images, images from
+// our own origin: the image proxy, which fetches them for the reader; no
+// other origin ever), and is itself sandboxed even if someone opens its
+// URL outside our iframe. frameAncestors is 'self' for the body our page
+// frames, 'none' for a page that is never framed.
+func (s *Server) bodyPolicy(c echo.Context, allowRemote bool, frameAncestors string) string {
 	img := "img-src data:"
 	if allowRemote {
-		img = "img-src data: https: http:"
+		// 'self' and the origin spelled out: in a sandboxed document
+		// (an opaque origin) browsers have disagreed on what 'self' is.
+		img += " 'self'"
+		if origin := s.ownOrigin(c); !strings.ContainsAny(origin, " ;,'\"") {
+			img += " " + origin
+		}
 	}
 	return "default-src 'none'; style-src 'unsafe-inline'; " + img + "; font-src 'none'; " +
 		"form-action 'none'; base-uri 'none'; frame-ancestors " + frameAncestors + "; " +
 		"sandbox allow-popups allow-popups-to-escape-sandbox"
 }
 
+// remoteImagesAsked reports whether the request asks for remote images
+// (?images=1) from one of our own pages: a click on "show images", the
+// message page framing its body, the redirect after trusting a sender.
+// A link from anywhere else (another site, a mail) cannot switch remote
+// content on: the browser's Sec-Fetch-Site must say same-origin. A
+// browser that sends no fetch metadata (every current one does) gets no
+// remote images: failing closed costs pictures, not privacy.
+func remoteImagesAsked(c echo.Context) bool {
+	return c.QueryParam("images") == "1" && c.Request().Header.Get("Sec-Fetch-Site") == "same-origin"
+}
+
 // showMessageBody serves the sanitized HTML body of a message at
 // /mail/{mailbox}/{uid}/body, to be framed by the message page in a
-// sandboxed iframe; with ?images=1 remote images load.
+// sandboxed iframe; with ?images=1 from our own page remote images load,
+// through the image proxy.
 func (s *Server) showMessageBody(c echo.Context) error {
 	mailbox, uid, err := messageParams(c)
 	if err != nil {
@@ -53,13 +71,13 @@ func (s *Server) showAttachedBody(c echo.Context) error {
 
 // serveBody answers with the body document in asks for.
 func (s *Server) serveBody(c echo.Context, in app.BodyInput) error {
-	in.AllowRemote = c.QueryParam("images") == "1"
+	in.AllowRemote = remoteImagesAsked(c)
 	safe, err := s.App.MessageBody(c.Request().Context(), currentSession(c), in)
 	if err != nil {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set("Content-Security-Policy", bodyPolicy(in.AllowRemote, "'self'"))
+	h.Set("Content-Security-Policy", s.bodyPolicy(c, in.AllowRemote, "'self'"))
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Referrer-Policy", "no-referrer")
 	var page strings.Builder

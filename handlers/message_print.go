@@ -14,13 +14,14 @@ import (
 // body inline, which prints whole (an iframe would print cut off). It
 // carries the body's strict CSP, sandbox included, so the sanitized HTML
 // in it is as contained as in the iframe; it may never be framed.
-// Remote images load only with ?images=1, as on the message page.
+// Remote images load only with ?images=1 from our own page, as on the
+// message page.
 func (s *Server) printMessage(c echo.Context) error {
 	mailbox, uid, err := messageParams(c)
 	if err != nil {
 		return err
 	}
-	allowRemote := c.QueryParam("images") == "1"
+	allowRemote := remoteImagesAsked(c)
 	printed, err := s.App.PrintMessage(c.Request().Context(), currentSession(c), app.PrintInput{
 		Mailbox: mailbox, UID: uid, AllowRemote: allowRemote,
 	})
@@ -40,7 +41,7 @@ func (s *Server) printMessage(c echo.Context) error {
 		Attachments: attachmentItems(msg.Attachments, messageLinks{}),
 	}
 	h := c.Response().Header()
-	h.Set("Content-Security-Policy", bodyPolicy(allowRemote, "'none'"))
+	h.Set("Content-Security-Policy", s.bodyPolicy(c, allowRemote, "'none'"))
 	h.Set("Referrer-Policy", "no-referrer")
 	return render(c, http.StatusOK, pages.MessagePrint(view))
 }

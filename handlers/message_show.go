@@ -20,7 +20,7 @@ func (s *Server) showMessage(c echo.Context) error {
 		return err
 	}
 	page, err := s.App.ShowMessage(c.Request().Context(), currentSession(c), app.ShowMessageInput{
-		Mailbox: mailbox, UID: uid, ShowImages: c.QueryParam("images") == "1", CrossSite: crossSite(c),
+		Mailbox: mailbox, UID: uid, ShowImages: remoteImagesAsked(c), CrossSite: crossSite(c),
 	})
 	if err != nil {
 		return err

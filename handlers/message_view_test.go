@@ -78,9 +78,12 @@ func TestMessageViewHTML(t *testing.T) {
 	if !strings.Contains(text, `src="data:image/png;base64,iVBOR`) {
 		t.Errorf("the cid: logo is not embedded: %s", text)
 	}
-	_, body = f.fetch(t, src+"?images=1")
-	if !strings.Contains(string(body), "https://tracker.shop.example/open.gif") {
-		t.Error("?images=1 does not load the remote image")
+	// From our own page, ?images=1 loads the remote image, through our
+	// image proxy (issue 10, finding 7).
+	_, proxied := f.fetchFrom(t, src+"?images=1", "same-origin")
+	if !strings.Contains(proxied, "/proxy/image?url="+url.QueryEscape("https://tracker.shop.example/open.gif")+"&amp;sig=") ||
+		strings.Contains(proxied, `"https://tracker.shop.example`) {
+		t.Error("?images=1 does not load the remote image through the proxy")
 	}
 
 	// Attachments: the inline logo is in the body, not in the list.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/webmail/webmail/app"
 )
 
 // Routes builds the echo instance with every route and the middleware in
@@ -52,6 +54,13 @@ func (s *Server) Routes() *echo.Echo {
 	e.GET("/login", s.showLogin)
 	e.POST("/login", s.submitLogin)
 	e.POST("/logout", s.logout, clearSiteData)
+
+	// Remote images of message bodies, through our proxy. Not behind the
+	// session: the body document that loads them is sandboxed, an opaque
+	// origin, so the browser sends it no SameSite cookie. The signature
+	// in the URL is the key: the proxy fetches only URLs a sanitized body
+	// of ours was given (app.ProxyImage).
+	e.GET(app.ImageProxyPath, s.proxyImage)
 
 	// Reading mail: everything below needs a session.
 	app := e.Group("", s.requireSession)

@@ -13,6 +13,11 @@ type Options struct {
 	// AllowRemote keeps remote images and CSS backgrounds. Off by default:
 	// remote content tells the sender when and where a message was read.
 	AllowRemote bool
+	// RemoteURL maps a remote resource's URL, once AllowRemote kept it, to
+	// the URL the document loads instead: our image proxy, so the sender
+	// learns nothing of the reader and the body's CSP allows no other
+	// origin. nil keeps remote URLs as they are; an empty result drops one.
+	RemoteURL func(remote string) string
 	// CIDURL maps a Content-ID (from a "cid:" reference, without the
 	// scheme) to a URL of our own that serves that part. nil, or an empty
 	// result, drops the reference.

@@ -106,7 +106,8 @@ func (f *cssFilter) value(v string) (string, bool) {
 }
 
 // resource checks a URL the browser would load by itself: cid: references
-// go through CIDURL, http(s) and protocol-relative URLs need AllowRemote,
+// go through CIDURL, http(s) and protocol-relative URLs need AllowRemote
+// (and go through RemoteURL when it is set),
 // and inline data: images (PNG, GIF, JPEG, WebP; not SVG) are kept.
 // Everything else is dropped.
 func (f *cssFilter) resource(raw string) (string, bool) {
@@ -139,7 +140,11 @@ func (f *cssFilter) resource(raw string) (string, bool) {
 			f.blocked = true
 			return "", false
 		}
-		return u.String(), true
+		if f.opts.RemoteURL == nil {
+			return u.String(), true
+		}
+		proxied := f.opts.RemoteURL(u.String())
+		return proxied, proxied != ""
 	}
 	return "", false
 }
