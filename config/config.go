@@ -79,6 +79,14 @@ type Config struct {
 	// Go version, host name, PID and traffic. "off": none.
 	MetricsListen string
 
+	// The front mail hosts' routing service (nginx auth_http and Postfix
+	// socketmap) and the provisioning API, each on a private listener of
+	// its own; empty = not served.
+	RoutingListen     string        // WEBMAIL_ROUTING_LISTEN
+	RoutingCheckFirst bool          // WEBMAIL_ROUTING_CHECK_PASSWORDS: check passwords before nginx proxies a login
+	RoutingFailWait   time.Duration // WEBMAIL_ROUTING_FAILURE_WAIT: nginx's Auth-Wait after a refused login
+	AdminListen       string        // WEBMAIL_ADMIN_LISTEN
+
 	IMAPMaxPerUser  int           // WEBMAIL_IMAP_MAX_PER_USER: IMAP connections per user on one instance
 	IMAPIdleTimeout time.Duration // WEBMAIL_IMAP_IDLE_TIMEOUT: pooled IMAP connections unused this long are closed
 	IMAPMaxAge      time.Duration // WEBMAIL_IMAP_MAX_AGE: pooled IMAP connections are retired this long after their login
@@ -118,6 +126,7 @@ func Default() Config {
 		LoginLimitSlow:     10,
 		LoginMaxDelay:      10 * time.Second,
 		LoginLimitWindow:   15 * time.Minute,
+		RoutingFailWait:    time.Second,
 		SessionIdle:        30 * time.Minute,
 		SessionMax:         12 * time.Hour,
 		Attachments:        "fs",
@@ -181,6 +190,10 @@ func Variables() []Variable {
 		{"WEBMAIL_LOGIN_LIMIT_WINDOW", "the sliding window of the login limits (default 15m; reloaded on SIGHUP)"},
 		{"WEBMAIL_INSTANCE", "this instance's name in logs, metrics and the job lease (default host-pid)"},
 		{"WEBMAIL_METRICS_LISTEN", "listener of /metrics and /debug/pprof, never served on WEBMAIL_LISTEN (default 127.0.0.1:9180; a private address for a remote Prometheus; off = none)"},
+		{"WEBMAIL_ROUTING_LISTEN", "private address of the routing service for the front mail hosts (nginx mail auth_http at /auth, Postfix socketmap); unset = off; never the public address"},
+		{"WEBMAIL_ROUTING_CHECK_PASSWORDS", "true: check IMAP/POP3 passwords before nginx proxies the login (default false: the backend answers; SMTP is always checked)"},
+		{"WEBMAIL_ROUTING_FAILURE_WAIT", "delay nginx puts before a refused mail login's answer (Auth-Wait, default 1s)"},
+		{"WEBMAIL_ADMIN_LISTEN", "private address of the provisioning API (JSON, admin tokens; OpenAPI at /v1/openapi.json); unset = off"},
 		{"WEBMAIL_IMAP_MAX_PER_USER", "IMAP connections one user may hold on one instance (default 4; keep instances × this under the server's per-user limit, Dovecot: 10)"},
 		{"WEBMAIL_IMAP_IDLE_TIMEOUT", "close pooled IMAP connections unused this long (default 5m)"},
 		{"WEBMAIL_IMAP_MAX_AGE", "retire pooled IMAP connections this long after their login, so a password changed on the mail server ends the sessions using the old one (default 10m)"},
@@ -337,6 +350,10 @@ func fromVars(vars map[string]string) (Config, error) {
 	dur("WEBMAIL_LOGIN_LIMIT_WINDOW", &c.LoginLimitWindow)
 	str("WEBMAIL_INSTANCE", &c.Instance)
 	str("WEBMAIL_METRICS_LISTEN", &c.MetricsListen)
+	str("WEBMAIL_ROUTING_LISTEN", &c.RoutingListen)
+	boolean("WEBMAIL_ROUTING_CHECK_PASSWORDS", &c.RoutingCheckFirst)
+	dur("WEBMAIL_ROUTING_FAILURE_WAIT", &c.RoutingFailWait)
+	str("WEBMAIL_ADMIN_LISTEN", &c.AdminListen)
 	dur("WEBMAIL_IMAP_IDLE_TIMEOUT", &c.IMAPIdleTimeout)
 	dur("WEBMAIL_IMAP_MAX_AGE", &c.IMAPMaxAge)
 	maxPerUser := int64(c.IMAPMaxPerUser)
@@ -512,6 +529,14 @@ func (c Config) Validate() error {
 	}
 	if c.LoginMaxDelay > time.Minute {
 		errs = append(errs, errors.New("WEBMAIL_LOGIN_MAX_DELAY: at most 1m (a held login keeps its request open)"))
+	}
+	for _, l := range []struct{ name, addr string }{{"WEBMAIL_ROUTING_LISTEN", c.RoutingListen}, {"WEBMAIL_ADMIN_LISTEN", c.AdminListen}} {
+		if l.addr != "" && (l.addr == c.Listen || l.addr == c.MetricsListen) {
+			errs = append(errs, fmt.Errorf("%s must be a private address of its own, not WEBMAIL_LISTEN's or WEBMAIL_METRICS_LISTEN's", l.name))
+		}
+	}
+	if c.RoutingListen != "" && c.RoutingListen == c.AdminListen {
+		errs = append(errs, errors.New("WEBMAIL_ROUTING_LISTEN and WEBMAIL_ADMIN_LISTEN must differ"))
 	}
 	if c.LoginLimitWindow > 24*time.Hour {
 		errs = append(errs, errors.New("WEBMAIL_LOGIN_LIMIT_WINDOW: at most 24h"))

@@ -18,6 +18,20 @@ var ErrNoRoute = errors.New("mail: no mail server for this login")
 type Route struct {
 	IMAP Endpoint
 	SMTP Endpoint
+	// Proxy is how the front proxies reach the domain's backend; zero for
+	// a login routed by the templates, which the front hosts do not serve.
+	Proxy ProxyTargets
+}
+
+// ProxyTargets are the plain-text host:port addresses of one mail backend
+// for the front hosts: nginx's mail proxy (IMAP, POP3, submission) and the
+// front Postfix (Relay). An empty address: not served that way.
+type ProxyTargets struct {
+	Backend    string // the backend's name, for logs and the API
+	IMAP       string
+	POP3       string
+	Submission string
+	Relay      string
 }
 
 // DomainRoute is one row of the per-domain table, as URLs. An empty SMTP
@@ -26,6 +40,7 @@ type DomainRoute struct {
 	Domain string
 	IMAP   string
 	SMTP   string
+	Proxy  ProxyTargets
 }
 
 // Router resolves a login (user@domain) to its mail servers: the
@@ -93,7 +108,7 @@ func (r *Router) SetDomains(rows []DomainRoute) error {
 			errs = append(errs, fmt.Errorf("mail: domain %s: %w", name, err))
 			continue
 		}
-		route := Route{IMAP: imap}
+		route := Route{IMAP: imap, Proxy: row.Proxy}
 		if row.SMTP != "" {
 			if route.SMTP, err = ParseSMTPURL(row.SMTP); err != nil {
 				errs = append(errs, fmt.Errorf("mail: domain %s: %w", name, err))
@@ -108,6 +123,14 @@ func (r *Router) SetDomains(rows []DomainRoute) error {
 
 // Domains reports how many domains the table holds.
 func (r *Router) Domains() int { return len(r.table.Load().domains) }
+
+// DomainRoute returns the table's route of domain, or false when the
+// domain is not in the table (the templates are not consulted: only a
+// listed domain is served by the front hosts).
+func (r *Router) DomainRoute(domain string) (Route, bool) {
+	route, ok := r.table.Load().domains[strings.ToLower(strings.TrimSpace(domain))]
+	return route, ok
+}
 
 // Resolve returns the servers for login. The result is what a session
 // keeps, so every instance uses the same servers for it.

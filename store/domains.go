@@ -10,15 +10,18 @@ import (
 
 // Domain routes a login domain to its mail servers (`webmail domain add`).
 type Domain struct {
-	Name      string // lower case, for example "example.com"
-	IMAP      string // imaps://mx1.example.com:993
-	SMTP      string // smtp+starttls://mx1.example.com:587; "" = the WEBMAIL_SMTP template
+	Name string // lower case, for example "example.com"
+	IMAP string // imaps://mx1.example.com:993
+	SMTP string // smtp+starttls://mx1.example.com:587; "" = the WEBMAIL_SMTP template
+	// Backend names the mail backend (MailBackend) whose servers this
+	// domain uses instead of IMAP and SMTP; "" = IMAP and SMTP.
+	Backend   string
 	UpdatedAt time.Time
 }
 
 // Domains lists every domain route, by name.
 func (db *DB) Domains(ctx context.Context) ([]Domain, error) {
-	rows, err := db.queryRead(ctx, `SELECT domain, imap, smtp, updated_at FROM domains ORDER BY domain`)
+	rows, err := db.queryRead(ctx, `SELECT domain, imap, smtp, backend, updated_at FROM domains ORDER BY domain`)
 	if err != nil {
 		return nil, fmt.Errorf("store: domains: %w", unavailable(err))
 	}
@@ -27,7 +30,7 @@ func (db *DB) Domains(ctx context.Context) ([]Domain, error) {
 	for rows.Next() {
 		var d Domain
 		var updated int64
-		if err := rows.Scan(&d.Name, &d.IMAP, &d.SMTP, &updated); err != nil {
+		if err := rows.Scan(&d.Name, &d.IMAP, &d.SMTP, &d.Backend, &updated); err != nil {
 			return nil, fmt.Errorf("store: domains: %w", err)
 		}
 		d.UpdatedAt = time.UnixMilli(updated)
@@ -39,16 +42,18 @@ func (db *DB) Domains(ctx context.Context) ([]Domain, error) {
 	return out, nil
 }
 
-// DomainsVersion changes whenever a domain route is added, changed or
-// removed, so instances can poll it cheaply and reload only on change.
+// DomainsVersion changes whenever a domain route or a mail backend is
+// added, changed or removed, so instances can poll it cheaply and reload
+// only on change.
 func (db *DB) DomainsVersion(ctx context.Context) (string, error) {
-	var count, latest int64
-	err := db.queryRowRead(ctx, func(row *sql.Row) error { return row.Scan(&count, &latest) },
-		`SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM domains`)
+	var count, latest, backends, backendLatest int64
+	err := db.queryRowRead(ctx, func(row *sql.Row) error { return row.Scan(&count, &latest, &backends, &backendLatest) },
+		`SELECT (SELECT COUNT(*) FROM domains), (SELECT COALESCE(MAX(updated_at), 0) FROM domains),
+			(SELECT COUNT(*) FROM mail_backends), (SELECT COALESCE(MAX(updated_at), 0) FROM mail_backends)`)
 	if err != nil {
 		return "", fmt.Errorf("store: domains version: %w", unavailable(err))
 	}
-	return fmt.Sprintf("%d-%d", count, latest), nil
+	return fmt.Sprintf("%d-%d-%d-%d", count, latest, backends, backendLatest), nil
 }
 
 // SaveDomain creates or replaces a domain route.
@@ -60,13 +65,13 @@ func (db *DB) SaveDomain(ctx context.Context, d Domain) error {
 	var q string
 	switch db.dialect {
 	case MySQL:
-		q = `INSERT INTO domains (domain, imap, smtp, updated_at) VALUES (?, ?, ?, ?)
-			ON DUPLICATE KEY UPDATE imap = VALUES(imap), smtp = VALUES(smtp), updated_at = VALUES(updated_at)`
+		q = `INSERT INTO domains (domain, imap, smtp, backend, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON DUPLICATE KEY UPDATE imap = VALUES(imap), smtp = VALUES(smtp), backend = VALUES(backend), updated_at = VALUES(updated_at)`
 	default:
-		q = `INSERT INTO domains (domain, imap, smtp, updated_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (domain) DO UPDATE SET imap = excluded.imap, smtp = excluded.smtp, updated_at = excluded.updated_at`
+		q = `INSERT INTO domains (domain, imap, smtp, backend, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (domain) DO UPDATE SET imap = excluded.imap, smtp = excluded.smtp, backend = excluded.backend, updated_at = excluded.updated_at`
 	}
-	if _, err := db.write.ExecContext(ctx, q, name, d.IMAP, d.SMTP, time.Now().UnixMilli()); err != nil {
+	if _, err := db.write.ExecContext(ctx, q, name, d.IMAP, d.SMTP, d.Backend, time.Now().UnixMilli()); err != nil {
 		return fmt.Errorf("store: domain %s: %w", name, unavailable(err))
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	webapp "github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/store"
 )
@@ -171,17 +172,24 @@ func validDomain(name string) bool {
 }
 
 // domainPoll is how often an instance checks the domain table for changes.
-const domainPoll = 5 * time.Second
+// A change made on one instance (or by the CLI or the provisioning API)
+// is in force on every instance within this, without a restart.
+const domainPoll = 2 * time.Second
 
-// loadDomains reads the domain table into the router.
+// loadDomains reads the domain table and the mail backends into the
+// router.
 func (a *app) loadDomains(ctx context.Context) error {
 	domains, err := a.db.Domains(ctx)
 	if err != nil {
 		return err
 	}
-	rows := make([]mail.DomainRoute, len(domains))
-	for i, d := range domains {
-		rows[i] = mail.DomainRoute{Domain: d.Name, IMAP: d.IMAP, SMTP: d.SMTP}
+	backends, err := a.db.MailBackends(ctx)
+	if err != nil {
+		return err
+	}
+	rows, orphans := webapp.RouteRows(domains, backends)
+	if len(orphans) > 0 {
+		a.logger.Warn("domain routes: domains on a backend that does not exist left out", "domains", orphans)
 	}
 	if err := a.router.SetDomains(rows); err != nil {
 		a.logger.Warn("domain routes: rows left out", "err", err)

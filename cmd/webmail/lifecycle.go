@@ -103,6 +103,17 @@ func (a *app) startBackground(ctx context.Context) (*background, error) {
 		}
 		a.logger.Info("metrics listener", "addr", metricsLn.Addr().String())
 	}
+	var routingLn net.Listener
+	if a.cfg.RoutingListen != "" {
+		if routingLn, err = net.Listen("tcp", a.cfg.RoutingListen); err != nil {
+			if metricsLn != nil {
+				metricsLn.Close()
+			}
+			return nil, fmt.Errorf("WEBMAIL_ROUTING_LISTEN: %w", err)
+		}
+		a.logger.Info("routing listener (nginx auth_http, Postfix socketmap)", "addr", routingLn.Addr().String(),
+			"check_passwords", a.cfg.RoutingCheckFirst)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	jobsCtx, cancelJobs := context.WithCancel(ctx)
 	// Replicas are checked before the first request, so none is used
@@ -119,6 +130,11 @@ func (a *app) startBackground(ctx context.Context) (*background, error) {
 		func() { a.core.RunOutbox(jobsCtx) },
 		func() { a.watchDomains(ctx, domainsReload) },
 		func() { a.watchReload(ctx, domainsReload) },
+		func() {
+			if routingLn != nil {
+				a.serveRouting(ctx, routingLn)
+			}
+		},
 		func() {
 			if metricsLn != nil {
 				metrics.Serve(ctx, metricsLn, a.metrics.Handler(), a.logger)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install-deps.sh installs what the integration tests (internal/testenv)
-# start: MariaDB, Redis and Sentinel, Dovecot, Postfix, HAProxy, Chromium,
+# start: MariaDB, Redis and Sentinel, Dovecot, Postfix, HAProxy, nginx (with
+# its mail and stream proxy modules), Chromium,
 # docker-compose, keepalived and systemd-analyze (to validate the deploy
 # files) and a pinned MinIO build.
 #
@@ -20,8 +21,12 @@ packages=(
 	dovecot-imapd
 	dovecot-lmtpd
 	dovecot-submissiond
+	dovecot-pop3d
 	postfix
 	haproxy
+	nginx
+	libnginx-mod-mail
+	libnginx-mod-stream
 	chromium
 	docker-compose
 	keepalived

@@ -53,6 +53,9 @@ type Mail struct {
 // share.
 type mailServer struct {
 	dir            string
+	host           string // the loopback address of every listener
+	domain         string
+	pop3Addr       string // "" unless started with POP3
 	dovecot        *dovecotServer
 	postfix        *postfixServer
 	recipients     *socketmapServer
@@ -84,7 +87,7 @@ func NewMail(t testing.TB) *Mail {
 		SMTPAddr:       s.smtpAddr,
 		LMTPAddr:       s.lmtpAddr,
 		AuthAddr:       s.authAddr,
-		Domain:         mailDomain,
+		Domain:         s.domain,
 		server:         s,
 	}
 }
@@ -96,7 +99,7 @@ func (m *Mail) AddUser(t testing.TB) (email, password string) {
 	s := m.server
 	s.mu.Lock()
 	s.nextUser++
-	email = fmt.Sprintf("user%d-%s@%s", s.nextUser, randomHex(3), mailDomain)
+	email = fmt.Sprintf("user%d-%s@%s", s.nextUser, randomHex(3), s.domain)
 	s.mu.Unlock()
 	password = randomHex(10)
 	if err := s.addUser(email, password); err != nil {
@@ -248,9 +251,22 @@ func (m *Mail) AppendMessages(t testing.TB, email, password, mailbox string, raw
 	return uids
 }
 
-// startMail starts the recipient map, Dovecot, and then Postfix, which
-// needs the other two.
+// startMail starts the shared pair: mailDomain on 127.0.0.1.
 func startMail() (*mailServer, error) {
+	return startMailServer(mailOptions{host: "127.0.0.1", domain: mailDomain})
+}
+
+// mailOptions say where a Dovecot and Postfix pair listens and what it
+// serves.
+type mailOptions struct {
+	host, domain string
+	pop3         bool
+	xclientHosts string // allowed XCLIENT on submission (a mail proxy)
+}
+
+// startMailServer starts the recipient map, Dovecot, and then Postfix,
+// which needs the other two.
+func startMailServer(opts mailOptions) (*mailServer, error) {
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("testenv: mail: Dovecot and Postfix must run as root to switch users (running as uid %d)", os.Geteuid())
 	}
@@ -278,7 +294,7 @@ func startMail() (*mailServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &mailServer{dir: dir, users: map[string]string{}}
+	s := &mailServer{dir: dir, host: opts.host, domain: opts.domain, users: map[string]string{}}
 	for _, d := range []string{"dovecot/users", "mail", "postfix/conf"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			return nil, fmt.Errorf("testenv: mail: %w", err)
@@ -293,21 +309,22 @@ func startMail() (*mailServer, error) {
 		return nil, err
 	}
 	s.dovecot = &dovecotServer{dir: filepath.Join(dir, "dovecot"), mailDir: filepath.Join(dir, "mail"),
-		uid: uid, gid: gid, bin: dovecotBin}
+		uid: uid, gid: gid, bin: dovecotBin, host: opts.host, domain: opts.domain, pop3: opts.pop3}
 	if err := retryStart("dovecot", s.dovecot.start); err != nil {
 		return nil, err
 	}
-	s.imapAddr, s.lmtpAddr, s.authAddr = s.dovecot.imapAddr, s.dovecot.lmtpAddr, s.dovecot.authAddr
+	s.imapAddr, s.lmtpAddr, s.authAddr, s.pop3Addr = s.dovecot.imapAddr, s.dovecot.lmtpAddr, s.dovecot.authAddr, s.dovecot.pop3Addr
 
 	s.postfix = &postfixServer{dir: filepath.Join(dir, "postfix"), confDir: filepath.Join(dir, "postfix", "conf"),
-		bin: postfixBin, lmtpAddr: s.lmtpAddr, authAddr: s.authAddr, socketmapAddr: s.recipients.addr}
+		bin: postfixBin, host: opts.host, domain: opts.domain, xclientHosts: opts.xclientHosts,
+		lmtpAddr: s.lmtpAddr, authAddr: s.authAddr, socketmapAddr: s.recipients.addr}
 	if err := retryStart("postfix", s.postfix.start); err != nil {
 		return nil, err
 	}
 	s.smtpAddr, s.submissionAddr = s.postfix.smtpAddr, s.postfix.submissionAddr
 
 	// postmaster is the one address every mail domain should have.
-	if err := s.addUser("postmaster@"+mailDomain, randomHex(10)); err != nil {
+	if err := s.addUser("postmaster@"+opts.domain, randomHex(10)); err != nil {
 		return nil, err
 	}
 	return s, nil

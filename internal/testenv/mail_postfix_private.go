@@ -39,7 +39,7 @@ func (m *Mail) NewPostfix(t testing.TB) *Postfix {
 	if err := os.MkdirAll(confDir, 0o755); err != nil {
 		t.Fatalf("testenv: postfix: %v", err)
 	}
-	p := &postfixServer{dir: dir, confDir: confDir, bin: s.postfix.bin,
+	p := &postfixServer{dir: dir, confDir: confDir, bin: s.postfix.bin, host: s.host, domain: s.domain,
 		lmtpAddr: s.lmtpAddr, authAddr: s.authAddr, socketmapAddr: s.recipients.addr}
 	if err := retryStart("private postfix", p.start); err != nil {
 		t.Fatalf("%v", err)
