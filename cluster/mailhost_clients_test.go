@@ -51,12 +51,44 @@ func imapInbox(dial func() (*imapclient.Client, error), email, password string) 
 	return subjects, nil
 }
 
+// clientDeadline bounds a whole client session, so a server that stops
+// answering fails the test instead of hanging it.
+const clientDeadline = 30 * time.Second
+
+// dialBounded connects with a deadline on the whole connection.
+func dialBounded(addr string) (net.Conn, error) {
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Now().Add(clientDeadline))
+	return conn, nil
+}
+
 func (h *mailHost) dialIMAPStartTLS() (*imapclient.Client, error) {
-	return imapclient.DialStartTLS(h.imap, &imapclient.Options{TLSConfig: h.tls})
+	conn, err := dialBounded(h.imap)
+	if err != nil {
+		return nil, err
+	}
+	return imapclient.NewStartTLS(conn, &imapclient.Options{TLSConfig: h.tls})
 }
 
 func (h *mailHost) dialIMAPS() (*imapclient.Client, error) {
-	return imapclient.DialTLS(h.imaps, &imapclient.Options{TLSConfig: h.tls})
+	conn, err := dialBounded(h.imaps)
+	if err != nil {
+		return nil, err
+	}
+	return imapclient.New(tls.Client(conn, h.tls), nil), nil
+}
+
+// dialIMAPPlain connects without TLS (Dovecot directly, or nginx's
+// test-only plain listener).
+func dialIMAPPlain(addr string) (*imapclient.Client, error) {
+	conn, err := dialBounded(addr)
+	if err != nil {
+		return nil, err
+	}
+	return imapclient.New(conn, nil), nil
 }
 
 // pop3Count logs in over POP3 (STLS first unless implicit TLS) and returns
@@ -73,7 +105,7 @@ func pop3Count(addr string, tlsConfig *tls.Config, implicitTLS bool, email, pass
 		return 0, err
 	}
 	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(15 * time.Second))
+	_ = conn.SetDeadline(time.Now().Add(clientDeadline))
 	r := bufio.NewReader(conn)
 	cmd := func(line string) (string, error) {
 		if line != "" {
@@ -121,8 +153,14 @@ func pop3Count(addr string, tlsConfig *tls.Config, implicitTLS bool, email, pass
 // submit sends raw from email to rcpt over submission with STARTTLS and
 // AUTH PLAIN.
 func submit(addr string, tlsConfig *tls.Config, email, password, rcpt string, raw []byte) error {
-	c, err := smtp.Dial(addr)
+	conn, err := dialBounded(addr)
 	if err != nil {
+		return err
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	c, err := smtp.NewClient(conn, host)
+	if err != nil {
+		conn.Close()
 		return err
 	}
 	defer c.Close()
@@ -132,7 +170,6 @@ func submit(addr string, tlsConfig *tls.Config, email, password, rcpt string, ra
 	if err := c.StartTLS(tlsConfig); err != nil {
 		return fmt.Errorf("starttls: %w", err)
 	}
-	host, _, _ := net.SplitHostPort(addr)
 	if err := c.Auth(smtp.PlainAuth("", email, password, host)); err != nil {
 		return fmt.Errorf("auth: %w", err)
 	}

@@ -53,6 +53,7 @@ type mailHost struct {
 	nginx     *testenv.Nginx
 	front     *testenv.FrontPostfix
 	tls       *tls.Config // trusts nginx's certificate
+	token     string      // an admin token of the provisioning API
 
 	// nginx's listeners.
 	imap, imaps, pop3, pop3s, submission, submissions string
@@ -124,6 +125,7 @@ func startMailHost(t *testing.T) *mailHost {
 	for _, in := range h.instances {
 		in.waitReady(t)
 	}
+	h.token = createToken(t, h, "mailhost test")
 	h.startNginx(t)
 	h.startFrontPostfix(t)
 	return h

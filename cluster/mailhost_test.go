@@ -1,9 +1,9 @@
 package cluster_test
 
 import (
-	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"slices"
 	"sort"
@@ -14,7 +14,6 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/webmail/webmail/internal/testenv"
-	"github.com/webmail/webmail/store"
 )
 
 // TestMailHost is issue 13's topology (see mailhost_setup_test.go): one
@@ -34,9 +33,10 @@ func TestMailHost(t *testing.T) {
 		{"1_logins_and_submission", stepLoginsAndSubmission},
 		{"2_inbound_queued_while_backend_down", stepInboundQueued},
 		{"3_wrong_passwords_share_the_limits", stepWrongPasswords},
-		{"4_domain_moved", stepDomainMoved},
+		{"4_domain_moved_through_the_api", stepDomainMoved},
 		{"5_login_latency", stepLoginLatency},
-		{"6_instance_killed", stepRoutingInstanceKilled},
+		{"6_admin_tokens", stepAdminTokens},
+		{"7_instance_killed", stepRoutingInstanceKilled},
 	}
 	for _, step := range steps {
 		if !t.Run(step.name, func(t *testing.T) { step.run(t, h) }) {
@@ -223,7 +223,7 @@ func stepLoginLatency(t *testing.T, h *mailHost) {
 		var out []time.Duration
 		for range logins {
 			began := time.Now()
-			c, err := imapclient.DialInsecure(addr, nil)
+			c, err := dialIMAPPlain(addr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -264,18 +264,87 @@ func stepRoutingInstanceKilled(t *testing.T, h *mailHost) {
 	reportMail(t, "webmail1 killed: %d/%d IMAP logins through nginx and inbound relay via webmail2 ok", logins, logins)
 }
 
-// moveDomain puts domain on backend.
+// moveDomain moves domain to backend through the provisioning API of the
+// first instance.
 func (h *mailHost) moveDomain(t *testing.T, domain, backend string) {
 	t.Helper()
-	if err := h.db.SaveDomain(context.Background(), store.Domain{Name: domain, Backend: backend}); err != nil {
+	status, body := adminCall(t, h.admin[0], "POST", "/v1/domains/"+domain+"/move", h.token, `{"backend":"`+backend+`"}`)
+	if status != http.StatusOK {
+		t.Fatalf("moving %s to %s through the API: %d %s", domain, backend, status, body)
+	}
+}
+
+// adminCall sends one provisioning API request and returns the status and
+// body.
+func adminCall(t *testing.T, admin, method, path, token, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, "http://"+admin+path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// stepAdminTokens: both instances' provisioning API refuse a missing, a
+// wrong and a revoked token (revoked with the CLI), and serve the OpenAPI
+// document.
+func stepAdminTokens(t *testing.T, h *mailHost) {
+	second := createToken(t, h, "second")
+	for _, admin := range h.admin {
+		if status, body := adminCall(t, admin, "GET", "/v1/openapi.json", "", ""); status != http.StatusOK || !strings.Contains(body, `"openapi": "3.0.3"`) {
+			t.Fatalf("%s: OpenAPI document: %d", admin, status)
+		}
+		for _, bad := range []string{"", "wma_wrong"} {
+			if status, _ := adminCall(t, admin, "GET", "/v1/domains", bad, ""); status != http.StatusUnauthorized {
+				t.Fatalf("%s: token %q answered %d, want 401", admin, bad, status)
+			}
+		}
+		if status, _ := adminCall(t, admin, "GET", "/v1/domains", second, ""); status != http.StatusOK {
+			t.Fatalf("%s: valid token answered %d", admin, status)
+		}
+	}
+	list := runWebmail(t, h.bin, h.env, "admin-token", "list")
+	var id string
+	for _, line := range strings.Split(list, "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[1] == "second" {
+			id = f[0]
+		}
+	}
+	if id == "" {
+		t.Fatalf("admin-token list has no token named second:\n%s", list)
+	}
+	runWebmail(t, h.bin, h.env, "admin-token", "revoke", id)
+	for _, admin := range h.admin {
+		if status, _ := adminCall(t, admin, "GET", "/v1/domains", second, ""); status != http.StatusUnauthorized {
+			t.Fatalf("%s: revoked token answered %d, want 401", admin, status)
+		}
+	}
+	reportMail(t, "missing, wrong and revoked tokens refused by both instances")
+}
+
+// createToken makes an admin token with the CLI and returns its secret.
+func createToken(t *testing.T, h *mailHost, name string) string {
+	t.Helper()
+	out := runWebmail(t, h.bin, h.env, "admin-token", "create", name)
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "wma_") {
+			return strings.TrimSpace(line)
+		}
+	}
+	t.Fatalf("admin-token create printed no token:\n%s", out)
+	return ""
 }
 
 // countMessages is INBOX's message count, read directly from the backend.
 func countMessages(t *testing.T, b *testenv.MailBackend, email, password string) int {
 	t.Helper()
-	subjects, err := imapInbox(func() (*imapclient.Client, error) { return imapclient.DialInsecure(b.IMAPAddr, nil) }, email, password)
+	subjects, err := imapInbox(func() (*imapclient.Client, error) { return dialIMAPPlain(b.IMAPAddr) }, email, password)
 	if err != nil {
 		t.Fatal(err)
 	}

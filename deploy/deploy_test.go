@@ -1,7 +1,14 @@
 package deploy_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -271,4 +278,102 @@ func TestKeepalivedConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("keepalived -t keepalived.conf: err=%v\n%s", err, out)
 	}
+}
+
+// TestFrontNginxConfig checks deploy/front/nginx.conf with `nginx -t`: the
+// shipped file with only what a test host lacks replaced (the pid and log
+// paths, the user, a certificate).
+func TestFrontNginxConfig(t *testing.T) {
+	nginx := tool(t, "nginx", "nginx libnginx-mod-mail libnginx-mod-stream")
+	dir := t.TempDir()
+	cert, key := writeTestCert(t, dir)
+	cfg := readFile(t, filepath.Join("front", "nginx.conf"))
+	for old, new := range map[string]string{
+		"user www-data;\n":              "",
+		"pid /run/nginx-mail.pid;":      "pid " + filepath.Join(dir, "nginx.pid") + ";",
+		"/var/log/nginx/mail-error.log": filepath.Join(dir, "error.log"),
+		"/etc/ssl/mail/fullchain.pem":   cert,
+		"/etc/ssl/mail/privkey.pem":     key,
+	} {
+		if strings.Count(cfg, old) != 1 {
+			t.Fatalf("front/nginx.conf: %q occurs %d times, want once", old, strings.Count(cfg, old))
+		}
+		cfg = strings.Replace(cfg, old, new, 1)
+	}
+	conf := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(conf, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, nil, nginx, "-t", "-p", dir, "-c", conf); err != nil {
+		t.Fatalf("nginx -t front/nginx.conf: %v\n%s", err, out)
+	}
+}
+
+// TestFrontPostfixConfig checks the front Postfix fragments with postconf,
+// added to an otherwise default main.cf and master.cf: no warnings, and
+// the lookups name the socketmap of the routing service.
+func TestFrontPostfixConfig(t *testing.T) {
+	postconf := tool(t, "postconf", "postfix")
+	dir := t.TempDir()
+	master := readFile(t, "/etc/postfix/master.cf")
+	// The stock master.cf has a relay service; the fragment replaces it.
+	var kept []string
+	skipping := false
+	for _, line := range strings.Split(master, "\n") {
+		if line != "" && line[0] != ' ' && line[0] != '\t' {
+			skipping = strings.HasPrefix(line, "relay ")
+		}
+		if !skipping {
+			kept = append(kept, line)
+		}
+	}
+	files := map[string]string{
+		"main.cf":   "compatibility_level = 3.6\n" + readFile(t, filepath.Join("front", "postfix-main.cf")),
+		"master.cf": strings.Join(kept, "\n") + "\n" + readFile(t, filepath.Join("front", "postfix-master.cf")),
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, flag := range []string{"-n", "-M"} {
+		out, err := run(t, nil, postconf, "-c", dir, flag)
+		if err != nil || strings.Contains(out, "warning") {
+			t.Fatalf("postconf %s on front/postfix-*.cf: err=%v\n%s", flag, err, out)
+		}
+		if flag == "-n" {
+			for _, want := range []string{"relay_domains = socketmap:inet:127.0.0.1:8027:domain", "transport_maps = socketmap:inet:127.0.0.1:8027:transport"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("postconf -n lacks %q:\n%s", want, out)
+				}
+			}
+		}
+	}
+}
+
+// writeTestCert writes a self-signed certificate and its key for nginx -t.
+func writeTestCert(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mail.example.com"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "fullchain.pem"), filepath.Join(dir, "privkey.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
 }

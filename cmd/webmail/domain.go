@@ -11,7 +11,6 @@ import (
 	"time"
 
 	webapp "github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/store"
 )
 
@@ -19,11 +18,15 @@ import (
 type domainArgs struct {
 	verb, name string
 	imap, smtp string
+	backend    string
 }
 
-// runDomain manages the per-domain mail server table:
+// runDomain manages the per-domain mail server table with the same
+// application code as the provisioning API (validation, audit log):
 //
 //	webmail domain add example.com --imap imaps://mx1:993 [--smtp smtp+starttls://mx1:587]
+//	webmail domain add example.com --backend mx1
+//	webmail domain move example.com --backend mx2
 //	webmail domain list
 //	webmail domain remove example.com
 //
@@ -41,41 +44,63 @@ func runDomain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig()
+	provision, closeDB, err := openProvisioning()
 	if err != nil {
 		return err
 	}
-	db, err := openDB(cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer closeDB()
 	ctx := context.Background()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
-	// An admin reads back what was just written: from the primary.
-	ctx = store.WithPrimaryReads(ctx)
 	switch cmd.verb {
 	case "add":
-		return addDomain(ctx, db, cmd, stdout, stderr)
+		return addDomain(ctx, provision, cmd, stdout, stderr)
+	case "move":
+		return moveDomain(ctx, provision, cmd, stdout)
 	case "list":
-		return listDomains(ctx, db, stdout)
+		return listDomains(ctx, provision, stdout)
 	case "remove":
-		return removeDomain(ctx, db, cmd.name, stdout)
+		return removeDomain(ctx, provision, cmd.name, stdout)
 	}
 	domainUsage(stderr)
 	return fmt.Errorf("domain: unknown verb %q", cmd.verb)
 }
 
+// openProvisioning opens the database (schema checked) and the
+// application layer over it, for the admin commands.
+func openProvisioning() (*webapp.App, func(), error) {
+	cfg, err := loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.CheckSchema(context.Background()); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return webapp.New(webapp.Deps{DB: db}), func() { db.Close() }, nil
+}
+
+// cliError shows an application error's safe message, after verb.
+func cliError(verb string, err error) error {
+	if e := webapp.AsError(err); e != nil && e.Message != "" {
+		return fmt.Errorf("%s: %s", verb, e.Message)
+	}
+	return fmt.Errorf("%s: %w", verb, err)
+}
+
 func domainUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage:")
 	fmt.Fprintln(w, "  webmail domain add DOMAIN --imap URL [--smtp URL]   route DOMAIN's logins to these servers")
+	fmt.Fprintln(w, "  webmail domain add DOMAIN --backend NAME             put DOMAIN on a mail backend (provisioning API)")
+	fmt.Fprintln(w, "  webmail domain move DOMAIN --backend NAME            move DOMAIN to another backend")
 	fmt.Fprintln(w, "  webmail domain list                                  show the routes")
 	fmt.Fprintln(w, "  webmail domain remove DOMAIN                         back to the WEBMAIL_IMAP/WEBMAIL_SMTP templates")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "URLs as in WEBMAIL_IMAP (imaps://host:993) and WEBMAIL_SMTP (smtp+starttls://host:587);")
 	fmt.Fprintln(w, "without --smtp the WEBMAIL_SMTP template applies. Instances pick changes up within seconds.")
+	fmt.Fprintln(w, "Every change is written to the audit log.")
 }
 
 // parseDomainArgs reads the verb, the domain and the flags; the domain may
@@ -87,6 +112,7 @@ func parseDomainArgs(args []string, stderr io.Writer) (domainArgs, error) {
 	fs.Usage = func() { domainUsage(stderr) }
 	imap := fs.String("imap", "", "IMAP server URL")
 	smtp := fs.String("smtp", "", "SMTP server URL (default: the WEBMAIL_SMTP template)")
+	backend := fs.String("backend", "", "mail backend name")
 	var name string
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		name, rest = rest[0], rest[1:]
@@ -100,53 +126,64 @@ func parseDomainArgs(args []string, stderr io.Writer) (domainArgs, error) {
 		return domainArgs{}, fmt.Errorf("domain %s: unexpected %q", verb, fs.Arg(0))
 	}
 	name = strings.ToLower(strings.TrimSpace(name))
-	return domainArgs{verb: verb, name: name, imap: *imap, smtp: *smtp}, nil
+	return domainArgs{verb: verb, name: name, imap: *imap, smtp: *smtp, backend: *backend}, nil
 }
 
-func addDomain(ctx context.Context, db *store.DB, cmd domainArgs, stdout, stderr io.Writer) error {
-	if cmd.name == "" || cmd.imap == "" {
+func addDomain(ctx context.Context, provision *webapp.App, cmd domainArgs, stdout, stderr io.Writer) error {
+	if cmd.name == "" || (cmd.imap == "" && cmd.backend == "") {
 		domainUsage(stderr)
-		return errors.New("domain add: need a domain and --imap")
+		return errors.New("domain add: need a domain and --imap or --backend")
 	}
-	if !validDomain(cmd.name) {
-		return fmt.Errorf("domain add: %q is not a domain name", cmd.name)
+	d, err := provision.SaveDomain(ctx, webapp.ActorCLI, webapp.DomainInput{Name: cmd.name, Backend: cmd.backend, IMAP: cmd.imap, SMTP: cmd.smtp})
+	if err != nil {
+		return cliError("domain add", err)
 	}
-	if _, err := mail.ParseIMAPURL(cmd.imap); err != nil {
-		return fmt.Errorf("domain add: --imap: %w", err)
+	if d.Backend != "" {
+		fmt.Fprintf(stdout, "%s: on backend %s\n", d.Name, d.Backend)
+		return nil
 	}
-	if cmd.smtp != "" {
-		if _, err := mail.ParseSMTPURL(cmd.smtp); err != nil {
-			return fmt.Errorf("domain add: --smtp: %w", err)
-		}
-	}
-	if err := db.SaveDomain(ctx, store.Domain{Name: cmd.name, IMAP: cmd.imap, SMTP: cmd.smtp}); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: imap %s, smtp %s\n", cmd.name, cmd.imap, orTemplate(cmd.smtp))
+	fmt.Fprintf(stdout, "%s: imap %s, smtp %s\n", d.Name, d.IMAP, orTemplate(d.SMTP))
 	return nil
 }
 
-func listDomains(ctx context.Context, db *store.DB, stdout io.Writer) error {
-	domains, err := db.Domains(ctx)
+func moveDomain(ctx context.Context, provision *webapp.App, cmd domainArgs, stdout io.Writer) error {
+	if cmd.name == "" || cmd.backend == "" {
+		return errors.New("domain move: need a domain and --backend")
+	}
+	d, err := provision.MoveDomain(ctx, webapp.ActorCLI, cmd.name, cmd.backend)
 	if err != nil {
-		return err
+		return cliError("domain move", err)
+	}
+	fmt.Fprintf(stdout, "%s: moved to backend %s\n", d.Name, d.Backend)
+	return nil
+}
+
+func listDomains(ctx context.Context, provision *webapp.App, stdout io.Writer) error {
+	domains, err := provision.Domains(ctx)
+	if err != nil {
+		return cliError("domain list", err)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DOMAIN\tIMAP\tSMTP\tUPDATED")
+	fmt.Fprintln(tw, "DOMAIN\tBACKEND\tIMAP\tSMTP\tUPDATED")
 	for _, d := range domains {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.IMAP, orTemplate(d.SMTP), d.UpdatedAt.UTC().Format(time.RFC3339))
+		backend, imap, smtp := "-", d.IMAP, orTemplate(d.SMTP)
+		if d.Backend != "" {
+			backend, imap, smtp = d.Backend, "(backend)", "(backend)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, backend, imap, smtp, d.UpdatedAt.UTC().Format(time.RFC3339))
 	}
 	return tw.Flush()
 }
 
-func removeDomain(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
+func removeDomain(ctx context.Context, provision *webapp.App, name string, stdout io.Writer) error {
 	if name == "" {
 		return errors.New("domain remove: need a domain")
 	}
-	if err := db.DeleteDomain(ctx, name); errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("domain remove: %s has no route", name)
-	} else if err != nil {
-		return err
+	if err := provision.DeleteDomain(ctx, webapp.ActorCLI, name); err != nil {
+		if e := webapp.AsError(err); e != nil && e.Code == webapp.CodeNotFound {
+			return fmt.Errorf("domain remove: %s has no route", name)
+		}
+		return cliError("domain remove", err)
 	}
 	fmt.Fprintf(stdout, "%s: removed; its logins use the WEBMAIL_IMAP/WEBMAIL_SMTP templates\n", name)
 	return nil
@@ -159,19 +196,6 @@ func orTemplate(url string) string {
 	return url
 }
 
-func validDomain(name string) bool {
-	if len(name) == 0 || len(name) > 253 || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") || strings.Contains(name, "..") {
-		return false
-	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// domainPoll is how often an instance checks the domain table for changes.
 // A change made on one instance (or by the CLI or the provisioning API)
 // is in force on every instance within this, without a restart.
 const domainPoll = 2 * time.Second

@@ -114,6 +114,18 @@ func (a *app) startBackground(ctx context.Context) (*background, error) {
 		a.logger.Info("routing listener (nginx auth_http, Postfix socketmap)", "addr", routingLn.Addr().String(),
 			"check_passwords", a.cfg.RoutingCheckFirst)
 	}
+	var adminLn net.Listener
+	if a.cfg.AdminListen != "" {
+		if adminLn, err = net.Listen("tcp", a.cfg.AdminListen); err != nil {
+			for _, ln := range []net.Listener{metricsLn, routingLn} {
+				if ln != nil {
+					ln.Close()
+				}
+			}
+			return nil, fmt.Errorf("WEBMAIL_ADMIN_LISTEN: %w", err)
+		}
+		a.logger.Info("provisioning API listener", "addr", adminLn.Addr().String())
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	jobsCtx, cancelJobs := context.WithCancel(ctx)
 	// Replicas are checked before the first request, so none is used
@@ -130,6 +142,11 @@ func (a *app) startBackground(ctx context.Context) (*background, error) {
 		func() { a.core.RunOutbox(jobsCtx) },
 		func() { a.watchDomains(ctx, domainsReload) },
 		func() { a.watchReload(ctx, domainsReload) },
+		func() {
+			if adminLn != nil {
+				a.serveAdmin(ctx, adminLn)
+			}
+		},
 		func() {
 			if routingLn != nil {
 				a.serveRouting(ctx, routingLn)

@@ -25,7 +25,8 @@ func commands() []command {
 		{"serve", "run an instance against the configured servers (WEBMAIL_* variables)", runServe},
 		{"demo", "run everything embedded: SQLite, local files, a built-in IMAP/SMTP server with sample mail", runDemo},
 		{"migrate", "bring the database schema up to date", runMigrate},
-		{"domain", "route login domains to their mail servers: add, list, remove", runDomain},
+		{"domain", "route login domains to their mail servers: add, move, list, remove", runDomain},
+		{"admin-token", "provisioning API tokens: create, list, revoke", runAdminToken},
 		{"backup", "back up the embedded SQLite database and the attachments it needs, while serving", runBackup},
 		{"restore", "restore a `webmail backup` into an empty WEBMAIL_DATA", runRestore},
 	}

@@ -2,10 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"net"
+	"net/http"
+	"time"
 
+	"github.com/webmail/webmail/adminapi"
 	"github.com/webmail/webmail/routing"
 )
+
+// The private listeners of the front mail hosts and of admins.
 
 // serveRouting answers the front mail hosts (nginx auth_http, Postfix
 // socketmap) on their private listener until ctx ends. It stops with the
@@ -20,5 +27,26 @@ func (a *app) serveRouting(ctx context.Context, ln net.Listener) {
 	})
 	if err := srv.Serve(ctx, ln); err != nil {
 		a.logger.Error("routing listener stopped", "err", err)
+	}
+}
+
+// serveAdmin serves the provisioning API on its private listener until
+// ctx ends.
+func (a *app) serveAdmin(ctx context.Context, ln net.Listener) {
+	srv := &http.Server{
+		Handler:           adminapi.Handler(a.server.App, a.logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdownCtx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		a.logger.Error("provisioning API listener stopped", "err", err)
 	}
 }

@@ -3,6 +3,7 @@ package testenv
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"net/smtp"
 	"os"
 	"os/exec"
@@ -326,8 +327,17 @@ var queuedAs = regexp.MustCompile(`queued as ([0-9A-Za-z]+)`)
 // Postfix assigned. net/smtp's Data hides the reply text, so DATA is spoken
 // by hand.
 func (p *postfixServer) send(from string, to []string, raw []byte) (string, error) {
-	c, err := smtp.Dial(p.smtpAddr)
+	// Bounded, so that a server that stops answering fails the test with
+	// its log instead of hanging it.
+	conn, err := net.DialTimeout("tcp", p.smtpAddr, 10*time.Second)
 	if err != nil {
+		return "", err
+	}
+	_ = conn.SetDeadline(time.Now().Add(deliveryTimeout))
+	host, _, _ := net.SplitHostPort(p.smtpAddr)
+	c, err := smtp.NewClient(conn, host)
+	if err != nil {
+		conn.Close()
 		return "", err
 	}
 	defer c.Close()
