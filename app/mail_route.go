@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/mail"
 )
 
@@ -69,12 +70,20 @@ func (a *App) RouteMailLogin(ctx context.Context, in MailLoginInput) (MailLoginR
 		!utf8.ValidString(username) || strings.ContainsAny(username, "\r\n\x00 ") || strings.ContainsAny(in.Password, "\r\n\x00") {
 		return MailLoginResult{}, Invalid("Sign in", msgWrongCredentials)
 	}
-	if wait := a.loginLimiter.Wait(ctx, in.ClientIP, username); wait > 0 {
+	// Mail clients have no device cookie: a login through the proxy is
+	// always from an unknown device, held like one by the slow-down.
+	limited := loginlimit.Login{IP: in.ClientIP, Username: username}
+	if wait := a.loginLimiter.Wait(ctx, limited); wait > 0 {
 		return MailLoginResult{}, a.loginLimited(ctx, username, in.ClientIP, wait)
 	}
-	attempt, wait := a.loginLimiter.Reserve(ctx, in.ClientIP, username)
+	attempt, wait, hold := a.loginLimiter.Reserve(ctx, limited)
 	if wait > 0 {
 		return MailLoginResult{}, a.loginLimited(ctx, username, in.ClientIP, wait)
+	}
+	// nginx waits for the answer meanwhile (auth_http_timeout, 60 s by
+	// default, is far above the limits' MaxDelay).
+	if err := a.holdLogin(ctx, username, in.ClientIP, hold); err != nil {
+		return MailLoginResult{}, err
 	}
 	route, target, err := a.proxyTarget(username, in.Protocol)
 	if err != nil {
@@ -94,7 +103,7 @@ func (a *App) RouteMailLogin(ctx context.Context, in MailLoginInput) (MailLoginR
 		switch {
 		case err == nil:
 			a.loginLimiter.Release(ctx, attempt)
-			a.loginLimiter.Clear(ctx, username)
+			a.loginLimiter.Clear(ctx, limited)
 		case AsError(err).Code == CodeWrongCredentials:
 			a.Logger.InfoContext(ctx, "mail login failed", "protocol", in.Protocol, "user", username, "client_ip", in.ClientIP, "backend", result.Backend)
 		default:
