@@ -41,8 +41,9 @@ type cluster struct {
 // TestCluster runs HAProxy with deploy/haproxy.cfg in front of three
 // instances and proves, step by step under a load of signed-in users, what
 // the issue promises: an instance can die or be restarted, the replica can
-// stop, Redis can restart or fail over, and the job lease moves on, without
-// users losing more than the steps allow. Each step prints its numbers on a
+// stop, Redis can restart or fail over, the job lease moves on, and a
+// message written across instances is sent once, without users losing
+// more than the steps allow. Each step prints its numbers on a
 // line starting with "cluster:".
 func TestCluster(t *testing.T) {
 	began := time.Now()
@@ -61,6 +62,7 @@ func TestCluster(t *testing.T) {
 		{"5_redis_restarted", stepRedisRestarted},
 		{"6_lease_holder_killed", stepLeaseHolderKilled},
 		{"7_sentinel_failover", stepSentinelFailover},
+		{"8_compose_across_instances", stepComposeAcrossInstances},
 	}
 	for _, step := range steps {
 		if !t.Run(step.name, func(t *testing.T) { step.run(t, c) }) {
