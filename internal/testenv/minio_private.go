@@ -68,13 +68,17 @@ func (p *PrivateMinIO) run(s *minioServer) error {
 	}
 	client := &http.Client{Timeout: 2 * time.Second}
 	err := waitFor(s.proc, "minio on "+s.endpoint, startTimeout, func() error {
-		resp, err := client.Get("http://" + s.endpoint + "/minio/health/ready")
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("%w: health answered %s", errNotReady, resp.Status)
+		// ready answers before a restarted server takes writes
+		// ("Server not initialized yet"); cluster waits for write quorum.
+		for _, check := range []string{"/minio/health/ready", "/minio/health/cluster"} {
+			resp, err := client.Get("http://" + s.endpoint + check)
+			if err != nil {
+				return err
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("%w: %s answered %s", errNotReady, check, resp.Status)
+			}
 		}
 		return nil
 	})
