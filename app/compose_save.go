@@ -51,11 +51,25 @@ func (a *App) SaveCompose(ctx context.Context, sess *session.Session, in SaveCom
 	if err != nil {
 		return SaveResult{}, err
 	}
-	c, err := a.composeFromInput(ctx, owner, in)
+	stored, err := a.loadCompose(ctx, owner, in.ID)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	c, err := a.applyInput(ctx, owner, stored, in)
 	if err != nil {
 		return SaveResult{}, err
 	}
 	var result SaveResult
+	if stored.Revision == in.Revision && sameContent(stored, c) && stored.State == store.ComposeOpen {
+		// Nothing changed (leaving a page whose last change was saved
+		// already, only to copy it to Drafts): no new revision, so a
+		// reload racing this request never sees a conflict with itself.
+		result.Revision, result.SavedAt = stored.Revision, stored.Updated
+		if a.draftCopies.due(c.ID, in.CopyToDrafts, time.Now()) {
+			result.DraftCopied = a.replaceDraftLogged(ctx, sess, owner, c.ID)
+		}
+		return result, nil
+	}
 	for attempt := 0; ; attempt++ {
 		saved, err := a.DB.SaveCompose(ctx, c)
 		switch {
@@ -89,6 +103,18 @@ func (a *App) composeFromInput(ctx context.Context, owner composeOwner, in SaveC
 	if err != nil {
 		return store.Compose{}, err
 	}
+	return a.applyInput(ctx, owner, c, in)
+}
+
+// sameContent reports whether two versions of a compose say the same.
+func sameContent(a, b store.Compose) bool {
+	return a.IdentityID == b.IdentityID && a.To == b.To && a.Cc == b.Cc && a.Bcc == b.Bcc &&
+		a.Subject == b.Subject && a.BodyText == b.BodyText && a.BodyHTML == b.BodyHTML &&
+		a.Format == b.Format && a.Priority == b.Priority && a.ReadReceipt == b.ReadReceipt
+}
+
+// applyInput is the stored compose c with the form's fields in it.
+func (a *App) applyInput(ctx context.Context, owner composeOwner, c store.Compose, in SaveComposeInput) (store.Compose, error) {
 	c.Revision = in.Revision
 	c.IdentityID = owner.identity(in.IdentityID).ID
 	c.To, c.Cc, c.Bcc = oneLine(in.To), oneLine(in.Cc), oneLine(in.Bcc)

@@ -188,6 +188,13 @@ func TestTwoWindowsSaveVisibly(t *testing.T) {
 	if err != nil || fourth.Overwrote {
 		t.Fatalf("a save on the current revision: %+v, %v", fourth, err)
 	}
+	// Leaving the page sends the same fields again: no new revision, so
+	// the reloaded page, which may have read the revision before, is
+	// not in conflict with itself.
+	same, err := d.SaveCompose(ctx, sess, SaveComposeInput{ID: id, Revision: fourth.Revision, Subject: "tab A once more", CopyToDrafts: true})
+	if err != nil || same.Overwrote || same.Revision != fourth.Revision || !same.DraftCopied {
+		t.Fatalf("an unchanged save: %+v, %v", same, err)
+	}
 }
 
 // replyFixture delivers a message to the user, addressed to the user,

@@ -50,8 +50,11 @@ func TestComposeInBrowser(t *testing.T) {
 		t.Errorf("%v uploads after reload", n)
 	}
 
-	// Leaving the page sends the last state; the Drafts folder has it, and
-	// Continue comes back to this very compose.
+	// Save draft (the form's own button) replaces the Drafts copy before
+	// the page comes back; the Drafts folder then has it, and Continue
+	// comes back to this very compose.
+	b.click(`[data-testid="save-draft"]`)
+	b.do(chromedp.WaitVisible(chromedp.CSS(`#compose-form[data-saved] [data-testid="editor"]`)))
 	b.do(chromedp.Navigate(f.http.URL+"/mail/Drafts"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)))
 	b.until("the draft in Drafts", `[...document.querySelectorAll('[data-testid="message-row"]')].some(r => r.textContent.includes("Browser draft ü"))`)
 	b.click(`[data-testid="message-row"] a[data-testid="message-link"]`)
