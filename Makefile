@@ -7,13 +7,29 @@ GO ?= go
 export WEBMAIL_TEST_BIN ?= $(HOME)/.cache/webmail/bin
 SHELL := /bin/bash
 
-.PHONY: test test-deps check generate bench load
+.PHONY: test test-deps check generate bench load fuzz
 # Every test, as JSON through internal/testreport: one line per test, the
 # real servers the helpers started, full output of failures, and a closing
 # "N passed, N failed, N skipped" line.
 test: test-deps check
 	@set -o pipefail; $(GO) build -o .build/testreport ./internal/testreport && \
 	$(GO) test -json -count=1 -p 2 -timeout 45m ./... | .build/testreport
+	@$(MAKE) --no-print-directory fuzz
+
+# The fuzz targets (issue 10), one after the other, each for FUZZTIME:
+# a few seconds in `make test` (the plain `go test` above already runs
+# their seeds: testdata and the shared MIME corpus); longer on demand,
+# e.g. `make fuzz FUZZTIME=10m`. A failure leaves its input under the
+# package's testdata/fuzz/ and the command to replay it.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := ./mail/mime:FuzzParseMessage ./mail/mime:FuzzDecodeHeader ./mail/mime:FuzzStreamDecoders \
+	./mail/htmlsafe:FuzzSanitize ./app:FuzzParseSearch
+fuzz:
+	@set -e; for target in $(FUZZ_TARGETS); do \
+		pkg=$${target%%:*}; name=$${target##*:}; \
+		echo "fuzz $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 # Installs Debian packages and builds MinIO, only what is missing.
 test-deps:

@@ -167,7 +167,7 @@ func ParseMessageIDs(v string) []string {
 		if end < 0 {
 			break
 		}
-		if id := strings.TrimSpace(v[open+1 : open+end]); id != "" {
+		if id := cleanMessageID(v[open+1 : open+end]); id != "" {
 			out = append(out, id)
 		}
 		v = v[open+end+1:]
@@ -177,8 +177,23 @@ func ParseMessageIDs(v string) []string {
 			if len(out) >= maxAddresses {
 				break
 			}
-			out = append(out, strings.Trim(f, "<>,"))
+			if id := cleanMessageID(strings.Trim(f, "<>,")); id != "" {
+				out = append(out, id)
+			}
 		}
 	}
 	return out
+}
+
+// cleanMessageID removes white space and control characters from a
+// message ID: a msg-id has none, a folded one should not keep its line
+// break, and an ID goes back out in the In-Reply-To and References of a
+// reply, where a line break would start a header of the sender's choosing.
+func cleanMessageID(id string) string {
+	return strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, id)
 }

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/webmail/webmail/mail/htmlsafe"
+	"github.com/webmail/webmail/mail/internal/mailtest"
 )
 
 func readTestdata(t *testing.T, name string) []byte {
@@ -374,9 +375,12 @@ func TestParseLimits(t *testing.T) {
 }
 
 // FuzzParseMessage checks that no input makes the parser, part extraction
-// or the sanitizer fail. Without -fuzz it runs the seeds only.
+// or the sanitizer fail. Without -fuzz it runs the seeds only: the
+// testdata messages and the shared MIME corpus (read at run time, never
+// copied here).
 func FuzzParseMessage(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	files = append(files, mailtest.CorpusFiles(f)...)
 	for _, name := range files {
 		raw, err := os.ReadFile(name)
 		if err != nil {
