@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -19,17 +20,19 @@ import (
 
 	"github.com/webmail/webmail/adminapi"
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
 )
 
 // api is the provisioning API over a fresh SQLite database, with every
 // response checked against the OpenAPI document by kin-openapi.
 type api struct {
-	t      *testing.T
-	srv    *httptest.Server
-	app    *app.App
-	db     *store.DB
-	router routers.Router
+	t        *testing.T
+	sessions *session.Manager
+	srv      *httptest.Server
+	app      *app.App
+	db       *store.DB
+	router   routers.Router
 }
 
 func newAPI(t *testing.T) *api {
@@ -43,7 +46,12 @@ func newAPI(t *testing.T) *api {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(app.Deps{DB: db})
+	sealer, err := session.NewSealer("adminapi-test-secret-0123456789abcdef")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := session.NewManager(session.NewSQL(db), sealer, time.Hour, 12*time.Hour)
+	a := app.New(app.Deps{DB: db, Sessions: sessions})
 	srv := httptest.NewServer(adminapi.Handler(a, nil))
 	t.Cleanup(srv.Close)
 	doc := loadDocument(t)
@@ -52,7 +60,7 @@ func newAPI(t *testing.T) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &api{t: t, srv: srv, app: a, db: db, router: router}
+	return &api{t: t, srv: srv, app: a, db: db, router: router, sessions: sessions}
 }
 
 // loadDocument parses and validates the committed OpenAPI document.
@@ -139,7 +147,7 @@ func TestTokens(t *testing.T) {
 	doc := loadDocument(t)
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			concrete := strings.ReplaceAll(path, "{name}", "example.com")
+			concrete := strings.NewReplacer("{name}", "example.com", "{email}", "ann@example.com").Replace(path)
 			if op.Security != nil && len(*op.Security) == 0 {
 				if status, _ := a.call(method, concrete, "", nil); status != http.StatusOK {
 					t.Errorf("%s %s (public) answered %d", method, concrete, status)
@@ -259,5 +267,59 @@ func TestProvisioning(t *testing.T) {
 	want := []string{"backend.delete mx2", "domain.delete example.com", "domain.move example.com", "domain.save example.com", "backend.save mx2", "backend.save mx1"}
 	if strings.Join(actions[:len(want)], ", ") != strings.Join(want, ", ") {
 		t.Fatalf("audit log %q, want it to start with %q", actions, want)
+	}
+}
+
+// TestUserSessionsAPI: an admin lists a user's sessions (never their IDs)
+// and ends them; the browsers' sessions no longer load, another user's
+// do, and the audit log says who did it.
+func TestUserSessionsAPI(t *testing.T) {
+	a := newAPI(t)
+	ctx := context.Background()
+	token, _, err := a.app.CreateAdminToken(ctx, app.ActorCLI, "helpdesk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for range 2 {
+		s, err := a.sessions.Create(ctx, "ann@example.com", "pw-123456")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	other, err := a.sessions.Create(ctx, "bob@example.com", "pw-123456")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body := a.call("GET", "/v1/users/Ann@example.com/sessions", token, nil)
+	listed, _ := body["sessions"].([]any)
+	if status != http.StatusOK || len(listed) != 2 {
+		t.Fatalf("list: %d %v", status, body)
+	}
+	raw, _ := json.Marshal(body)
+	for _, id := range ids {
+		if strings.Contains(string(raw), id) {
+			t.Fatal("the session list shows a session ID")
+		}
+	}
+	status, body = a.call("DELETE", "/v1/users/ann@example.com/sessions", token, nil)
+	if status != http.StatusOK || body["ended"] != float64(2) {
+		t.Fatalf("end: %d %v", status, body)
+	}
+	for _, id := range ids {
+		if _, err := a.sessions.Load(ctx, id); !session.IsNotFound(err) {
+			t.Fatalf("an ended session still loads: %v", err)
+		}
+	}
+	if _, err := a.sessions.Load(ctx, other.ID); err != nil {
+		t.Fatalf("another user's session ended: %v", err)
+	}
+	if status, body := a.call("GET", "/v1/users/ann@example.com/sessions", token, nil); status != http.StatusOK || len(body["sessions"].([]any)) != 0 {
+		t.Fatalf("after ending: %d %v", status, body)
+	}
+	entries, err := a.app.AuditLog(ctx, 1)
+	if err != nil || len(entries) != 1 || entries[0].Action != "sessions.end" || !strings.Contains(entries[0].Actor, "helpdesk") {
+		t.Fatalf("audit: %+v %v", entries, err)
 	}
 }

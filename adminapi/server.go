@@ -33,6 +33,8 @@ type App interface {
 	MoveDomain(ctx context.Context, actor app.Actor, name, backend string) (store.Domain, error)
 	DeleteDomain(ctx context.Context, actor app.Actor, name string) error
 	AuditLog(ctx context.Context, limit int) ([]store.AuditEntry, error)
+	UserSessions(ctx context.Context, email string) ([]app.UserSession, error)
+	EndUserSessions(ctx context.Context, actor app.Actor, email string) (int, error)
 }
 
 // maxBody bounds a request body: the API's bodies are a few hundred bytes.
@@ -64,6 +66,8 @@ func Handler(a App, logger *slog.Logger) http.Handler {
 		{"POST /v1/domains/{name}/move", s.moveDomain},
 		{"DELETE /v1/domains/{name}", s.deleteDomain},
 		{"GET /v1/audit", s.auditLog},
+		{"GET /v1/users/{email}/sessions", s.userSessions},
+		{"DELETE /v1/users/{email}/sessions", s.endUserSessions},
 	} {
 		mux.Handle(route.pattern, s.authenticated(route.handle))
 	}

@@ -130,7 +130,13 @@ func (r *Redis) Save(ctx context.Context, s *Session, ttl time.Duration) error {
 	if err != nil {
 		return err
 	}
-	if err := r.client.Set(ctx, r.key(s.ID), data, ttl).Err(); err != nil {
+	// One round trip: the session and its user's index.
+	_, err = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, r.key(s.ID), data, ttl)
+		r.indexUser(ctx, p, s, ttl, true)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("session: redis set: %w", err)
 	}
 	return nil
@@ -143,7 +149,17 @@ func (r *Redis) Touch(ctx context.Context, s *Session, ttl time.Duration) error 
 	if err != nil {
 		return err
 	}
-	ok, err := r.client.SetXX(ctx, r.key(s.ID), data, ttl).Result()
+	var set *redis.BoolCmd
+	_, err = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		set = p.SetXX(ctx, r.key(s.ID), data, ttl)
+		// Only lengthens the index's life: harmless if the session is gone.
+		r.indexUser(ctx, p, s, ttl, false)
+		return nil
+	})
+	ok, setErr := set.Result()
+	if err == nil {
+		err = setErr
+	}
 	if err != nil {
 		return fmt.Errorf("session: redis set xx: %w", err)
 	}

@@ -40,7 +40,7 @@ func (s *SQL) Save(ctx context.Context, sess *Session, ttl time.Duration) error 
 	if err != nil {
 		return err
 	}
-	if err := s.db.SaveSessionData(ctx, sess.ID, data, time.Now().Add(ttl)); err != nil {
+	if err := s.db.SaveUserSessionData(ctx, sess.ID, sess.User, data, time.Now().Add(ttl)); err != nil {
 		return fmt.Errorf("session: sql: %w", err)
 	}
 	return nil

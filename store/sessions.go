@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -35,19 +36,48 @@ func (db *DB) SessionData(ctx context.Context, id string) ([]byte, error) {
 
 // SaveSessionData creates or replaces a session with its expiry.
 func (db *DB) SaveSessionData(ctx context.Context, id string, data []byte, expires time.Time) error {
+	return db.SaveUserSessionData(ctx, id, "", data, expires)
+}
+
+// SaveUserSessionData creates or replaces a session of user (a login,
+// compared lower-cased) with its expiry, so SessionIDsOfUser finds it.
+func (db *DB) SaveUserSessionData(ctx context.Context, id, user string, data []byte, expires time.Time) error {
 	var q string
 	switch db.dialect {
 	case MySQL:
-		q = `INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)
-			ON DUPLICATE KEY UPDATE data = VALUES(data), expires_at = VALUES(expires_at)`
+		q = `INSERT INTO sessions (id, user_key, data, expires_at) VALUES (?, ?, ?, ?)
+			ON DUPLICATE KEY UPDATE user_key = VALUES(user_key), data = VALUES(data), expires_at = VALUES(expires_at)`
 	default:
-		q = `INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`
+		q = `INSERT INTO sessions (id, user_key, data, expires_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET user_key = excluded.user_key, data = excluded.data, expires_at = excluded.expires_at`
 	}
-	if _, err := db.write.ExecContext(ctx, q, id, data, expires.Unix()); err != nil {
+	if _, err := db.write.ExecContext(ctx, q, id, strings.ToLower(strings.TrimSpace(user)), data, expires.Unix()); err != nil {
 		return fmt.Errorf("store: save session: %w", err)
 	}
 	return nil
+}
+
+// SessionIDsOfUser returns the IDs of user's unexpired sessions, from the
+// primary (an admin ending them must not miss one made a moment ago).
+func (db *DB) SessionIDsOfUser(ctx context.Context, user string) ([]string, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT id FROM sessions WHERE user_key = ? AND expires_at > ? ORDER BY id`,
+		strings.ToLower(strings.TrimSpace(user)), now())
+	if err != nil {
+		return nil, fmt.Errorf("store: sessions of user: %w", unavailable(err))
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: sessions of user: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: sessions of user: %w", unavailable(err))
+	}
+	return ids, nil
 }
 
 // TouchSessionData replaces the data and expiry of an unexpired session

@@ -48,3 +48,14 @@ func (c countingSessions) Delete(ctx context.Context, id string) error {
 func (c countingSessions) Ping(ctx context.Context) error {
 	return c.count("ping", c.Store.Ping(ctx))
 }
+
+// UserSessions passes the user index through, so the provisioning API
+// lists sessions whether or not metrics are on.
+func (c countingSessions) UserSessions(ctx context.Context, user string) ([]*session.Session, error) {
+	index, ok := c.Store.(session.UserIndex)
+	if !ok {
+		return nil, session.ErrNoUserIndex
+	}
+	sessions, err := index.UserSessions(ctx, user)
+	return sessions, c.count("user_sessions", err)
+}
