@@ -79,6 +79,7 @@ type MailRouter interface {
 type App struct {
 	Deps
 	loginLimiter *loginlimit.Limiter
+	verified     *verifiedLogins // mail logins the backends accepted lately (RouteMailLogin)
 	messages     *messageCache
 	smtpSizes    *smtpSizes
 	draftCopies  *draftCopies
@@ -118,6 +119,7 @@ func New(deps Deps) *App {
 		Deps:         deps,
 		messages:     newMessageCache(deps.MessageCacheBytes),
 		loginLimiter: loginlimit.New(deps.LoginFailures, deps.LoginLimits, deps.Logger),
+		verified:     newVerifiedLogins(),
 		smtpSizes:    &smtpSizes{entries: map[string]smtpSizeEntry{}},
 		draftCopies:  &draftCopies{last: map[string]time.Time{}},
 	}

@@ -76,6 +76,20 @@ func (a *App) RouteMailLogin(ctx context.Context, in MailLoginInput) (MailLoginR
 	if wait := a.loginLimiter.Wait(ctx, limited); wait > 0 {
 		return MailLoginResult{}, a.loginLimited(ctx, username, in.ClientIP, wait)
 	}
+	// A pair verified lately, or being checked now, is not counted again
+	// (see verifiedLogins). Never for submission: nginx makes its backend
+	// trust our answer, so every one is checked.
+	memo := in.Protocol != ProtocolSMTP
+	digest := a.verified.digest(username, in.Password)
+	if memo && !a.verified.claim(digest) {
+		return a.routeOnly(ctx, username, in.Protocol)
+	}
+	settled := false
+	defer func() {
+		if memo && !settled {
+			a.verified.done(digest, false)
+		}
+	}()
 	attempt, wait, hold := a.loginLimiter.Reserve(ctx, limited)
 	if wait > 0 {
 		return MailLoginResult{}, a.loginLimited(ctx, username, in.ClientIP, wait)
@@ -94,12 +108,14 @@ func (a *App) RouteMailLogin(ctx context.Context, in MailLoginInput) (MailLoginR
 	addr, err := resolveAddrPort(ctx, target)
 	if err != nil {
 		a.loginLimiter.Release(ctx, attempt)
-		return MailLoginResult{}, &Error{Code: CodeUnavailable, Title: "Mail server unavailable",
-			Message: "The mail server is not answering right now. Please try again in a minute.", Err: err}
+		return MailLoginResult{}, unavailableBackend(err)
 	}
 	result := MailLoginResult{Backend: route.Proxy.Backend, Addr: addr}
 	settle := func(ctx context.Context) error {
 		err := a.checkMailPassword(ctx, route.IMAP, username, in.Password)
+		if memo {
+			a.verified.done(digest, err == nil)
+		}
 		switch {
 		case err == nil:
 			a.loginLimiter.Release(ctx, attempt)
@@ -112,6 +128,7 @@ func (a *App) RouteMailLogin(ctx context.Context, in MailLoginInput) (MailLoginR
 		}
 		return err
 	}
+	settled = true // settle ends the check from here on
 	if in.CheckFirst || in.Protocol == ProtocolSMTP {
 		if err := settle(ctx); err != nil {
 			return MailLoginResult{}, err
@@ -126,6 +143,20 @@ func (a *App) RouteMailLogin(ctx context.Context, in MailLoginInput) (MailLoginR
 		_ = settle(bg)
 	}()
 	return result, nil
+}
+
+// routeOnly answers without counting or checking: for a pair verified
+// lately or being checked now.
+func (a *App) routeOnly(ctx context.Context, username string, protocol MailProtocol) (MailLoginResult, error) {
+	route, target, err := a.proxyTarget(username, protocol)
+	if err != nil {
+		return MailLoginResult{}, err
+	}
+	addr, err := resolveAddrPort(ctx, target)
+	if err != nil {
+		return MailLoginResult{}, unavailableBackend(err)
+	}
+	return MailLoginResult{Backend: route.Proxy.Backend, Addr: addr}, nil
 }
 
 // proxyTarget finds the backend address of the login's domain for the
@@ -156,6 +187,11 @@ func (a *App) proxyTarget(username string, protocol MailProtocol) (mail.Route, s
 		return mail.Route{}, "", errNotRouted(username, fmt.Sprintf("backend %q has no %s address for the proxy", route.Proxy.Backend, protocol))
 	}
 	return route, target, nil
+}
+
+func unavailableBackend(err error) *Error {
+	return &Error{Code: CodeUnavailable, Title: "Mail server unavailable",
+		Message: "The mail server is not answering right now. Please try again in a minute.", Err: err}
 }
 
 func errNotRouted(username, why string) *Error {
