@@ -19,6 +19,9 @@ const (
 	DefaultMaxBytes     = 10 << 20
 	DefaultTimeout      = 10 * time.Second
 	DefaultMaxRedirects = 3
+	// DefaultMaxConcurrent bounds the fetches in progress, and with
+	// MaxBytes the memory they hold: 16 × 10 MiB.
+	DefaultMaxConcurrent = 16
 )
 
 // Errors of Fetch. Every one means "no image": the proxy answers the same
@@ -29,6 +32,7 @@ var (
 	ErrTooLarge    = errors.New("imageproxy: image too large")
 	ErrNotImage    = errors.New("imageproxy: not a raster image")
 	ErrStatus      = errors.New("imageproxy: the server did not answer 200")
+	ErrBusy        = errors.New("imageproxy: too many fetches in progress")
 )
 
 // Options configure a Fetcher; zero values take the defaults.
@@ -41,12 +45,16 @@ type Options struct {
 	MaxBytes     int64         // largest image (DefaultMaxBytes)
 	Timeout      time.Duration // for the whole fetch, redirects included (DefaultTimeout)
 	MaxRedirects int           // redirects followed (DefaultMaxRedirects)
+	// MaxConcurrent bounds the fetches in progress (DefaultMaxConcurrent);
+	// more wait for a free slot as long as their context allows.
+	MaxConcurrent int
 }
 
 // Fetcher fetches remote images. It is safe for concurrent use.
 type Fetcher struct {
 	opts   Options
 	client *http.Client
+	slots  chan struct{} // one token per fetch in progress
 }
 
 // Image is a fetched image.
@@ -74,7 +82,10 @@ func New(opts Options) *Fetcher {
 	if opts.MaxRedirects <= 0 {
 		opts.MaxRedirects = DefaultMaxRedirects
 	}
-	f := &Fetcher{opts: opts}
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = DefaultMaxConcurrent
+	}
+	f := &Fetcher{opts: opts, slots: make(chan struct{}, opts.MaxConcurrent)}
 	transport := &http.Transport{
 		// Never an environment proxy: it would make the destination
 		// check meaningless (and reach whatever the proxy reaches).
@@ -150,6 +161,12 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Image, error) {
 	}
 	if err := checkURL(u); err != nil {
 		return Image{}, err
+	}
+	select {
+	case f.slots <- struct{}{}:
+		defer func() { <-f.slots }()
+	case <-ctx.Done():
+		return Image{}, fmt.Errorf("%w: %w", ErrBusy, ctx.Err())
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()

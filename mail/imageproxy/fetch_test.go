@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var testPNG = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{1, 2, 3}, 100)...)
@@ -17,9 +18,10 @@ var testPNG = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat
 // imageServer serves images on 127.0.0.2 and records what each request
 // carried.
 type imageServer struct {
-	addr string // 127.0.0.2:port
-	mu   sync.Mutex
-	seen []*http.Request
+	addr    string        // 127.0.0.2:port
+	release chan struct{} // closed to let /slow.png answer
+	mu      sync.Mutex
+	seen    []*http.Request
 }
 
 func newImageServer(t *testing.T) *imageServer {
@@ -28,7 +30,7 @@ func newImageServer(t *testing.T) *imageServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &imageServer{addr: ln.Addr().String()}
+	s := &imageServer{addr: ln.Addr().String(), release: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/a.png", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")
@@ -49,6 +51,10 @@ func newImageServer(t *testing.T) *imageServer {
 		http.Redirect(w, r, r.URL.Query().Get("to"), http.StatusFound)
 	})
 	mux.HandleFunc("/missing.png", http.NotFound)
+	mux.HandleFunc("/slow.png", func(w http.ResponseWriter, r *http.Request) {
+		<-s.release
+		w.Write(testPNG)
+	})
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.seen = append(s.seen, r.Clone(context.Background()))
@@ -56,7 +62,14 @@ func newImageServer(t *testing.T) *imageServer {
 		mux.ServeHTTP(w, r)
 	})}
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() {
+		select {
+		case <-s.release:
+		default:
+			close(s.release)
+		}
+		srv.Close()
+	})
 	return s
 }
 
@@ -180,5 +193,41 @@ func TestRasterType(t *testing.T) {
 		if got := RasterType([]byte(data)); got != want {
 			t.Errorf("RasterType(%.20q) = %q, want %q", data, got, want)
 		}
+	}
+}
+
+// TestFetchBoundsConcurrency: with one slot taken by a fetch the server
+// holds, a second fetch waits for a slot until its context ends, and
+// never reaches the server.
+func TestFetchBoundsConcurrency(t *testing.T) {
+	srv := newImageServer(t)
+	f := New(Options{Allow: allowOnly("127.0.0.2"), MaxConcurrent: 1})
+	first := make(chan error, 1)
+	go func() {
+		_, err := f.Fetch(context.Background(), "http://"+srv.addr+"/slow.png")
+		first <- err
+	}()
+	for {
+		srv.mu.Lock()
+		n := len(srv.seen)
+		srv.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := f.Fetch(ctx, "http://"+srv.addr+"/a.png"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("second fetch with the slot taken: %v, want ErrBusy", err)
+	}
+	close(srv.release)
+	if err := <-first; err != nil {
+		t.Fatalf("first fetch: %v", err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if len(srv.seen) != 1 {
+		t.Fatalf("the server saw %d requests, want 1", len(srv.seen))
 	}
 }
