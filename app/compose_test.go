@@ -40,8 +40,8 @@ func (r *noise) Read(p []byte) (int, error) {
 // read back from the store twice and streamed into an IMAP APPEND), and
 // checks the heap stayed far below the file's size: it is streamed,
 // never held. The bound is the s3 backend's own part buffer
-// (attachments.S3PartSize, 16 MiB; a bare Put of 100 MiB peaks at about
-// 25 MiB by this measure, which counts garbage not yet collected) and
+// (attachments.S3PartSize, 8 MiB; a bare Put of 100 MiB with 16 MiB parts
+// peaked at about 25 MiB by this measure, which counts garbage not yet collected) and
 // room for that garbage.
 func TestUploadStreamsIntoStore(t *testing.T) {
 	ctx := context.Background()
