@@ -43,8 +43,9 @@ type Deps struct {
 	LoginLimits   loginlimit.Limits // initial limits; SetLoginLimits replaces them
 	// MessageCacheBytes bounds this instance's parsed-message cache
 	// (messages fetched, parsed and sanitized for a view, kept for the
-	// body document and parts that follow). 0 means
-	// DefaultMessageCacheBytes; negative turns the cache off.
+	// body document and parts that follow), in bytes
+	// (WEBMAIL_MESSAGE_CACHE). 0 or negative turns the cache off: every
+	// body document and part then fetches and parses the message again.
 	MessageCacheBytes int64
 
 	// SubmitOptions are the SMTP options of the outbox's submissions.
@@ -96,9 +97,6 @@ func New(deps Deps) *App {
 	}
 	if deps.MaxMessageBytes <= 0 {
 		deps.MaxMessageBytes = 50 << 20
-	}
-	if deps.MessageCacheBytes == 0 {
-		deps.MessageCacheBytes = DefaultMessageCacheBytes
 	}
 	if deps.MaxUpload <= 0 {
 		deps.MaxUpload = DefaultMaxUpload

@@ -5,10 +5,6 @@ import (
 	"sync"
 )
 
-// DefaultMessageCacheBytes is the parsed-message cache's budget when Deps
-// does not set one.
-const DefaultMessageCacheBytes = 64 << 20
-
 // messageCache is this instance's parsed-message cache: what a message
 // view built (the fetched message, its parse, its sanitized body) kept for
 // the requests that follow it (the body document, the attachments'
@@ -86,9 +82,9 @@ func (c *messageCache) get(key cacheKey) (any, bool) {
 
 // add keeps value under key, counted as size bytes, evicting the least
 // recently used entries until it fits. A value larger than a quarter of
-// the budget is not kept.
+// the budget is not kept, nor anything when the cache is off.
 func (c *messageCache) add(key cacheKey, value any, size int64) {
-	if size > c.maxEntry {
+	if c.budget <= 0 || size > c.maxEntry {
 		return
 	}
 	c.mu.Lock()

@@ -112,6 +112,16 @@ func mailError(err error) error {
 	}
 }
 
+// DependencyError is the *Error for a database failure that reached the
+// caller without one (a write while the primary is down, a record gone),
+// or nil when err is no such failure.
+func DependencyError(err error) *Error {
+	if !store.IsUnavailable(err) && !errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return AsError(storeError(err))
+}
+
 // storeError turns an error from the store into what the user sees. While
 // the primary database is down, reading mail goes on (mail is on IMAP,
 // reads fall back to a replica) and only saving fails, with a message that

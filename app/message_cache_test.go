@@ -34,7 +34,7 @@ func newDovecotApp(t *testing.T) *dovecotApp {
 		t.Fatal(err)
 	}
 	sessions := session.NewManager(session.NewMemory(), sealer, time.Hour, 12*time.Hour)
-	return &dovecotApp{App: New(Deps{Sessions: sessions, IMAP: ep, Pool: pool}), env: env, endpoint: ep}
+	return &dovecotApp{App: New(Deps{Sessions: sessions, IMAP: ep, Pool: pool, MessageCacheBytes: 64 << 20}), env: env, endpoint: ep}
 }
 
 // user adds a Dovecot user and signs them in.

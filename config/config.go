@@ -95,6 +95,9 @@ type Config struct {
 	MaxMessageBytes int64 // WEBMAIL_MAX_MESSAGE_BYTES: largest message the webmail will open
 	MaxFormBytes    int64 // WEBMAIL_MAX_FORM_BYTES: largest request body outside the upload routes
 	MaxUpload       int64 // WEBMAIL_MAX_UPLOAD: most the attachments of one message may weigh
+	// MessageCacheBytes (WEBMAIL_MESSAGE_CACHE) bounds this instance's
+	// cache of parsed messages, in bytes; 0 turns it off.
+	MessageCacheBytes int64
 
 	// Drain (WEBMAIL_DRAIN) is how long an instance keeps serving after
 	// SIGTERM while /readyz answers 503, so the load balancer takes it out
@@ -139,6 +142,7 @@ func Default() Config {
 		MaxFormBytes:       1 << 20,
 		MetricsListen:      DefaultMetricsListen,
 		MaxUpload:          25 << 20,
+		MessageCacheBytes:  64 << 20,
 		Drain:              5 * time.Second,
 		SentCopy:           "append",
 		ComposeTTL:         7 * 24 * time.Hour,
@@ -201,6 +205,7 @@ func Variables() []Variable {
 		{"WEBMAIL_MAX_MESSAGE_BYTES", "largest message the webmail opens (default 52428800)"},
 		{"WEBMAIL_MAX_FORM_BYTES", "largest request body, refused with 413 before it is read; upload routes have their own limit (default 1048576)"},
 		{"WEBMAIL_MAX_UPLOAD", "most the attachments of one message may weigh altogether, in bytes or with a KiB, MiB or GiB suffix (default 25MiB; 1MiB to 4GiB); less when the SMTP server advertises a smaller SIZE"},
+		{"WEBMAIL_MESSAGE_CACHE", "how much parsed mail each instance keeps so a message's body and parts reuse what its page fetched, in bytes or with a KiB, MiB or GiB suffix (default 64MiB; 0 turns the cache off)"},
 		{"WEBMAIL_DRAIN", "after SIGTERM, keep serving this long with /readyz at 503 before shutting down (default 5s; longer than the load balancer needs to mark the instance down)"},
 		{"WEBMAIL_SENT_COPY", "append (default): a sent message is appended to the user's Sent folder; skip: for mail servers that file sent mail themselves"},
 		{"WEBMAIL_COMPOSE_TTL", "messages being written and never sent are deleted, with their uploads, this long after their last change (default 168h)"},
@@ -370,6 +375,18 @@ func fromVars(vars map[string]string) (Config, error) {
 			errs = append(errs, fmt.Errorf("WEBMAIL_MAX_UPLOAD: %q is not a size like 25MiB or 26214400", v))
 		} else {
 			c.MaxUpload = n
+		}
+	}
+	if v, ok := vars["WEBMAIL_MESSAGE_CACHE"]; ok && v != "" {
+		// Unlike the other sizes, 0 is meaningful: no cache.
+		n, err := int64(0), error(nil)
+		if strings.TrimSpace(v) != "0" {
+			n, err = parseSize(v)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("WEBMAIL_MESSAGE_CACHE: %q is not a size like 64MiB or 67108864 (0 turns the cache off)", v))
+		} else {
+			c.MessageCacheBytes = n
 		}
 	}
 	dur("WEBMAIL_DRAIN", &c.Drain)

@@ -28,8 +28,8 @@ func TestStreamingUploadRoute(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	sealer, _ := session.NewSealer("handlers-test-secret-0123456789abcdef")
-	s := &Server{Deps: Deps{Logger: slog.New(slog.DiscardHandler),
-		Sessions: session.NewManager(session.NewMemory(), sealer, time.Hour, time.Hour)}}
+	s := &Server{Deps: Deps{Logger: slog.New(slog.DiscardHandler)},
+		Sessions: session.NewManager(session.NewMemory(), sealer, time.Hour, time.Hour)}
 	s.SetTrustedProxies(nil)
 	e := echo.New()
 	e.HTTPErrorHandler = func(err error, c echo.Context) {

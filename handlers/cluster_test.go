@@ -86,9 +86,9 @@ func newClusterFixture(t *testing.T, failures func(db *store.DB) loginlimit.Fail
 	deps.Router = router
 	deps.LoginFailures = failures(deps.DB)
 	deps.LoginLimits = limits
-	deps.StickyWindow = f.sticky
-	deps.Metrics = handlers.NewMetrics(reg)
-	f.server = handlers.NewServer(deps)
+	deps.HTTP.StickyWindow = f.sticky
+	deps.HTTP.Metrics = handlers.NewMetrics(reg)
+	f.server = deps.server()
 	e := f.server.Routes()
 	e.GET("/test/context", func(c echo.Context) error {
 		ctx := c.Request().Context()
@@ -182,7 +182,7 @@ func TestLoginRateLimits(t *testing.T) {
 
 			// Reloaded limits: this address has 4 failures, the new per-IP
 			// limit is 4.
-			f.server.SetLoginLimits(loginlimit.Limits{PerUser: 3, PerIP: 4, Window: 15 * time.Minute})
+			f.server.App.SetLoginLimits(loginlimit.Limits{PerUser: 3, PerIP: 4, Window: 15 * time.Minute})
 			resp, _ = f.login(t, c, "third@example.test", "wrong", nil)
 			if resp.StatusCode != http.StatusTooManyRequests {
 				t.Fatalf("per-IP limit: %d, want 429", resp.StatusCode)

@@ -16,7 +16,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/webmail/webmail/attachments"
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/demo"
 )
 
@@ -35,7 +34,7 @@ func newComposeFixture(t *testing.T, maxUpload int64) (*fixture, string) {
 	if deps.Attachments, err = attachments.Open(context.Background(), "fs", attachments.Config{DataDir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	srv := handlers.NewServer(deps)
+	srv := deps.server()
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)
 	return &fixture{server: srv, http: hs, sessions: mem, mail: mailSrv, pool: deps.Pool}, dir

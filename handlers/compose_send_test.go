@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/store"
@@ -29,16 +27,14 @@ type sendFixture struct {
 
 func newSendFixture(t *testing.T, undoDelay int) *sendFixture {
 	t.Helper()
-	var core *app.App
-	f := newMsgFixture(t, func(d *handlers.Deps) {
+	f := newMsgFixture(t, func(d *testServerDeps) {
 		smtp, err := mail.ParseSMTPURL("smtp://" + testenv.NewMail(t).SubmissionAddr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		core = app.New(app.Deps{Logger: slog.New(slog.DiscardHandler), DB: d.DB, Sessions: d.Sessions,
-			Attachments: d.Attachments, IMAP: d.IMAP, Pool: d.Pool, SMTP: smtp})
-		d.App = core
+		d.SMTP = smtp
 	})
+	core := f.server.App
 	ctx := context.Background()
 	user, err := f.db.UserByEmail(ctx, f.email)
 	if err != nil {

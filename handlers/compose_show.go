@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/store"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -44,14 +43,14 @@ func (s *Server) composeView(c echo.Context, page app.ComposePage) pages.Compose
 		BackURL:  "/mail/INBOX",
 		Revision: strconv.FormatInt(cm.Revision, 10),
 		To:       cm.To, Cc: cm.Cc, Bcc: cm.Bcc, Subject: cm.Subject,
-		Body: cm.BodyText, BodyHTML: cm.BodyHTML, HTML: cm.Format == store.FormatHTML,
+		Body: cm.BodyText, BodyHTML: cm.BodyHTML, HTML: cm.Format == app.FormatHTML,
 		ReadReceipt: cm.ReadReceipt,
 		UploadLimit: page.UploadLimit, Remaining: page.Remaining,
 		UploadLimitText: app.FormatBytes(page.UploadLimit), RemainingText: app.FormatBytes(page.Remaining),
 		EditorScripts: []string{s.Assets.Path("vendor/dompurify/purify.min.js"), s.Assets.Path("vendor/squire-rte/squire.js")},
 		Lang:          "en",
 	}
-	if cm.OrigMailbox != "" && cm.Kind != store.ComposeDraft {
+	if cm.OrigMailbox != "" && cm.Kind != app.ComposeDraft {
 		view.BackURL = messageURL(cm.OrigMailbox, cm.OrigUID)
 	}
 	for _, ident := range page.Identities {
@@ -84,13 +83,13 @@ func (s *Server) composeView(c echo.Context, page app.ComposePage) pages.Compose
 }
 
 // composeHeading names what is being written.
-func composeHeading(c store.Compose) string {
+func composeHeading(c app.Compose) string {
 	switch c.Kind {
-	case store.ComposeReply, store.ComposeReplyAll:
+	case app.ComposeReply, app.ComposeReplyAll:
 		return "Reply"
-	case store.ComposeForward, store.ComposeForwardAttached:
+	case app.ComposeForward, app.ComposeForwardAttached:
 		return "Forward"
-	case store.ComposeDraft:
+	case app.ComposeDraft:
 		return "Draft"
 	}
 	return "New message"

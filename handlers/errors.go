@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/store"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -77,9 +76,10 @@ func (s *Server) userError(c echo.Context, err error) *UserError {
 		ue = s.appError(c, app.AsError(err))
 	case errors.As(err, &he):
 		ue = &UserError{Status: he.Code, Title: http.StatusText(he.Code), Message: httpMessage(he.Code), Err: err}
-	case store.IsUnavailable(err):
-		// A write a handler did not map itself: the primary is down.
-		errors.As(storeError(err), &ue)
+	case app.DependencyError(err) != nil:
+		// A database failure no use case mapped (a write while the
+		// primary is down).
+		ue = s.appError(c, app.DependencyError(err))
 	default:
 		ue = &UserError{Status: http.StatusInternalServerError, Title: "Something went wrong",
 			Message: "Something went wrong on our side. It has been logged; please try again.", Err: err}

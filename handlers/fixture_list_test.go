@@ -15,7 +15,6 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/demo"
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/mail"
@@ -212,7 +211,7 @@ func newDovecotListFixture(t *testing.T) (f *listFixture, env *testenv.Mail, ema
 	email, password = env.AddUser(t)
 	deps, mem := testDeps(t, env.IMAPAddr)
 	deps.PageSize = 3
-	srv := handlers.NewServer(deps)
+	srv := deps.server()
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)
 	f = &listFixture{fixture: &fixture{server: srv, http: hs, sessions: mem, pool: deps.Pool}}

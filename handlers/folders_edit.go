@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -10,7 +9,7 @@ import (
 // folderEdit is the rename/move form of the folder called name, nil for
 // none (or the Inbox, which stays). It offers every parent but the folder
 // itself and the folders inside it.
-func folderEdit(boxes []mail.Mailbox, name string) *pages.FolderEdit {
+func folderEdit(boxes []app.Mailbox, name string) *pages.FolderEdit {
 	b, ok := app.FindFolder(boxes, name)
 	if !ok || b.Name == "INBOX" {
 		return nil

@@ -5,8 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/webmail/webmail/mail"
-	"github.com/webmail/webmail/mail/mime"
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/templates/components"
 )
 
@@ -52,7 +51,7 @@ func fullDate(t time.Time) string {
 
 // addressList shows addresses as people read them: the name when there is
 // one, with the address.
-func addressList(addrs []mime.Address) string {
+func addressList(addrs []app.Address) string {
 	parts := make([]string, 0, len(addrs))
 	for _, a := range addrs {
 		switch {
@@ -68,7 +67,7 @@ func addressList(addrs []mime.Address) string {
 }
 
 // senderName is the short sender shown in lists.
-func senderName(addrs []mime.Address) string {
+func senderName(addrs []app.Address) string {
 	if len(addrs) == 0 {
 		return "(unknown sender)"
 	}
@@ -89,7 +88,7 @@ func subjectOrPlaceholder(s string) string {
 }
 
 // folderItems turns the mailbox list into the folder tree view.
-func folderItems(boxes []mail.Mailbox, current string) []components.Folder {
+func folderItems(boxes []app.Mailbox, current string) []components.Folder {
 	out := make([]components.Folder, 0, len(boxes))
 	for _, b := range boxes {
 		out = append(out, components.Folder{

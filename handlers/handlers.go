@@ -13,71 +13,41 @@ import (
 	"time"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/app/loginlimit"
-	"github.com/webmail/webmail/attachments"
-	"github.com/webmail/webmail/mail"
-	"github.com/webmail/webmail/mail/imageproxy"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/static"
-	"github.com/webmail/webmail/store"
 )
 
-// Deps is everything the handlers need, built by cmd/webmail.
+// Deps is everything the handlers need, built by cmd/webmail. What
+// serving a request involves beyond HTTP (mail, the database, sessions'
+// storage, attachments, login limits) is the application's: the handlers
+// reach it through App.
 type Deps struct {
-	Logger      *slog.Logger
-	DB          *store.DB
-	Sessions    *session.Manager
-	Attachments attachments.Store
-	Assets      *static.Assets
-	IMAP        mail.Endpoint
-	IMAPOptions mail.DialOptions
-	Pool        *mail.Pool    // this instance's IMAP connections
-	Watcher     *mail.Watcher // this instance's IDLE connections for new-mail push
+	// App is the application layer the handlers call; required. Its
+	// session manager is also the one that seals the session cookie.
+	App    *app.App
+	Logger *slog.Logger
+	Assets *static.Assets
 
-	TrustedProxies  []netip.Prefix // initial list; SetTrustedProxies replaces it
-	PageSize        int
-	MaxMessageBytes int64
-	// SMTP is the submission server of logins the Router does not route.
-	SMTP mail.Endpoint
-	// MaxUpload bounds the attachments of one message (WEBMAIL_MAX_UPLOAD);
-	// the upload route's body limit is a little more, for the form's
-	// framing.
-	MaxUpload int64
+	TrustedProxies []netip.Prefix // initial list; SetTrustedProxies replaces it
 	// MaxFormBytes caps every request body but those of the upload
 	// routes (WEBMAIL_MAX_FORM_BYTES; 0: 1 MiB). See bodylimit.go.
 	MaxFormBytes int64
-
-	// Router resolves a login to its mail servers; the session keeps the
-	// result. Nil: every login uses IMAP.
-	Router MailRouter
-	// LoginFailures counts failed logins for LoginLimits, shared by every
-	// instance (Redis or SQL). Nil: no login limits.
-	LoginFailures loginlimit.FailureCounter
-	LoginLimits   loginlimit.Limits // initial limits; SetLoginLimits replaces them
-	// Images fetches remote images for the image proxy (nil: public
-	// addresses only, imageproxy's defaults).
-	Images *imageproxy.Fetcher
 	// StickyWindow is how long a browser's reads go to the primary after a
 	// change (read-your-writes); 0 turns it off.
 	StickyWindow time.Duration
-	// App is the application layer the handlers call. Nil: NewServer
-	// builds one from these dependencies.
-	App *app.App
 	// Metrics instruments requests (nil: not instrumented). They are
 	// served on a listener of their own (WEBMAIL_METRICS_LISTEN), never by
 	// these routes.
 	Metrics *Metrics
 }
 
-// MailRouter is what the handlers need of mail.Router.
-type MailRouter interface {
-	Resolve(login string) (mail.Route, error)
-}
-
 // Server holds the handlers' state: the dependencies and whether the
 // instance is draining.
 type Server struct {
 	Deps
+	// Sessions is App's session manager: the HTTP layer loads the session
+	// from its cookie and seals the cookie with it.
+	Sessions    *session.Manager
 	draining    atomic.Bool
 	streamsEnd  chan struct{} // closed by EndStreams
 	endStreams  sync.Once
@@ -93,28 +63,18 @@ var (
 	scriptNames     = []string{"app.js", "list.js", "list_drag.js", "list_help.js", "message.js", "events.js", "compose.js"}
 )
 
-// NewServer returns the handlers for deps.
+// NewServer returns the handlers for deps. deps.App is required.
 func NewServer(deps Deps) *Server {
-	if deps.PageSize <= 0 {
-		deps.PageSize = 50
+	if deps.App == nil {
+		panic("handlers: NewServer without an App")
 	}
-	if deps.MaxMessageBytes <= 0 {
-		deps.MaxMessageBytes = 50 << 20
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
 	}
 	if deps.MaxFormBytes <= 0 {
 		deps.MaxFormBytes = defaultMaxFormBytes
 	}
-	if deps.App == nil {
-		deps.App = app.New(app.Deps{
-			Logger: deps.Logger, DB: deps.DB, Sessions: deps.Sessions, Attachments: deps.Attachments,
-			IMAP: deps.IMAP, IMAPOptions: deps.IMAPOptions, Pool: deps.Pool, Watcher: deps.Watcher,
-			Router: deps.Router, MaxMessageBytes: deps.MaxMessageBytes, PageSize: deps.PageSize,
-			SMTP: deps.SMTP, MaxUpload: deps.MaxUpload,
-			LoginFailures: deps.LoginFailures, LoginLimits: deps.LoginLimits,
-			Images: deps.Images,
-		})
-	}
-	s := &Server{Deps: deps, streamsEnd: make(chan struct{})}
+	s := &Server{Deps: deps, Sessions: deps.App.Sessions, streamsEnd: make(chan struct{})}
 	s.SetTrustedProxies(deps.TrustedProxies)
 	for _, name := range stylesheetNames {
 		s.stylesheets = append(s.stylesheets, deps.Assets.Path(name))
@@ -124,13 +84,6 @@ func NewServer(deps Deps) *Server {
 	}
 	return s
 }
-
-// SetLoginLimits replaces the login limits (on SIGHUP); attempts already
-// counting keep the old ones.
-func (s *Server) SetLoginLimits(l loginlimit.Limits) { s.App.SetLoginLimits(l) }
-
-// CurrentLoginLimits returns the login limits in force.
-func (s *Server) CurrentLoginLimits() loginlimit.Limits { return s.App.LoginLimits() }
 
 // Drain makes /readyz answer 503 so the load balancer stops sending new
 // requests, while in-flight ones finish. From then on responses also ask

@@ -15,6 +15,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/attachments"
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/demo"
@@ -46,17 +47,33 @@ func newFixture(t *testing.T) *fixture {
 	// go-imap's in-memory server can lose a change made just before IDLE;
 	// the refresh makes the push tests deterministic against it.
 	deps.Watcher = mail.NewWatcher(mail.WatcherOptions{IdleRefresh: time.Second})
-	srv := handlers.NewServer(deps)
+	srv := deps.server()
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)
 	return &fixture{server: srv, http: hs, sessions: mem, mail: mailSrv, pool: deps.Pool}
 }
 
-// testDeps are the handlers' dependencies for a test: SQLite and files in a
-// temp dir, a memory session store, an IMAP pool for the server at
-// imapAddr, 50 messages a page. Tests change what they need before
-// NewServer.
-func testDeps(t *testing.T, imapAddr string) (handlers.Deps, *session.Memory) {
+// testServerDeps are a test server's dependencies: the application's
+// (embedded, so a test sets DB, Pool, Router... directly) and the HTTP
+// layer's own.
+type testServerDeps struct {
+	app.Deps
+	HTTP handlers.Deps
+}
+
+// server builds the application over d, and the handlers over it; both
+// log to d.Logger.
+func (d testServerDeps) server() *handlers.Server {
+	d.HTTP.Logger = d.Logger
+	d.HTTP.App = app.New(d.Deps)
+	return handlers.NewServer(d.HTTP)
+}
+
+// testDeps are the dependencies for a test: SQLite and files in a temp
+// dir, a memory session store, an IMAP pool for the server at imapAddr,
+// 50 messages a page, the parsed-message cache at its default size. Tests
+// change what they need before server().
+func testDeps(t *testing.T, imapAddr string) (testServerDeps, *session.Memory) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -84,15 +101,18 @@ func testDeps(t *testing.T, imapAddr string) (handlers.Deps, *session.Memory) {
 	}
 	pool := mail.NewPool(mail.PoolOptions{})
 	t.Cleanup(pool.Close)
-	return handlers.Deps{
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		DB:          db,
-		Sessions:    session.NewManager(mem, sealer, time.Hour, 12*time.Hour),
-		Attachments: att,
-		Assets:      assets,
-		IMAP:        ep,
-		Pool:        pool,
-		PageSize:    50,
+	return testServerDeps{
+		Deps: app.Deps{
+			Logger:            slog.New(slog.NewTextHandler(io.Discard, nil)),
+			DB:                db,
+			Sessions:          session.NewManager(mem, sealer, time.Hour, 12*time.Hour),
+			Attachments:       att,
+			IMAP:              ep,
+			Pool:              pool,
+			PageSize:          50,
+			MessageCacheBytes: 64 << 20,
+		},
+		HTTP: handlers.Deps{Assets: assets},
 	}, mem
 }
 

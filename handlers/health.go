@@ -12,31 +12,19 @@ func (s *Server) showHealth(c echo.Context) error {
 }
 
 // showReadiness answers 200 only while this instance can serve: not
-// draining, and the database, session store and attachment store answer.
-// The database answers while a replica does even if the primary is down
-// (store.DB.Ping): reading goes on and writes fail with a clear message,
-// whereas a 503 from every instance would leave the load balancer with
-// none. The body says what failed, without details that would help an
-// attacker.
+// draining, and the application's dependencies answer
+// (app.CheckDependencies: the database, even with only a replica, the
+// session store and the attachment store). The body names what failed,
+// without details that would help an attacker; the details go to the log.
 func (s *Server) showReadiness(c echo.Context) error {
 	if s.draining.Load() {
 		return c.String(http.StatusServiceUnavailable, "draining\n")
 	}
 	ctx, cancel := withTimeout(c.Request().Context(), readyTimeout)
 	defer cancel()
-	checks := []struct {
-		name string
-		ping func() error
-	}{
-		{"database", func() error { return s.DB.Ping(ctx) }},
-		{"sessions", func() error { return s.Sessions.Store().Ping(ctx) }},
-		{"attachments", func() error { return s.Attachments.Ping(ctx) }},
-	}
-	for _, check := range checks {
-		if err := check.ping(); err != nil {
-			s.Logger.Warn("not ready", "request_id", reqID(c), "check", check.name, "err", err)
-			return c.String(http.StatusServiceUnavailable, check.name+" unavailable\n")
-		}
+	if failed, ok := s.App.CheckDependencies(ctx).Failed(); ok {
+		s.Logger.Warn("not ready", "request_id", reqID(c), "check", string(failed.Dependency), "err", failed.Err)
+		return c.String(http.StatusServiceUnavailable, string(failed.Dependency)+" unavailable\n")
 	}
 	return c.String(http.StatusOK, "ready\n")
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
@@ -51,7 +50,7 @@ func TestReadinessWithPrimaryDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	deps.Sessions = session.NewManager(session.NewSQL(db), sealer, time.Hour, 12*time.Hour)
-	hs := httptest.NewServer(handlers.NewServer(deps).Routes())
+	hs := httptest.NewServer(deps.server().Routes())
 	t.Cleanup(hs.Close)
 	ready := func() (int, string) {
 		t.Helper()

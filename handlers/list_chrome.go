@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -61,13 +60,13 @@ func fillSearchSummary(view *pages.MailboxView, mailbox string, params app.ListP
 			verb = " matches "
 		}
 		view.SearchSummary = app.CountNoun(view.Matches, noun) + " in " + view.Mailbox + verb + describeSearch(params.Search) + "."
-	} else if params.Filter != mail.FilterAll {
+	} else if params.Filter != app.FilterAll {
 		view.Searching = true
 		view.SearchSummary = app.CountNoun(view.Matches, noun) + " " + string(params.Filter) + "."
 	}
 	if view.Searching {
 		clear := params
-		clear.Page, clear.Search, clear.Filter = 1, app.SearchFields{}, mail.FilterAll
+		clear.Page, clear.Search, clear.Filter = 1, app.SearchFields{}, app.FilterAll
 		view.ClearSearchURL = listURL(mailbox, clear)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/mail"
 )
 
 // listQuery reads a message list's settings from the query string: page,
@@ -68,7 +67,7 @@ func listValues(p app.ListParams) url.Values {
 			v.Set("view", "messages")
 		}
 	}
-	if p.Filter != mail.FilterAll {
+	if p.Filter != app.FilterAll {
 		v.Set("filter", string(p.Filter))
 	}
 	setSearch(v, p.Search)

@@ -9,14 +9,13 @@ import (
 	"time"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
 
 // summaryRow is one line of a message list. With crossFolder the row names
 // its folder and its checkbox carries the folder too.
-func summaryRow(mailbox string, m mail.Summary, now time.Time, crossFolder bool) components.MessageRow {
+func summaryRow(mailbox string, m app.MessageSummary, now time.Time, crossFolder bool) components.MessageRow {
 	row := components.MessageRow{
 		URL:        messageURL(mailbox, m.UID),
 		From:       senderName(m.From),
@@ -42,7 +41,7 @@ func summaryRow(mailbox string, m mail.Summary, now time.Time, crossFolder bool)
 
 // threadRows flattens conversations into rows: the first message of each
 // carries the conversation's size, replies their depth.
-func threadRows(mailbox string, convs []mail.Conversation, now time.Time) []components.MessageRow {
+func threadRows(mailbox string, convs []app.Conversation, now time.Time) []components.MessageRow {
 	var rows []components.MessageRow
 	for _, conv := range convs {
 		id := "t" + strconv.FormatUint(uint64(conv.Messages[0].UID), 10)
@@ -63,20 +62,20 @@ func threadRows(mailbox string, convs []mail.Conversation, now time.Time) []comp
 // conversations view only the date sorts (by latest activity).
 func sortColumns(mailbox string, p app.ListParams) []components.SortColumn {
 	columns := []components.SortColumn{
-		{Label: "From", Key: string(mail.SortFrom), Class: "col-from"},
-		{Label: "Subject", Key: string(mail.SortSubject), Class: "col-subject"},
-		{Label: "Date", Key: string(mail.SortDate), Class: "col-date"},
-		{Label: "Size", Key: string(mail.SortSize), Class: "col-size"},
+		{Label: "From", Key: string(app.SortFrom), Class: "col-from"},
+		{Label: "Subject", Key: string(app.SortSubject), Class: "col-subject"},
+		{Label: "Date", Key: string(app.SortDate), Class: "col-date"},
+		{Label: "Size", Key: string(app.SortSize), Class: "col-size"},
 	}
 	for i := range columns {
 		col := &columns[i]
-		key := mail.SortKey(col.Key)
-		if p.Threads && key != mail.SortDate {
+		key := app.SortKey(col.Key)
+		if p.Threads && key != app.SortDate {
 			continue
 		}
 		next := p
 		next.Page = 1
-		col.Active = p.Sort == key || (p.Threads && key == mail.SortDate)
+		col.Active = p.Sort == key || (p.Threads && key == app.SortDate)
 		if col.Active {
 			col.Descending = p.Desc
 			next.Desc = !p.Desc
@@ -85,7 +84,7 @@ func sortColumns(mailbox string, p app.ListParams) []components.SortColumn {
 			next.Desc = app.DefaultDescending(key)
 		}
 		if p.Threads {
-			next.Sort = mail.SortDate
+			next.Sort = app.SortDate
 		}
 		col.URL = listURL(mailbox, next)
 	}
@@ -107,13 +106,13 @@ func viewLinks(mailbox string, p app.ListParams) []pages.ListLink {
 func filterLinks(mailbox string, p app.ListParams) []pages.ListLink {
 	var links []pages.ListLink
 	for _, f := range []struct {
-		filter mail.Filter
+		filter app.Filter
 		label  string
-	}{{mail.FilterAll, "All"}, {mail.FilterUnread, "Unread"}, {mail.FilterFlagged, "Flagged"}} {
+	}{{app.FilterAll, "All"}, {app.FilterUnread, "Unread"}, {app.FilterFlagged, "Flagged"}} {
 		next := p
 		next.Filter, next.Page = f.filter, 1
 		id := "filter-all"
-		if f.filter != mail.FilterAll {
+		if f.filter != app.FilterAll {
 			id = "filter-" + string(f.filter)
 		}
 		links = append(links, pages.ListLink{Label: f.label, URL: listURL(mailbox, next), Current: p.Filter == f.filter, TestID: id})
@@ -170,7 +169,7 @@ func describeSearch(s app.SearchFields) string {
 // folderTargets are the folders messages can be moved or copied to: every
 // selectable one but current, by full name (the message page and the
 // lists offer the same menu).
-func folderTargets(boxes []mail.Mailbox, current string) []components.FolderOption {
+func folderTargets(boxes []app.Mailbox, current string) []components.FolderOption {
 	var out []components.FolderOption
 	for _, b := range boxes {
 		if b.NoSelect || b.Name == current {
@@ -182,7 +181,7 @@ func folderTargets(boxes []mail.Mailbox, current string) []components.FolderOpti
 }
 
 // listActions fills the action form of a list of mailbox's messages.
-func listActions(csrf, mailbox string, boxes []mail.Mailbox, returnURL string) components.ListActions {
+func listActions(csrf, mailbox string, boxes []app.Mailbox, returnURL string) components.ListActions {
 	use := app.SpecialUse(boxes, mailbox)
 	return components.ListActions{
 		URL:       mailboxURL(mailbox) + "/actions",

@@ -16,7 +16,6 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/store"
 )
@@ -34,9 +33,9 @@ type msgFixture struct {
 	browser  *http.Client
 }
 
-// newMsgFixture starts the fixture; tweaks change the handlers' Deps
+// newMsgFixture starts the fixture; tweaks change the dependencies
 // before the server starts.
-func newMsgFixture(t *testing.T, tweaks ...func(*handlers.Deps)) *msgFixture {
+func newMsgFixture(t *testing.T, tweaks ...func(*testServerDeps)) *msgFixture {
 	t.Helper()
 	env := testenv.NewMail(t)
 	email, password := env.AddUser(t)
@@ -44,7 +43,7 @@ func newMsgFixture(t *testing.T, tweaks ...func(*handlers.Deps)) *msgFixture {
 	for _, tweak := range tweaks {
 		tweak(&deps)
 	}
-	srv := handlers.NewServer(deps)
+	srv := deps.server()
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)
 	f := &msgFixture{

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/mail"
 )
 
@@ -109,7 +108,7 @@ func countBodyFetches(lines []string) int {
 // fetches nothing.
 func TestMessageViewFetchesOnce(t *testing.T) {
 	var recorder *imapRecorder
-	f := newMsgFixture(t, func(d *handlers.Deps) {
+	f := newMsgFixture(t, func(d *testServerDeps) {
 		recorder = newIMAPRecorder(t, d.IMAP.Host)
 		d.IMAP = mail.Endpoint{Scheme: d.IMAP.Scheme, Host: recorder.listener.Addr().String()}
 	})

@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/mail/mime"
 )
 
 // downloadPart sends one part of a message, or of a message attached to
@@ -27,7 +26,7 @@ func (s *Server) downloadPart(c echo.Context) error {
 	req := partRequest{path: path, inline: c.QueryParam("inline") == "1"}
 	var resp *partResponse
 	err = s.App.DownloadPart(c.Request().Context(), currentSession(c), app.PartInput{Mailbox: mailbox, UID: uid, Part: ids},
-		func(part mime.Part) app.PartWriter {
+		func(part app.MessagePart) app.PartWriter {
 			resp = &partResponse{c: c, part: part, req: req}
 			return resp
 		})
@@ -52,7 +51,7 @@ const sniffLen = 512
 // after them as it comes.
 type partResponse struct {
 	c       echo.Context
-	part    mime.Part
+	part    app.MessagePart
 	req     partRequest
 	head    []byte // held back until the headers are written
 	started bool   // the headers are written
@@ -97,8 +96,8 @@ func (r *partResponse) start() error {
 		}
 	}
 	if contentType == "" {
-		fallback := app.FallbackFilename(mime.Part{ID: strings.ReplaceAll(r.req.path, ":", "-"), ContentType: r.part.ContentType})
-		setAttachmentHeaders(r.c, mime.SafeFilename(r.part.Filename, fallback))
+		fallback := app.FallbackFilename(app.MessagePart{ID: strings.ReplaceAll(r.req.path, ":", "-"), ContentType: r.part.ContentType})
+		setAttachmentHeaders(r.c, app.SafeFilename(r.part.Filename, fallback))
 		contentType = downloadType(r.part.ContentType)
 	}
 	h.Set(echo.HeaderContentType, contentType)

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/testenv"
 )
 
@@ -110,7 +109,7 @@ func TestPartDownloadHeaders(t *testing.T) {
 // arrives, while sampling the heap of the process, which is the server's
 // too: it must grow by a fraction of the attachment.
 func TestPartDownloadLarge(t *testing.T) {
-	f := newMsgFixture(t, func(d *handlers.Deps) { d.MaxMessageBytes = 50 << 20 })
+	f := newMsgFixture(t, func(d *testServerDeps) { d.MaxMessageBytes = 50 << 20 })
 	const size = 60 << 20
 	raw, want := testenv.LargeAttachmentMessage(size, 2)
 	messageSize := len(raw)

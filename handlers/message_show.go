@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -57,7 +56,7 @@ func (s *Server) showMessage(c echo.Context) error {
 }
 
 // messageActions describes the action form for a message in mailbox.
-func messageActions(base, mailbox string, boxes []mail.Mailbox, nav mail.MessageNav) *pages.MessageAction {
+func messageActions(base, mailbox string, boxes []app.Mailbox, nav app.MessageNav) *pages.MessageAction {
 	a := &pages.MessageAction{URL: base + "/actions", Flagged: nav.Flagged}
 	switch {
 	case nav.Older != 0:

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"github.com/webmail/webmail/handlers"
 )
 
 // TestMessageViewHTML opens a rich HTML message: headers and all headers,
@@ -301,7 +299,7 @@ func TestMessageViewUnreferencedCID(t *testing.T) {
 // TestMessageTooLarge: a message over the size limit is refused with a
 // clear page, and its .eml download, streamed, still works.
 func TestMessageTooLarge(t *testing.T) {
-	f := newMsgFixture(t, func(d *handlers.Deps) { d.MaxMessageBytes = 1000 })
+	f := newMsgFixture(t, func(d *testServerDeps) { d.MaxMessageBytes = 1000 })
 	raw := loadEML(t, "rich-html.eml")
 	uid := f.appendMessages(t, "INBOX", raw)[0]
 	base := fmt.Sprintf("/mail/INBOX/%d", uid)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/webmail/webmail/store"
+	"github.com/webmail/webmail/app"
 )
 
 // Read-your-writes across instances. Every change a user makes arrives as
@@ -20,7 +20,7 @@ import (
 const primaryReadsCookie = "webmail_rw"
 
 // readYourWrites marks the request context for primary reads (see
-// store.WithPrimaryReads) during the window after a change, and during the
+// app.WithPrimaryReads) during the window after a change, and during the
 // change itself.
 func (s *Server) readYourWrites(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -31,7 +31,7 @@ func (s *Server) readYourWrites(next echo.HandlerFunc) echo.HandlerFunc {
 		now := time.Now()
 		unsafe := req.Method != http.MethodGet && req.Method != http.MethodHead && req.Method != http.MethodOptions
 		if unsafe || s.inPrimaryWindow(c, now) {
-			c.SetRequest(req.WithContext(store.WithPrimaryReads(req.Context())))
+			c.SetRequest(req.WithContext(app.WithPrimaryReads(req.Context())))
 		}
 		if unsafe {
 			res := c.Response()

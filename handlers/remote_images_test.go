@@ -17,7 +17,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/mail/imageproxy"
 )
 
@@ -65,7 +64,7 @@ func (h *remoteImageHost) requests() []string {
 // localImages is the image proxy's fetcher for tests: images.example.test
 // resolves to 127.0.0.2, the one address allowed (the real policy refuses
 // loopback, see TestImageProxyRefusesInternalHosts).
-func localImages(d *handlers.Deps) {
+func localImages(d *testServerDeps) {
 	d.Images = imageproxy.New(imageproxy.Options{
 		Allow: func(a netip.Addr) bool { return a == netip.MustParseAddr("127.0.0.2") },
 		Resolve: func(context.Context, string) ([]netip.Addr, error) {

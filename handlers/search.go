@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -24,7 +23,7 @@ func (s *Server) searchMessages(c echo.Context) error {
 	mailbox := c.QueryParam("mailbox")
 	in := app.SearchAllInput{Fields: searchInput(c.QueryParams()), Run: c.QueryParam("run") != ""}
 	if fields, err := app.ParseSearch(in.Fields); in.Run && err == nil && !fields.Query.IsZero() && mailbox != "" {
-		p := app.ListParams{Page: 1, Sort: mail.SortDate, Desc: true, Search: fields}
+		p := app.ListParams{Page: 1, Sort: app.SortDate, Desc: true, Search: fields}
 		return c.Redirect(http.StatusSeeOther, listURL(mailbox, p))
 	}
 	res, err := s.App.SearchMessages(c.Request().Context(), currentSession(c), in)
@@ -51,7 +50,7 @@ func (s *Server) searchMessages(c echo.Context) error {
 }
 
 // searchFormView echoes the search fields into the form.
-func searchFormView(p app.SearchFields, mailbox string, boxes []mail.Mailbox) pages.ListSearchView {
+func searchFormView(p app.SearchFields, mailbox string, boxes []app.Mailbox) pages.ListSearchView {
 	return pages.ListSearchView{
 		Q: p.Q, From: p.From, To: p.To, Subject: p.Subject, Body: p.Body,
 		Since: p.Since, Until: p.Until, Attachment: p.Attachment, Larger: p.Larger, Smaller: p.Smaller,
@@ -62,7 +61,7 @@ func searchFormView(p app.SearchFields, mailbox string, boxes []mail.Mailbox) pa
 
 // fillSearchResults turns the hits of every folder into rows with their
 // folder, and says how many there were.
-func fillSearchResults(view *pages.SearchView, boxes []mail.Mailbox, res mail.SearchResults) {
+func fillSearchResults(view *pages.SearchView, boxes []app.Mailbox, res app.SearchMatches) {
 	now := time.Now()
 	for _, hit := range res.Hits {
 		row := summaryRow(hit.Mailbox, hit.Summary, now, true)

@@ -13,7 +13,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/demo"
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/session"
@@ -66,8 +65,8 @@ func setCookie(resp *http.Response, name string) *http.Cookie {
 // varies on Sec-Fetch-Site, and a logout asks the browser to clear the
 // site's data.
 func TestHeadersAndCookiesOverTLS(t *testing.T) {
-	f := newTweakedFixture(t, func(d *handlers.Deps) {
-		d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
+	f := newTweakedFixture(t, func(d *testServerDeps) {
+		d.HTTP.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
 	})
 	base := f.http.URL
 
@@ -169,7 +168,7 @@ func TestUnreadableSessionSignsOut(t *testing.T) {
 	t.Cleanup(func() { client.Close() })
 	prefix := "test:" + t.Name() + ":"
 	var logs syncBuffer
-	f := newTweakedFixture(t, func(d *handlers.Deps) {
+	f := newTweakedFixture(t, func(d *testServerDeps) {
 		sealer, _ := session.NewSealer("handlers-test-secret-0123456789abcdef")
 		d.Sessions = session.NewManager(session.NewRedis(client, prefix), sealer, time.Hour, 12*time.Hour)
 		d.Sessions.SetLogger(slog.New(slog.NewTextHandler(&logs, nil)))

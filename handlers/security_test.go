@@ -16,13 +16,12 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/demo"
 	"github.com/webmail/webmail/session"
 )
 
 // newTweakedFixture is newFixture with changes to the dependencies.
-func newTweakedFixture(t *testing.T, tweak func(*handlers.Deps)) *fixture {
+func newTweakedFixture(t *testing.T, tweak func(*testServerDeps)) *fixture {
 	t.Helper()
 	mailSrv, err := demo.Start(context.Background(), demo.Options{Seed: true})
 	if err != nil {
@@ -31,7 +30,7 @@ func newTweakedFixture(t *testing.T, tweak func(*handlers.Deps)) *fixture {
 	t.Cleanup(func() { mailSrv.Close() })
 	deps, mem := testDeps(t, mailSrv.IMAPAddr)
 	tweak(&deps)
-	srv := handlers.NewServer(deps)
+	srv := deps.server()
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)
 	return &fixture{server: srv, http: hs, sessions: mem, mail: mailSrv, pool: deps.Pool}
@@ -175,8 +174,8 @@ func signedIn(t *testing.T, f *fixture) (*http.Client, string) {
 // Origin: https://evil.example or Sec-Fetch-Site: same-site was accepted,
 // and so was the token in the query string.
 func TestCSRFNeedsSameOrigin(t *testing.T) {
-	f := newTweakedFixture(t, func(d *handlers.Deps) {
-		d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
+	f := newTweakedFixture(t, func(d *testServerDeps) {
+		d.HTTP.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
 	})
 	own := f.http.URL // http://127.0.0.1:port
 	ownHost := strings.TrimPrefix(own, "http://")

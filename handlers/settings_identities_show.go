@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/webmail/webmail/store"
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -31,7 +31,7 @@ func (s *Server) showIdentities(c echo.Context) error {
 }
 
 // identitiesView fills the identities page.
-func (s *Server) identitiesView(c echo.Context, ids []store.Identity, form pages.IdentityForm, status, refusal string) pages.IdentitiesView {
+func (s *Server) identitiesView(c echo.Context, ids []app.Identity, form pages.IdentityForm, status, refusal string) pages.IdentitiesView {
 	view := pages.IdentitiesView{Frame: s.frame(c, "Identities"), Status: status, Error: refusal, Form: form}
 	for i, ident := range ids {
 		id := strconv.FormatInt(ident.ID, 10)
@@ -44,7 +44,7 @@ func (s *Server) identitiesView(c echo.Context, ids []store.Identity, form pages
 }
 
 // identityForm fills the form with an identity.
-func identityForm(ident store.Identity, login bool) pages.IdentityForm {
+func identityForm(ident app.Identity, login bool) pages.IdentityForm {
 	return pages.IdentityForm{
 		ID: strconv.FormatInt(ident.ID, 10), Email: ident.Email, Name: ident.Name,
 		ReplyTo: ident.ReplyTo, Bcc: ident.Bcc, SignatureText: ident.SignatureText,

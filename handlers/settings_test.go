@@ -15,7 +15,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/demo"
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/mail"
@@ -289,8 +288,8 @@ func settingsFixture(t *testing.T, db *store.DB) *listFixture {
 	t.Cleanup(func() { mailSrv.Close() })
 	deps, mem := testDeps(t, mailSrv.IMAPAddr)
 	deps.DB = db
-	deps.StickyWindow = time.Minute
-	srv := handlers.NewServer(deps)
+	deps.HTTP.StickyWindow = time.Minute
+	srv := deps.server()
 	hs := httptest.NewServer(srv.Routes())
 	t.Cleanup(hs.Close)
 	f := &listFixture{fixture: &fixture{server: srv, http: hs, sessions: mem, mail: mailSrv, pool: deps.Pool}}

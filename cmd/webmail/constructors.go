@@ -130,25 +130,26 @@ func (a *app) newApplication(context.Context) error {
 	}
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12} // ServerName: each endpoint's own
 	a.core = application.New(application.Deps{
-		Logger:          a.logger,
-		DB:              a.db,
-		Sessions:        a.sessions,
-		Attachments:     a.attachments,
-		IMAP:            imapEndpoint,
-		IMAPOptions:     mail.DialOptions{TLSConfig: tlsConfig},
-		Pool:            a.pool,
-		Watcher:         mail.NewWatcher(mail.WatcherOptions{Logger: a.logger}),
-		Router:          a.router,
-		MaxMessageBytes: a.cfg.MaxMessageBytes,
-		PageSize:        a.cfg.PageSize,
-		LoginFailures:   failures,
-		LoginLimits:     loginLimits(a.cfg),
-		SMTP:            smtpEndpoint,
-		MaxUpload:       a.cfg.MaxUpload,
-		SubmitOptions:   submit.Options{TLSConfig: tlsConfig},
-		SkipSentCopy:    a.cfg.SentCopy == "skip",
-		ComposeTTL:      a.cfg.ComposeTTL,
-		Instance:        a.owner,
+		Logger:            a.logger,
+		DB:                a.db,
+		Sessions:          a.sessions,
+		Attachments:       a.attachments,
+		IMAP:              imapEndpoint,
+		IMAPOptions:       mail.DialOptions{TLSConfig: tlsConfig},
+		Pool:              a.pool,
+		Watcher:           mail.NewWatcher(mail.WatcherOptions{Logger: a.logger}),
+		Router:            a.router,
+		MaxMessageBytes:   a.cfg.MaxMessageBytes,
+		PageSize:          a.cfg.PageSize,
+		MessageCacheBytes: a.cfg.MessageCacheBytes,
+		LoginFailures:     failures,
+		LoginLimits:       loginLimits(a.cfg),
+		SMTP:              smtpEndpoint,
+		MaxUpload:         a.cfg.MaxUpload,
+		SubmitOptions:     submit.Options{TLSConfig: tlsConfig},
+		SkipSentCopy:      a.cfg.SentCopy == "skip",
+		ComposeTTL:        a.cfg.ComposeTTL,
+		Instance:          a.owner,
 	})
 	return nil
 }
@@ -163,29 +164,16 @@ func (a *app) newServer(context.Context) error {
 	return nil
 }
 
-// handlerDeps is what the HTTP layer is given.
+// handlerDeps is what the HTTP layer is given: the application, and
+// what only HTTP needs.
 func (a *app) handlerDeps(assets *static.Assets) handlers.Deps {
 	deps := handlers.Deps{
-		Logger:          a.logger,
-		DB:              a.db,
-		Sessions:        a.sessions,
-		Attachments:     a.attachments,
-		Assets:          assets,
-		IMAP:            a.core.IMAP,
-		IMAPOptions:     a.core.IMAPOptions,
-		Pool:            a.pool,
-		Watcher:         a.core.Watcher,
-		TrustedProxies:  a.cfg.TrustedProxies,
-		PageSize:        a.cfg.PageSize,
-		MaxMessageBytes: a.cfg.MaxMessageBytes,
-		MaxFormBytes:    a.cfg.MaxFormBytes,
-		SMTP:            a.core.SMTP,
-		MaxUpload:       a.cfg.MaxUpload,
-		Router:          a.router,
-		LoginFailures:   a.core.LoginFailures,
-		LoginLimits:     loginLimits(a.cfg),
-		StickyWindow:    a.cfg.DBSticky,
-		App:             a.core,
+		App:            a.core,
+		Logger:         a.logger,
+		Assets:         assets,
+		TrustedProxies: a.cfg.TrustedProxies,
+		MaxFormBytes:   a.cfg.MaxFormBytes,
+		StickyWindow:   a.cfg.DBSticky,
 	}
 	if a.metrics != nil {
 		deps.Metrics = a.metrics.HTTP()

@@ -54,7 +54,7 @@ func (a *app) registerJobs(r *jobs.Runner) {
 	if a.redis == nil {
 		// Redis forgets old failures by itself; the SQL table is pruned.
 		r.Register(jobs.Job{Name: "login-failures-prune", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
-			keep := max(a.server.CurrentLoginLimits().Window, time.Hour)
+			keep := max(a.core.LoginLimits().Window, time.Hour)
 			_, err := a.db.PruneLoginFailures(ctx, time.Now().Add(-keep))
 			return err
 		}})

@@ -114,7 +114,7 @@ func (a *app) applyConfig(old, next config.Config) config.Config {
 	}
 	if next.LoginLimitUser != old.LoginLimitUser || next.LoginLimitIP != old.LoginLimitIP || next.LoginLimitWindow != old.LoginLimitWindow ||
 		next.LoginLimitSlow != old.LoginLimitSlow || next.LoginMaxDelay != old.LoginMaxDelay {
-		a.server.SetLoginLimits(loginLimits(next))
+		a.core.SetLoginLimits(loginLimits(next))
 		applied = append(applied, "WEBMAIL_LOGIN_LIMIT_*")
 		inForce.LoginLimitUser, inForce.LoginLimitIP, inForce.LoginLimitWindow = next.LoginLimitUser, next.LoginLimitIP, next.LoginLimitWindow
 		inForce.LoginLimitSlow, inForce.LoginMaxDelay = next.LoginLimitSlow, next.LoginMaxDelay
@@ -179,6 +179,7 @@ func needsRestart(inForce, next config.Config) []string {
 		{"WEBMAIL_PAGE_SIZE", inForce.PageSize, next.PageSize},
 		{"WEBMAIL_MAX_MESSAGE_BYTES", inForce.MaxMessageBytes, next.MaxMessageBytes},
 		{"WEBMAIL_MAX_FORM_BYTES", inForce.MaxFormBytes, next.MaxFormBytes},
+		{"WEBMAIL_MESSAGE_CACHE", inForce.MessageCacheBytes, next.MessageCacheBytes},
 		{"WEBMAIL_DRAIN", inForce.Drain, next.Drain},
 		{"WEBMAIL_LOG_FORMAT", inForce.LogFormat, next.LogFormat},
 	}

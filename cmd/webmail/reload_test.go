@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	application "github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/config"
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/mail"
@@ -36,8 +37,9 @@ func TestApplyConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{cfg: old, logger: newLogger(old, logFile), router: router,
-		server: handlers.NewServer(handlers.Deps{Assets: assets, LoginLimits: loginLimits(old)})}
+	core := application.New(application.Deps{LoginLimits: loginLimits(old)})
+	a := &app{cfg: old, logger: newLogger(old, logFile), router: router, core: core,
+		server: handlers.NewServer(handlers.Deps{App: core, Assets: assets})}
 	a.proxies.Store(&old.TrustedProxies)
 
 	next := old
@@ -56,7 +58,7 @@ func TestApplyConfig(t *testing.T) {
 	if !a.logger.Enabled(context.Background(), slog.LevelDebug) || !a.logger.With("k", "v").Enabled(context.Background(), slog.LevelDebug) {
 		t.Error("log level not applied")
 	}
-	if l := a.server.CurrentLoginLimits(); l.PerUser != 3 || l.Window != time.Minute {
+	if l := a.core.LoginLimits(); l.PerUser != 3 || l.Window != time.Minute {
 		t.Errorf("login limits %+v", l)
 	}
 	if got := *a.proxies.Load(); !slices.Equal(got, next.TrustedProxies) {
