@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
-	"github.com/webmail/webmail/store"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -61,10 +60,10 @@ func sendFields(form url.Values) *app.SendFields {
 	f := &app.SendFields{
 		To: form.Get("to"), Cc: form.Get("cc"), Bcc: form.Get("bcc"),
 		Subject: form.Get("subject"), BodyText: form.Get("body"),
-		Format: store.FormatText, Priority: parsePriority(form.Get("priority")),
+		Format: app.FormatText, Priority: parsePriority(form.Get("priority")),
 	}
-	if form.Get("format") == store.FormatHTML {
-		f.Format, f.BodyHTML = store.FormatHTML, form.Get("body_html")
+	if form.Get("format") == app.FormatHTML {
+		f.Format, f.BodyHTML = app.FormatHTML, form.Get("body_html")
 	}
 	f.IdentityID, _ = strconv.ParseInt(form.Get("identity"), 10, 64)
 	switch form.Get("read_receipt") {
