@@ -85,9 +85,8 @@ func newBenchServer(tb testing.TB, undoDelay string, withSMTP bool, backend stri
 	}
 	logger := slog.New(slog.DiscardHandler)
 	core := app.New(app.Deps{Logger: logger, DB: db, Sessions: sessions, Attachments: att, IMAP: imapEP,
-		Pool: pool, SMTP: smtpEP, MaxUpload: 200 << 20})
-	srv := handlers.NewServer(handlers.Deps{Logger: logger, DB: db, Sessions: sessions, Attachments: att,
-		Assets: assets, IMAP: imapEP, Pool: pool, SMTP: smtpEP, MaxUpload: 200 << 20, App: core})
+		Pool: pool, SMTP: smtpEP, MaxUpload: 200 << 20, MessageCacheBytes: 64 << 20})
+	srv := handlers.NewServer(handlers.Deps{Logger: logger, Assets: assets, App: core})
 	hs := httptest.NewServer(srv.Routes())
 	tb.Cleanup(hs.Close)
 
