@@ -84,6 +84,7 @@ type App struct {
 	messages     *messageCache
 	smtpSizes    *smtpSizes
 	draftCopies  *draftCopies
+	notices      *noticeCache // refused-message notices per login, briefly
 }
 
 // New returns the application layer over deps, with defaults for unset
@@ -120,5 +121,6 @@ func New(deps Deps) *App {
 		verified:     newVerifiedLogins(),
 		smtpSizes:    &smtpSizes{entries: map[string]smtpSizeEntry{}},
 		draftCopies:  &draftCopies{last: map[string]time.Time{}},
+		notices:      newNoticeCache(),
 	}
 }

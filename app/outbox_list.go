@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
@@ -33,6 +34,17 @@ func (a *App) ListOutgoing(ctx context.Context, sess *session.Session) ([]Outgoi
 // user has not dismissed, for the banner on the mail pages. A failure to
 // read them shows no banner (logged): it must never break a page.
 func (a *App) SendNotices(ctx context.Context, sess *session.Session) []OutgoingMessage {
+	now := time.Now()
+	if msgs, ok := a.notices.get(sess.User, now); ok {
+		return msgs
+	}
+	msgs := a.readSendNotices(ctx, sess)
+	a.notices.put(sess.User, msgs, now)
+	return msgs
+}
+
+// readSendNotices reads the notices SendNotices caches.
+func (a *App) readSendNotices(ctx context.Context, sess *session.Session) []OutgoingMessage {
 	user, err := a.DB.UserByEmail(ctx, sess.User)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
@@ -59,6 +71,7 @@ func (a *App) DismissSendNotice(ctx context.Context, sess *session.Session, outb
 	if err := a.DB.AcknowledgeOutboxNotice(ctx, outboxID, user.ID); err != nil {
 		return sendComposeError(err)
 	}
+	a.notices.forget(sess.User)
 	return nil
 }
 

@@ -26,6 +26,7 @@ func (a *App) refuseOutgoing(ctx context.Context, m store.OutboxMessage, login o
 		a.Logger.WarnContext(ctx, "outbox: recording a refusal failed; its lease runs out instead", "outbox", m.ID, "err", err)
 		return
 	}
+	a.notices.forget(login.Login)
 	subject := ""
 	if c, err := a.DB.Compose(sctx, m.ComposeID, m.UserID); err == nil {
 		subject = c.Subject

@@ -41,14 +41,18 @@ func legacySessionCookieClear() *http.Cookie {
 }
 
 // clearSiteData asks the browser, once a logout has succeeded, to drop
-// everything this site left with it: cookies, storage and cached pages, so
-// the next person at a shared computer finds nothing of the last user's.
+// the storage and cached pages this site left with it, so the next person at
+// a shared computer finds nothing of the last user's mail. Not "cookies":
+// that would also wipe the device cookie, the proof that lets this browser
+// sign in without the slow-down an attacker guessing the user's password
+// causes; the session cookie is expired by name (logout) and is worthless
+// anyway once the session is deleted server-side.
 func clearSiteData(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		res := c.Response()
 		res.Before(func() {
 			if res.Status < http.StatusBadRequest {
-				res.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+				res.Header().Set("Clear-Site-Data", `"cache", "storage"`)
 			}
 		})
 		return next(c)
