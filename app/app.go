@@ -68,6 +68,8 @@ type Deps struct {
 	// OutboxFirstRetry is the wait after a send's first temporary
 	// failure, doubling after each next one up to 15 min; 0 means 30 s.
 	OutboxFirstRetry time.Duration
+	// Plugins are the enabled plugins' hooks (*plugins.Host); nil: none.
+	Plugins Hooks
 }
 
 // MailRouter is what the application needs of mail.Router.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/webmail/webmail/app/loginlimit"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/plugins"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
 )
@@ -95,6 +96,9 @@ func (a *App) LogIn(ctx context.Context, in LoginInput) (LoginResult, error) {
 	}
 	a.loginLimiter.Release(ctx, attempt)
 	a.loginLimiter.Clear(ctx, limited)
+	if err := a.afterLogin(ctx, username, in.ClientIP); err != nil {
+		return LoginResult{}, err
+	}
 	res, err := a.startSession(ctx, username, password, route, in.ClientIP)
 	if err != nil {
 		return res, err
@@ -166,6 +170,19 @@ func (a *App) startSession(ctx context.Context, username, password string, route
 func (a *App) loginLimited(ctx context.Context, username, clientIP string, wait time.Duration) error {
 	a.Logger.InfoContext(ctx, "login refused: too many failed attempts", "user", username, "client_ip", clientIP, "wait", wait.Round(time.Second))
 	return &Error{Code: CodeLimited, Title: "Sign in", Message: loginlimit.TooManyAttempts(wait), RetryAfter: wait}
+}
+
+// afterLogin asks the plugins whether this user may sign in (the password
+// was right: the attempt is not a failure for the limits).
+func (a *App) afterLogin(ctx context.Context, username, clientIP string) error {
+	if a.Plugins == nil {
+		return nil
+	}
+	if err := a.Plugins.AfterLogin(ctx, plugins.Login{User: username, ClientIP: clientIP}); err != nil {
+		a.Logger.InfoContext(ctx, "login refused by a plugin", "user", username, "client_ip", clientIP)
+		return vetoError("Sign in", err)
+	}
+	return nil
 }
 
 func wrongCredentials(err error) *Error {

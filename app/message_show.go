@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/plugins"
 	"github.com/webmail/webmail/session"
 )
 
@@ -31,6 +32,9 @@ type MessagePage struct {
 	// many seconds (the user's delay, or at once from a cross-site
 	// navigation); 0 when there is nothing to do.
 	MarkReadAfter int
+	// Banners are the plugins' lines of text for above the body (plain
+	// text: the page escapes them).
+	Banners []plugins.PluginBanner
 }
 
 // ShowMessage reads a message for its page: it is fetched and parsed once
@@ -65,6 +69,7 @@ func (a *App) ShowMessage(ctx context.Context, sess *session.Session, in ShowMes
 		return MessagePage{}, err
 	}
 	page.Message = a.display(ctx, displayInput{parsed: parsed, key: key, showImages: in.ShowImages, userID: prefs.userID})
+	page.Banners = a.messageBanners(ctx, sess, in, page.Message)
 	if (prefs.markReadDelay > 0 || in.CrossSite && prefs.markReadDelay == 0) && !page.Nav.Seen {
 		page.MarkReadAfter = max(prefs.markReadDelay, 1)
 	}

@@ -31,6 +31,9 @@ type SendInput struct {
 	Fields *SendFields
 	// SendAt is the send-later time; zero sends after the undo delay.
 	SendAt time.Time
+	// SendAnyway confirms the warnings a plugin gave on the last press
+	// (a confirmable veto, such as a forgotten attachment).
+	SendAnyway bool
 }
 
 // SendState is where a sent compose is, as the result page says it.
@@ -103,7 +106,7 @@ func (a *App) SendCompose(ctx context.Context, sess *session.Session, in SendInp
 			return SendResult{}, err
 		}
 	}
-	plan, err := a.planSend(ctx, owner, c)
+	plan, err := a.planSend(ctx, owner, c, in.SendAnyway)
 	if err != nil {
 		return SendResult{}, err
 	}

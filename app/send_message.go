@@ -21,7 +21,10 @@ type sendPlan struct {
 // and checks every header it will have, so that a bad address is
 // reported before anything is stored. The check builds the header alone:
 // no attachment is read for it.
-func (a *App) planSend(ctx context.Context, owner composeOwner, c store.Compose) (sendPlan, error) {
+//
+// The plugins' BeforeSend hooks run on the finished message (sendAnyway:
+// the user confirmed their warnings), before the check.
+func (a *App) planSend(ctx context.Context, owner composeOwner, c store.Compose, sendAnyway bool) (sendPlan, error) {
 	uploads, err := a.DB.UploadsByCompose(ctx, c.ID, owner.user.ID)
 	if err != nil {
 		return sendPlan{}, storeError(err)
@@ -29,6 +32,9 @@ func (a *App) planSend(ctx context.Context, owner composeOwner, c store.Compose)
 	out, err := a.composeMessage(ctx, owner, c, uploads, false)
 	if err != nil {
 		return sendPlan{}, buildError(err)
+	}
+	if err := a.beforeSend(ctx, owner.user.Email, &out, sendAnyway); err != nil {
+		return sendPlan{}, err
 	}
 	headerOnly := out
 	headerOnly.Text, headerOnly.HTML, headerOnly.Attachments, headerOnly.ForwardedMessages = "", "", nil, nil

@@ -108,6 +108,10 @@ type Config struct {
 	DB *sql.DB
 	// Dialect is the SQL dialect of DB: "sqlite" or "mysql".
 	Dialect string
+	// Plugins are the WEBMAIL_PLUGIN_* variables by full name, for
+	// backends that are plugins with settings of their own (read them
+	// with plugins.SettingsOf). A nil map means none.
+	Plugins map[string]string
 }
 
 // setting returns the named setting, or def when it is missing or empty.

@@ -51,6 +51,12 @@ type Config struct {
 	Attachments        string            // WEBMAIL_ATTACHMENTS: backend name (fs, s3, sql, ...)
 	AttachmentSettings map[string]string // WEBMAIL_ATTACHMENTS_<KEY>: backend settings, keys lower-cased
 
+	// Plugins (WEBMAIL_PLUGINS) are the compiled-in plugins to enable, in
+	// order; PluginSettings are the WEBMAIL_PLUGIN_<NAME>_<KEY> variables
+	// by full name, read and checked by package plugins.
+	Plugins        []string
+	PluginSettings map[string]string
+
 	// Secret is the cluster key (WEBMAIL_SECRET) that encrypts mail
 	// credentials inside sessions. PreviousSecrets (WEBMAIL_SECRET_PREVIOUS,
 	// comma-separated) still decrypt, so the key can be rotated without
@@ -134,6 +140,7 @@ func Default() Config {
 		SessionMax:         12 * time.Hour,
 		Attachments:        "fs",
 		AttachmentSettings: map[string]string{},
+		PluginSettings:     map[string]string{},
 		IMAPMaxPerUser:     4,
 		IMAPIdleTimeout:    5 * time.Minute,
 		IMAPMaxAge:         10 * time.Minute,
@@ -209,6 +216,8 @@ func Variables() []Variable {
 		{"WEBMAIL_DRAIN", "after SIGTERM, keep serving this long with /readyz at 503 before shutting down (default 5s; longer than the load balancer needs to mark the instance down)"},
 		{"WEBMAIL_SENT_COPY", "append (default): a sent message is appended to the user's Sent folder; skip: for mail servers that file sent mail themselves"},
 		{"WEBMAIL_COMPOSE_TTL", "messages being written and never sent are deleted, with their uploads, this long after their last change (default 168h)"},
+		{"WEBMAIL_PLUGINS", "compiled-in plugins to enable, comma-separated, in the order their hooks run (see PLUGINS.md)"},
+		{"WEBMAIL_PLUGIN_*", "plugin settings, WEBMAIL_PLUGIN_<NAME>_<KEY> (NAME upper-cased, dashes as underscores); unknown ones are refused at start"},
 		{"WEBMAIL_LOG_LEVEL", "debug, info (default), warn or error (reloaded on SIGHUP)"},
 		{"WEBMAIL_LOG_FORMAT", "text (default) or json"},
 	}
@@ -395,6 +404,13 @@ func fromVars(vars map[string]string) (Config, error) {
 	str("WEBMAIL_LOG_LEVEL", &c.LogLevel)
 	str("WEBMAIL_LOG_FORMAT", &c.LogFormat)
 
+	list("WEBMAIL_PLUGINS", &c.Plugins)
+	const pluginPrefix = "WEBMAIL_PLUGIN_"
+	for k, v := range vars {
+		if strings.HasPrefix(k, pluginPrefix) && len(k) > len(pluginPrefix) {
+			c.PluginSettings[k] = v
+		}
+	}
 	const attPrefix = "WEBMAIL_ATTACHMENTS_"
 	for k, v := range vars {
 		if strings.HasPrefix(k, attPrefix) && len(k) > len(attPrefix) {

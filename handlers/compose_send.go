@@ -30,6 +30,7 @@ func (s *Server) sendCompose(c echo.Context) error {
 	if hasComposeFields(form) {
 		in.Fields = sendFields(form)
 	}
+	in.SendAnyway = form.Get("send_anyway") != "" // confirms a plugin's warning
 	if raw := strings.TrimSpace(form.Get("send_at")); raw != "" {
 		if in.SendAt, err = parseSendAt(raw, form.Get("tz_offset"), time.Now()); err != nil {
 			return s.renderSendRefusal(c, id, app.Invalid("Send later", "Choose a date and time in the future to send this message later."))

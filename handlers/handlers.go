@@ -39,6 +39,9 @@ type Deps struct {
 	// served on a listener of their own (WEBMAIL_METRICS_LISTEN), never by
 	// these routes.
 	Metrics *Metrics
+	// Plugins are the enabled plugins' route handlers by plugin name
+	// (plugins.Host.RouteHandlers), mounted at /plugins/<name>/.
+	Plugins map[string]http.Handler
 }
 
 // Server holds the handlers' state: the dependencies and whether the

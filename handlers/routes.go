@@ -133,5 +133,9 @@ func (s *Server) Routes() *echo.Echo {
 	app.GET("/outbox", s.showOutbox)
 	app.POST("/outbox/:id/cancel", s.cancelOutgoing)
 	app.POST("/outbox/:id/dismiss", s.dismissSendNotice)
+
+	// Plugins' pages (the Routes hook) under /plugins/<name>/, behind the
+	// session like the routes above and the middleware of every route.
+	s.pluginRoutes(app)
 	return e
 }

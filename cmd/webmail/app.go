@@ -16,6 +16,7 @@ import (
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/metrics"
 	"github.com/webmail/webmail/jobs"
+	"github.com/webmail/webmail/plugins"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
@@ -38,6 +39,7 @@ type app struct {
 	http        *http.Server
 	metrics     *metrics.Registry // nil with WEBMAIL_METRICS_LISTEN=off
 	runner      *jobs.Runner
+	plugins     *plugins.Host // the enabled plugins (WEBMAIL_PLUGINS)
 	proxies     atomic.Pointer[[]netip.Prefix] // trusted proxies for the PROXY protocol (reloadable)
 	hangups     chan os.Signal                 // SIGHUP, caught from newApp until the process exits (catchHangups)
 }
@@ -55,6 +57,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 		a.metrics = metrics.New(a.owner)
 	}
 	steps := []func(context.Context) error{
+		a.loadPlugins,
 		a.openRouter,
 		a.openDatabase,
 		a.openSessions,

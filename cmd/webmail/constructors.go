@@ -19,6 +19,7 @@ import (
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/mail/submit"
+	"github.com/webmail/webmail/plugins"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/static"
 	"github.com/webmail/webmail/store"
@@ -96,6 +97,7 @@ func (a *app) openAttachments(ctx context.Context) error {
 		DataDir:  a.cfg.DataDir,
 		DB:       a.db.Write(),
 		Dialect:  string(a.db.Dialect()),
+		Plugins:  a.cfg.PluginSettings,
 	})
 	if err != nil {
 		return err
@@ -150,7 +152,22 @@ func (a *app) newApplication(context.Context) error {
 		SkipSentCopy:      a.cfg.SentCopy == "skip",
 		ComposeTTL:        a.cfg.ComposeTTL,
 		Instance:          a.owner,
+		Plugins:           a.plugins,
 	})
+	return nil
+}
+
+// loadPlugins enables the plugins of WEBMAIL_PLUGINS with their settings;
+// every problem of every plugin is reported at once.
+func (a *app) loadPlugins(context.Context) error {
+	host, err := plugins.Load(a.cfg.Plugins, a.cfg.PluginSettings, a.logger)
+	if err != nil {
+		return err
+	}
+	a.plugins = host
+	if a.metrics != nil {
+		a.metrics.WatchPlugins(host)
+	}
 	return nil
 }
 
@@ -174,6 +191,7 @@ func (a *app) handlerDeps(assets *static.Assets) handlers.Deps {
 		TrustedProxies: a.cfg.TrustedProxies,
 		MaxFormBytes:   a.cfg.MaxFormBytes,
 		StickyWindow:   a.cfg.DBSticky,
+		Plugins:        a.plugins.RouteHandlers(),
 	}
 	if a.metrics != nil {
 		deps.Metrics = a.metrics.HTTP()

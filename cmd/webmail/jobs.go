@@ -72,4 +72,8 @@ func (a *app) registerJobs(r *jobs.Runner) {
 			return err
 		}})
 	}
+	// The plugins' jobs (Jobs hook), on the lease holder like the rest.
+	for _, j := range a.plugins.Jobs() {
+		r.Register(jobs.Job{Name: j.Name, Every: j.Every, Run: j.Run})
+	}
 }
