@@ -16,8 +16,8 @@ import (
 	"github.com/webmail/webmail/handlers"
 	"github.com/webmail/webmail/internal/metrics"
 	"github.com/webmail/webmail/jobs"
-	"github.com/webmail/webmail/plugins"
 	"github.com/webmail/webmail/mail"
+	"github.com/webmail/webmail/plugins"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
 )
@@ -39,7 +39,7 @@ type app struct {
 	http        *http.Server
 	metrics     *metrics.Registry // nil with WEBMAIL_METRICS_LISTEN=off
 	runner      *jobs.Runner
-	plugins     *plugins.Host // the enabled plugins (WEBMAIL_PLUGINS)
+	plugins     *plugins.Host                  // the enabled plugins (WEBMAIL_PLUGINS)
 	proxies     atomic.Pointer[[]netip.Prefix] // trusted proxies for the PROXY protocol (reloadable)
 	hangups     chan os.Signal                 // SIGHUP, caught from newApp until the process exits (catchHangups)
 }
