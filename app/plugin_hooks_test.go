@@ -64,7 +64,7 @@ func (warnPlugin) BeforeSend(_ context.Context, m *plugins.Outgoing) error {
 
 func pluginHost(t *testing.T, names []string, vars map[string]string) *plugins.Host {
 	t.Helper()
-	h, err := plugins.Load(names, vars, nil)
+	h, err := plugins.Load(plugins.Options{Names: names, Vars: vars})
 	if err != nil {
 		t.Fatal(err)
 	}

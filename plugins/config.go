@@ -2,6 +2,7 @@ package plugins
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,12 +19,44 @@ type Config struct {
 	values   map[string]string // lower-case key -> value
 	read     map[string]bool
 	problems []string
+	env      Options // what the webmail gives plugins (Load's options)
 }
 
 // NewConfig returns the settings of plugin name from values (lower-case
 // keys without the prefix). Tests of a plugin use it to call its factory.
 func NewConfig(name string, values map[string]string) *Config {
 	return &Config{name: name, values: values, read: map[string]bool{}}
+}
+
+// Logger is the webmail's logger for the plugin, with its name.
+func (c *Config) Logger() *slog.Logger {
+	if c.env.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.env.Logger.With("plugin", c.name)
+}
+
+// Instance is this instance's name (WEBMAIL_INSTANCE).
+func (c *Config) Instance() string { return c.env.Instance }
+
+// Enabled are the names of the plugins enabled, in order.
+func (c *Config) Enabled() []string { return slices.Clone(c.env.Names) }
+
+// Domains lists the domain table's domains (nil when the webmail has no
+// database, as in a plugin's own unit tests).
+func (c *Config) Domains() DomainSource { return c.env.Domains }
+
+// Prefixed returns the settings whose keys start with prefix, by the rest
+// of the key, for settings named after data ("text_example_com").
+func (c *Config) Prefixed(prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range c.values {
+		if rest, ok := strings.CutPrefix(k, prefix); ok && rest != "" {
+			c.read[k] = true
+			out[rest] = strings.TrimSpace(v)
+		}
+	}
+	return out
 }
 
 // Name is the plugin's name.

@@ -38,13 +38,33 @@ type Host struct {
 // FailureKey names a hook of a plugin, for the failure counts.
 type FailureKey struct{ Plugin, Hook string }
 
-// Load builds the enabled plugins: names from WEBMAIL_PLUGINS, in order,
-// and vars the WEBMAIL_PLUGIN_* variables. Every problem (an unknown or
-// repeated name, a bad setting of any plugin, a setting no plugin reads)
-// is reported at once in the error.
-func Load(names []string, vars map[string]string, logger *slog.Logger) (*Host, error) {
+// Options are what Load builds the plugins from.
+type Options struct {
+	// Names are the plugins to enable, in order (WEBMAIL_PLUGINS).
+	Names []string
+	// Vars are the WEBMAIL_PLUGIN_* variables by full name.
+	Vars map[string]string
+	// Logger is for the plugins (Config.Logger) and the host; nil: none.
+	Logger *slog.Logger
+	// Instance names this instance (WEBMAIL_INSTANCE).
+	Instance string
+	// Domains lists the domain table's domains; nil: none.
+	Domains DomainSource
+}
+
+// DomainSource lists the mail domains of the domain table.
+type DomainSource interface {
+	DomainNames(ctx context.Context) ([]string, error)
+}
+
+// Load builds the enabled plugins. Every problem (an unknown or repeated
+// name, a bad setting of any plugin, a setting no plugin reads) is
+// reported at once in the error.
+func Load(opts Options) (*Host, error) {
+	names, vars, logger := opts.Names, opts.Vars, opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+		opts.Logger = logger
 	}
 	h := &Host{logger: logger, timeout: HookTimeout, failures: map[FailureKey]int64{}}
 	var problems []string
@@ -61,6 +81,7 @@ func Load(names []string, vars map[string]string, logger *slog.Logger) (*Host, e
 		}
 		seen[name] = true
 		cfg := NewConfig(name, SettingsOf(name, vars))
+		cfg.env = opts
 		value, err := f(cfg)
 		problems = append(problems, cfg.Problems()...)
 		if err != nil {

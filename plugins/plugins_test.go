@@ -69,7 +69,7 @@ func (f footer) MessageBanner(_ context.Context, m plugins.Message) ([]plugins.B
 
 func load(t *testing.T, names []string, vars map[string]string) *plugins.Host {
 	t.Helper()
-	h, err := plugins.Load(names, vars, nil)
+	h, err := plugins.Load(plugins.Options{Names: names, Vars: vars})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -122,11 +122,11 @@ func TestPanickingAndSlowHooksAreSurvived(t *testing.T) {
 }
 
 func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
-	_, err := plugins.Load([]string{"no-such", "test-vetoes", "test-footer", "test-footer"}, map[string]string{
+	_, err := plugins.Load(plugins.Options{Names: []string{"no-such", "test-vetoes", "test-footer", "test-footer"}, Vars: map[string]string{
 		"WEBMAIL_PLUGIN_TEST_FOOTER_ENABLED": "maybe",
 		"WEBMAIL_PLUGIN_TEST_FOOTER_TXET":    "typo",
 		"WEBMAIL_PLUGIN_NOBODY_X":            "1",
-	}, nil)
+	}})
 	if err == nil {
 		t.Fatal("Load succeeded")
 	}

@@ -57,9 +57,9 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 		a.metrics = metrics.New(a.owner)
 	}
 	steps := []func(context.Context) error{
-		a.loadPlugins,
 		a.openRouter,
 		a.openDatabase,
+		a.loadPlugins,
 		a.openSessions,
 		a.openAttachments,
 		a.openMailPool,

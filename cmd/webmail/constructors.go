@@ -160,7 +160,8 @@ func (a *app) newApplication(context.Context) error {
 // loadPlugins enables the plugins of WEBMAIL_PLUGINS with their settings;
 // every problem of every plugin is reported at once.
 func (a *app) loadPlugins(context.Context) error {
-	host, err := plugins.Load(a.cfg.Plugins, a.cfg.PluginSettings, a.logger)
+	host, err := plugins.Load(plugins.Options{Names: a.cfg.Plugins, Vars: a.cfg.PluginSettings,
+		Logger: a.logger, Instance: a.owner, Domains: domainNames{a.db}})
 	if err != nil {
 		return err
 	}
@@ -169,6 +170,18 @@ func (a *app) loadPlugins(context.Context) error {
 		a.metrics.WatchPlugins(host)
 	}
 	return nil
+}
+
+// domainNames lists the domain table for plugins.
+type domainNames struct{ db *store.DB }
+
+func (d domainNames) DomainNames(ctx context.Context) ([]string, error) {
+	domains, err := d.db.Domains(ctx)
+	names := make([]string, 0, len(domains))
+	for _, dom := range domains {
+		names = append(names, dom.Name)
+	}
+	return names, err
 }
 
 // newServer builds the HTTP layer over everything opened before.
