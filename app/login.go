@@ -22,6 +22,9 @@ type LoginInput struct {
 	Username string // trimmed here
 	Password string
 	ClientIP string // for the per-address and per-network limits
+	// UserAgent is the browser's User-Agent header: the session keeps a
+	// short description of it for the user's list of sessions.
+	UserAgent string
 	// DeviceToken is the browser's device cookie, if any: a token of
 	// this user's (see session.Manager.NewDeviceToken) skips the
 	// slow-down anyone can cause by failing logins as the user.
@@ -99,7 +102,7 @@ func (a *App) LogIn(ctx context.Context, in LoginInput) (LoginResult, error) {
 	if err := a.afterLogin(ctx, username, in.ClientIP); err != nil {
 		return LoginResult{}, err
 	}
-	res, err := a.startSession(ctx, username, password, route, in.ClientIP)
+	res, err := a.startSession(ctx, username, password, route, session.Client{IP: in.ClientIP, UserAgent: in.UserAgent})
 	if err != nil {
 		return res, err
 	}
@@ -146,12 +149,12 @@ func (a *App) checkPassword(ctx context.Context, imap mail.Endpoint, username, p
 
 // startSession creates the session of a user whose password the mail
 // server accepted, and records the login.
-func (a *App) startSession(ctx context.Context, username, password string, route mail.Route, clientIP string) (LoginResult, error) {
+func (a *App) startSession(ctx context.Context, username, password string, route mail.Route, client session.Client) (LoginResult, error) {
 	smtp := ""
 	if route.SMTP.Host != "" {
 		smtp = route.SMTP.String()
 	}
-	sess, err := a.Sessions.CreateRouted(ctx, username, password, route.IMAP.String(), smtp)
+	sess, err := a.Sessions.Start(ctx, session.Login{User: username, Password: password, IMAP: route.IMAP.String(), SMTP: smtp, Client: client})
 	if err != nil {
 		a.Logger.ErrorContext(ctx, "login: creating the session failed", "err", err)
 		return LoginResult{}, &Error{Code: CodeUnavailable, Title: "Temporarily unavailable",
@@ -162,7 +165,7 @@ func (a *App) startSession(ctx context.Context, username, password string, route
 	if _, err := a.DB.RecordLogin(ctx, username); err != nil {
 		a.Logger.WarnContext(ctx, "login: recording the login failed", "err", err)
 	}
-	a.Logger.InfoContext(ctx, "login", "user", username, "client_ip", clientIP)
+	a.Logger.InfoContext(ctx, "login", "user", username, "client_ip", client.IP)
 	return LoginResult{Session: sess}, nil
 }
 

@@ -14,7 +14,7 @@ import (
 // UserSession is one signed-in browser of a user, as an admin sees it.
 // Never the session ID itself: it is the browser's credential.
 type UserSession struct {
-	Ref       string // a short digest of the ID, to tell sessions apart
+	Ref       string // sessionRef: a short digest of the ID, to tell sessions apart
 	CreatedAt time.Time
 	LastSeen  time.Time
 	IMAP      string // the server the session was routed to
@@ -32,8 +32,7 @@ func (a *App) UserSessions(ctx context.Context, email string) ([]UserSession, er
 	}
 	out := make([]UserSession, 0, len(sessions))
 	for _, s := range sessions {
-		sum := sha256.Sum256([]byte(s.ID))
-		out = append(out, UserSession{Ref: hex.EncodeToString(sum[:6]), CreatedAt: s.CreatedAt, LastSeen: s.LastSeen, IMAP: s.IMAP})
+		out = append(out, UserSession{Ref: sessionRef(s.ID), CreatedAt: s.CreatedAt, LastSeen: s.LastSeen, IMAP: s.IMAP})
 	}
 	return out, nil
 }
@@ -56,6 +55,14 @@ func (a *App) EndUserSessions(ctx context.Context, actor Actor, email string) (i
 	return n, nil
 }
 
+// sessionRef names a session in lists and forms: a short digest of its
+// ID, which tells a user's sessions apart but cannot be turned back into
+// the ID (the browser's credential).
+func sessionRef(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:6])
+}
+
 func adminUser(email string) (string, error) {
 	email = strings.TrimSpace(email)
 	if email == "" || len(email) > 320 || strings.ContainsAny(email, "\r\n\x00 ") {
@@ -68,5 +75,5 @@ func sessionIndexError(err error) error {
 	if errors.Is(err, session.ErrNoUserIndex) {
 		return &Error{Code: CodeInternal, Title: "Sessions", Message: "This session store cannot list a user's sessions.", Err: err}
 	}
-	return &Error{Code: CodeUnavailable, Title: "Sessions", Message: "The session store is not answering right now; try again.", Err: err}
+	return sessionStoreError(err)
 }

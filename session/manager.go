@@ -70,17 +70,35 @@ func (m *Manager) Create(ctx context.Context, user, password string) (*Session, 
 // CreateRouted is Create for a login routed to particular mail servers
 // (URLs), which the session keeps.
 func (m *Manager) CreateRouted(ctx context.Context, user, password, imap, smtp string) (*Session, error) {
+	return m.Start(ctx, Login{User: user, Password: password, IMAP: imap, SMTP: smtp})
+}
+
+// Login is a sign-in the mail server accepted, for Start.
+type Login struct {
+	User, Password string
+	IMAP, SMTP     string // the mail servers (URLs) it was routed to; "" for the defaults
+	Client         Client // the browser, for the user's list of sessions
+}
+
+// Start starts a session for a login with a fresh ID (never one the
+// browser sent: that prevents session fixation), stores the password
+// sealed, and keeps a short description of the browser and its address.
+func (m *Manager) Start(ctx context.Context, l Login) (*Session, error) {
 	now := m.now()
+	ip := cleanIP(l.Client.IP)
 	s := &Session{
 		ID:        NewID(),
-		User:      user,
+		User:      l.User,
 		CSRFToken: NewID(),
 		CreatedAt: now,
 		LastSeen:  now,
-		IMAP:      imap,
-		SMTP:      smtp,
+		IMAP:      l.IMAP,
+		SMTP:      l.SMTP,
+		Device:    DescribeUserAgent(l.Client.UserAgent),
+		LoginIP:   ip,
+		LastIP:    ip,
 	}
-	s.Credentials = m.sealer.Seal([]byte(password), credentialContext(s.ID, user))
+	s.Credentials = m.sealer.Seal([]byte(l.Password), credentialContext(s.ID, l.User))
 	if err := m.store.Save(ctx, s, m.ttl(s, now)); err != nil {
 		return nil, err
 	}
@@ -102,6 +120,13 @@ func (m *Manager) ttl(s *Session, now time.Time) time.Duration {
 // unreadable record (ErrMalformed, logged and deleted) and a session that a
 // logout ended while it was being loaded.
 func (m *Manager) Load(ctx context.Context, id string) (*Session, error) {
+	return m.LoadFrom(ctx, id, "")
+}
+
+// LoadFrom is Load for a request from clientIP, which the session keeps as
+// its latest address when the load refreshes LastSeen anyway (at most once
+// a minute): the list of sessions costs no write of its own.
+func (m *Manager) LoadFrom(ctx context.Context, id, clientIP string) (*Session, error) {
 	if !validID(id) {
 		return nil, fmt.Errorf("session: malformed id: %w", ErrNotFound)
 	}
@@ -124,15 +149,18 @@ func (m *Manager) Load(ctx context.Context, id string) (*Session, error) {
 		return nil, fmt.Errorf("session: expired: %w", ErrNotFound)
 	}
 	if now.Sub(s.LastSeen) >= touchInterval {
-		seen := s.LastSeen
+		seen, seenFrom := s.LastSeen, s.LastIP
 		s.LastSeen = now
+		if ip := cleanIP(clientIP); ip != "" {
+			s.LastIP = ip
+		}
 		err := m.store.Touch(ctx, s, m.ttl(s, now))
 		switch {
 		case err == nil:
 		case errors.Is(err, ErrUnavailable):
 			// Reading works without the SQL primary; an idle timeout
 			// not extended for a while is better than an error page.
-			s.LastSeen = seen
+			s.LastSeen, s.LastIP = seen, seenFrom
 			m.logger.DebugContext(ctx, "idle timeout not extended: the session store cannot be written", "err", err)
 		default:
 			// ErrNotFound means a logout ended the session since Get:

@@ -40,6 +40,14 @@ type Session struct {
 	// domain table says later. Empty in sessions from before routing.
 	IMAP string `json:"imap,omitempty"`
 	SMTP string `json:"smtp,omitempty"`
+	// Device describes the browser that signed in ("Chrome on Linux",
+	// DescribeUserAgent), LoginIP the address it signed in from and
+	// LastIP the address of the latest request that refreshed LastSeen:
+	// what the user's list of sessions shows. Empty in sessions from
+	// before the list; a record without them still loads.
+	Device  string `json:"device,omitempty"`
+	LoginIP string `json:"login_ip,omitempty"`
+	LastIP  string `json:"ip,omitempty"`
 }
 
 // Store keeps sessions. Implementations expire a session by themselves after
