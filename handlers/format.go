@@ -104,3 +104,25 @@ func folderItems(boxes []app.Mailbox, current string) []components.Folder {
 	}
 	return out
 }
+
+// relativeTime says how long before now t was, as people say it: "just
+// now", "5 minutes ago", "3 hours ago", "2 days ago".
+func relativeTime(t, now time.Time) string {
+	d := now.Sub(t)
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit + " ago"
+		}
+		return fmt.Sprintf("%d %ss ago", n, unit)
+	}
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute")
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "hour")
+	default:
+		return plural(int(d/(24*time.Hour)), "day")
+	}
+}

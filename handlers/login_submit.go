@@ -25,7 +25,7 @@ func (s *Server) submitLogin(c echo.Context) error {
 		device = cookie.Value
 	}
 	res, err := s.App.LogIn(c.Request().Context(), app.LoginInput{
-		Username: username, Password: c.FormValue("password"), ClientIP: c.RealIP(), DeviceToken: device,
+		Username: username, Password: c.FormValue("password"), ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(), DeviceToken: device,
 	})
 	if e := app.AsError(err); e != nil {
 		if e.Code == app.CodeLimited {

@@ -200,7 +200,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if cookie == nil {
 			return next(c)
 		}
-		sess, err := s.Sessions.Load(c.Request().Context(), cookie.Value)
+		sess, err := s.Sessions.LoadFrom(c.Request().Context(), cookie.Value, c.RealIP())
 		switch {
 		case err == nil:
 			c.Set(ctxSession, sess)

@@ -99,6 +99,12 @@ func (s *Server) Routes() *echo.Echo {
 	// The user's settings (stored in SQL): the page and its one form.
 	app.GET("/settings", s.showSettings)
 	app.POST("/settings", s.saveSettings)
+	// The user's sessions (from the shared session store, so every
+	// instance lists and ends the same ones): the list, ending one other
+	// session by its ref, ending all but this one.
+	app.GET("/settings/sessions", s.showSessions)
+	app.POST("/settings/sessions/:ref/end", s.endSession)
+	app.POST("/settings/sessions/end-others", s.endOtherSessions)
 
 	// New-mail push: a Server-Sent Events stream fed by IMAP IDLE.
 	app.GET("/events", s.streamEvents)
