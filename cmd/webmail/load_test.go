@@ -26,6 +26,7 @@ var (
 	loadDuration = flag.Duration("load.d", 2*time.Second, "load driver: how long each operation runs at each concurrency")
 	loadOut      = flag.String("load.out", "", "load driver: also write the Markdown table to this file")
 	loadOps      = flag.String("load.ops", "", "load driver: operations to run, comma-separated (default all)")
+	loadBin      = flag.String("load.bin", "", "load driver: run this webmail binary instead of building the working tree (to measure an older commit in the same conditions)")
 	loadProfile  = flag.String("load.profile", "", "load driver: write a CPU profile of the webmail over the run (from /debug/pprof on its metrics listener) to this file")
 )
 
@@ -42,7 +43,10 @@ func TestLoadDriver(t *testing.T) {
 		fillInbox(t, mailSrv, email, password, *loadMessages)
 		users = append(users, load.User{Email: email, Password: password})
 	}
-	bin := buildBinary(t)
+	bin := *loadBin
+	if bin == "" {
+		bin = buildBinary(t)
+	}
 	cfg := []string{
 		"WEBMAIL_IMAP=imap://" + mailSrv.IMAPAddr,
 		"WEBMAIL_SMTP=smtp://" + mailSrv.SubmissionAddr,
