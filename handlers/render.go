@@ -1,22 +1,23 @@
 package handlers
 
 import (
-	"bytes"
-
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/templates/layout"
 )
 
-// render writes a templ component as the whole response. It renders into a
-// buffer first so a template error becomes an error page, not half a page.
+// render writes a templ component as the whole response, streamed as it
+// renders: no copy of the page is held, and a large list reaches the
+// browser (and the gzip writer) while the rest is being rendered. Views
+// are plain data, so rendering fails only when the client goes away; an
+// error after the first bytes is logged by the error handler, which
+// cannot replace a page already under way.
 func render(c echo.Context, status int, component templ.Component) error {
-	var buf bytes.Buffer
-	if err := component.Render(c.Request().Context(), &buf); err != nil {
-		return err
-	}
-	return c.HTMLBlob(status, buf.Bytes())
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	res.WriteHeader(status)
+	return component.Render(c.Request().Context(), res)
 }
 
 // frame fills the layout's view model for this request.
