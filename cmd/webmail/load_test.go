@@ -24,10 +24,10 @@ var (
 	loadMessages = flag.Int("load.messages", 200, "load driver: messages in each INBOX")
 	loadLevels   = flag.String("load.c", "2", "load driver: concurrencies, comma-separated")
 	loadDuration = flag.Duration("load.d", 2*time.Second, "load driver: how long each operation runs at each concurrency")
-	loadOut      = flag.String("load.out", "", "load driver: also write the Markdown table to this file")
+	loadOut      = flag.String("load.out", "", "load driver: also write the Markdown tables to this file")
 	loadOps      = flag.String("load.ops", "", "load driver: operations to run, comma-separated (default all)")
-	loadBin      = flag.String("load.bin", "", "load driver: run this webmail binary instead of building the working tree (to measure an older commit in the same conditions)")
-	loadProfile  = flag.String("load.profile", "", "load driver: write a CPU profile of the webmail over the run (from /debug/pprof on its metrics listener) to this file")
+	loadBaseline = flag.String("load.baseline", "", "load driver: first measure this webmail binary (an older commit, built with go build ./cmd/webmail) against the same Dovecot and users, then the working tree")
+	loadProfile  = flag.String("load.profile", "", "load driver: write a CPU profile of the working tree's webmail over its run (from /debug/pprof on its metrics listener) to this file")
 )
 
 // TestLoadDriver starts Dovecot with generated INBOXes and `webmail serve`
@@ -43,22 +43,6 @@ func TestLoadDriver(t *testing.T) {
 		fillInbox(t, mailSrv, email, password, *loadMessages)
 		users = append(users, load.User{Email: email, Password: password})
 	}
-	bin := *loadBin
-	if bin == "" {
-		bin = buildBinary(t)
-	}
-	cfg := []string{
-		"WEBMAIL_IMAP=imap://" + mailSrv.IMAPAddr,
-		"WEBMAIL_SMTP=smtp://" + mailSrv.SubmissionAddr,
-		"WEBMAIL_SECRET=load-secret-0123456789abcdef0123456789",
-		"WEBMAIL_DATA=" + t.TempDir(),
-		"WEBMAIL_LOG_LEVEL=warn",
-	}
-	metricsAddr := freeAddr(t)
-	cfg = append(cfg, "WEBMAIL_METRICS_LISTEN="+metricsAddr)
-	migrateBinary(t, bin, cfg)
-	base, webmail := startWebmailProcess(t, bin, cfg)
-
 	var levels []int
 	for _, l := range strings.Split(*loadLevels, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(l))
@@ -71,15 +55,49 @@ func TestLoadDriver(t *testing.T) {
 	if *loadOps != "" {
 		ops = strings.Split(*loadOps, ",")
 	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "%d users, %d messages in each INBOX, %s per cell after a warm-up of a tenth of it.\n\n", *loadUsers, *loadMessages, *loadDuration)
+	if *loadBaseline != "" {
+		table := runLoad(t, mailSrv, *loadBaseline, users, levels, ops, "")
+		fmt.Fprintf(&out, "### Baseline (%s)\n\n%s\n\n", *loadBaseline, table)
+	}
+	table := runLoad(t, mailSrv, buildBinary(t), users, levels, ops, *loadProfile)
+	fmt.Fprintf(&out, "### This tree\n\n%s\n", table)
+	t.Log("\n" + out.String())
+	if *loadOut != "" {
+		if err := os.WriteFile(*loadOut, []byte(out.String()), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// runLoad starts bin as `webmail serve` on its embedded defaults, drives
+// it and returns the table; it fails the test when an operation failed or
+// a row is missing.
+func runLoad(t *testing.T, mailSrv *testenv.Mail, bin string, users []load.User, levels []int, ops []string, profile string) string {
+	t.Helper()
+	metricsAddr := freeAddr(t)
+	cfg := []string{
+		"WEBMAIL_IMAP=imap://" + mailSrv.IMAPAddr,
+		"WEBMAIL_SMTP=smtp://" + mailSrv.SubmissionAddr,
+		"WEBMAIL_SECRET=load-secret-0123456789abcdef0123456789",
+		"WEBMAIL_DATA=" + t.TempDir(),
+		"WEBMAIL_LOG_LEVEL=warn",
+		"WEBMAIL_METRICS_LISTEN=" + metricsAddr,
+	}
+	migrateBinary(t, bin, cfg)
+	base, webmail := startWebmailProcess(t, bin, cfg)
+	defer webmail.Process.Signal(os.Interrupt)
+
 	profiled := make(chan error, 1)
-	if *loadProfile != "" {
+	if profile != "" {
 		// The whole run: each cell is a warm-up and a measured window.
-		cells := max(len(ops), 1) * len(levels)
+		cells := len(ops) * len(levels)
 		if len(ops) == 0 {
 			cells = len(load.Ops()) * len(levels)
 		}
 		seconds := int((*loadDuration * 11 / 10).Seconds()) * cells
-		go func() { profiled <- fetchProfile("http://"+metricsAddr, seconds, *loadProfile) }()
+		go func() { profiled <- fetchProfile("http://"+metricsAddr, seconds, profile) }()
 	} else {
 		profiled <- nil
 	}
@@ -92,15 +110,8 @@ func TestLoadDriver(t *testing.T) {
 		t.Errorf("profile: %v", perr)
 	}
 	table := report.Markdown()
-	t.Logf("%d users, %d messages each:\n%s", *loadUsers, *loadMessages, table)
-	if *loadOut != "" {
-		header := fmt.Sprintf("%d users, %d messages in each INBOX, %s per cell.\n\n", *loadUsers, *loadMessages, *loadDuration)
-		if err := os.WriteFile(*loadOut, []byte(header+table+"\n"), 0o644); err != nil {
-			t.Error(err)
-		}
-	}
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v\n%s", err, table)
 	}
 	for _, op := range load.Ops() {
 		if len(ops) > 0 && !slices.Contains(ops, op.Name) {
@@ -118,6 +129,7 @@ func TestLoadDriver(t *testing.T) {
 			t.Errorf("%s at c=%d: %d done, %d failed (first: %s)", res.Op, res.Concurrency, res.Ops, res.Errors, res.FirstError)
 		}
 	}
+	return table
 }
 
 // fetchProfile saves a CPU profile of seconds from the webmail's
