@@ -7,7 +7,7 @@ GO ?= go
 export WEBMAIL_TEST_BIN ?= $(HOME)/.cache/webmail/bin
 SHELL := /bin/bash
 
-.PHONY: test test-deps check generate bench load fuzz
+.PHONY: test test-deps check generate bench load idle fuzz
 # Every test, as JSON through internal/testreport: one line per test, the
 # real servers the helpers started, full output of failures, and a closing
 # "N passed, N failed, N skipped" line.
@@ -57,7 +57,14 @@ bench: test-deps
 # The load driver (internal/load) against Dovecot with 4 users of 5,000
 # messages each and `webmail serve` on its embedded defaults: login cycle,
 # list page, message view, search and the raw IMAP floor at concurrency 1,
-# 8 and 32, 15 s a cell. Writes the table to load.md (BENCHMARKS.md).
+# 8 and 32. Writes the tables to load.md (BENCHMARKS.md). To compare with an
+# older commit in the same run, build it (git worktree add /tmp/old <rev> &&
+# cd /tmp/old && go build -o /tmp/webmail-old ./cmd/webmail) and add
+# LOAD_ARGS+=" -load.baseline /tmp/webmail-old".
 LOAD_ARGS ?= -load.users 4 -load.messages 5000 -load.c 1,8,32 -load.d 15s
 load: test-deps
-	$(GO) test -count=1 -v -timeout 60m -run '^TestLoadDriver$$' ./cmd/webmail/ -args $(LOAD_ARGS) -load.out $(CURDIR)/load.md
+	$(GO) test -count=1 -v -timeout 90m -run '^TestLoadDriver$$' ./cmd/webmail/ -args $(LOAD_ARGS) -load.out $(CURDIR)/load.md
+
+# Memory of 1,000 idle sessions (Redis, webmail, Dovecot), to idle.md.
+idle: test-deps
+	$(GO) test -count=1 -v -timeout 30m -run '^TestIdleSessionsMemory$$' ./cmd/webmail/ -args -idle.sessions 1000 -idle.out $(CURDIR)/idle.md
