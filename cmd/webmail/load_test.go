@@ -90,7 +90,7 @@ func runLoad(t *testing.T, mailSrv *testenv.Mail, bin string, users []load.User,
 		// succeed, so they are lifted for the run.
 		"WEBMAIL_LOGIN_LIMIT_USER=1000000",
 		"WEBMAIL_LOGIN_LIMIT_IP=1000000",
-		"WEBMAIL_LOGIN_LIMIT_SLOW=0",
+		"WEBMAIL_LOGIN_LIMIT_SLOW=1000000",
 	}
 	migrateBinary(t, bin, cfg)
 	base, webmail := startWebmailProcess(t, bin, cfg)
