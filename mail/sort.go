@@ -92,7 +92,8 @@ type SortedPage struct {
 }
 
 // ListSorted returns one page of mailbox's messages that match q, in q's
-// order: with UID SORT when the server has SORT, otherwise by fetching the
+// order: by sequence numbers for the whole mailbox in arrival order (no
+// SEARCH or SORT needed), with UID SORT when the server has SORT, otherwise by fetching the
 // sort key of every message (up to maxClientSort) and sorting here. Ties
 // are broken by arrival, in the same direction as the sort.
 func (c *Client) ListSorted(ctx context.Context, mailbox string, q ListQuery) (SortedPage, error) {
@@ -100,6 +101,17 @@ func (c *Client) ListSorted(ctx context.Context, mailbox string, q ListQuery) (S
 	state, unseen, total, err := c.selectForList(ctx, mailbox)
 	if err != nil {
 		return SortedPage{}, err
+	}
+	if wholeMailboxByArrival(q) {
+		p := SortedPage{Mailbox: c.selected, Total: total, Unseen: unseen, Page: q.Page, PageSize: q.PageSize,
+			Pages: max(1, (int(total)+q.PageSize-1)/q.PageSize), Messages: []Summary{}, Matches: int(total)}
+		if q.Page < 1 || q.Page > p.Pages || total == 0 {
+			return p, nil
+		}
+		if p.Messages, err = c.arrivalPage(ctx, mailbox, q, total); err != nil {
+			return SortedPage{}, err
+		}
+		return p, nil
 	}
 	order, err := c.cachedOrder(ctx, mailbox, q, state, total)
 	if err != nil {
