@@ -26,6 +26,7 @@ func Ops() []Operation {
 		{Name: "list", What: "list page, 50 newest messages", Setup: logIn, Do: listPage},
 		{Name: "view", What: "message view: page and body document", Setup: logIn, Do: messageView},
 		{Name: "search", What: "search INBOX for two words (one message matches)", Setup: logIn, Do: search},
+		{Name: "send", What: "send: a new compose's page, then sending it to oneself (queued in the outbox; the SMTP hand-off follows after the undo delay)", Setup: logIn, Do: sendMessage},
 		{Name: "imap-fetch-50", What: "IMAP floor: FETCH of the list's 50 rows on an open connection", Setup: openIMAP, Do: fetchRows},
 		{Name: "imap-fetch-message", What: "IMAP floor: FETCH of a whole message on an open connection", Setup: openIMAP, Do: fetchMessage},
 		{Name: "imap-login-fetch", What: "IMAP floor: connect, LOGIN, SELECT, FETCH 50 rows, LOGOUT", Do: loginFetch},

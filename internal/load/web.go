@@ -59,24 +59,37 @@ func (w *worker) post(ctx context.Context, path string, form url.Values) (string
 }
 
 func (w *worker) do(req *http.Request) (string, error) {
+	body, _, err := w.doAt(req)
+	return body, err
+}
+
+// doAt is do that also returns the path the answer came from, after
+// redirects.
+func (w *worker) doAt(req *http.Request) (string, string, error) {
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, err := w.web.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("load: %s %s: %w", req.Method, req.URL.Path, err)
+		return "", "", fmt.Errorf("load: %s %s: %w", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return "", fmt.Errorf("load: %s %s: reading: %w", req.Method, req.URL.Path, err)
+		return "", "", fmt.Errorf("load: %s %s: reading: %w", req.Method, req.URL.Path, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("load: %s %s: status %d", req.Method, req.URL.Path, resp.StatusCode)
+		return "", "", fmt.Errorf("load: %s %s: status %d", req.Method, req.URL.Path, resp.StatusCode)
 	}
-	return string(body), nil
+	return string(body), resp.Request.URL.Path, nil
 }
 
 // csrfToken finds the csrf field of the form posting to action.
 func csrfToken(page, action string) (string, error) {
+	return formField(page, action, "csrf")
+}
+
+// formField finds the value of the field name in the form posting to
+// action.
+func formField(page, action, name string) (string, error) {
 	at := strings.Index(page, `action="`+action+`"`)
 	if at < 0 {
 		return "", fmt.Errorf("load: no form for %s on the page", action)
@@ -85,19 +98,19 @@ func csrfToken(page, action string) (string, error) {
 	if end := strings.Index(rest, "</form>"); end >= 0 {
 		rest = rest[:end]
 	}
-	field := strings.Index(rest, `name="csrf"`)
+	field := strings.Index(rest, `name="`+name+`"`)
 	if field < 0 {
-		return "", fmt.Errorf("load: the form for %s has no csrf field", action)
+		return "", fmt.Errorf("load: the form for %s has no %s field", action, name)
 	}
 	tagStart := strings.LastIndex(rest[:field], "<")
 	tagEnd := strings.Index(rest[field:], ">")
 	if tagStart < 0 || tagEnd < 0 {
-		return "", fmt.Errorf("load: the csrf field of %s is malformed", action)
+		return "", fmt.Errorf("load: the %s field of %s is malformed", name, action)
 	}
 	tag := rest[tagStart : field+tagEnd]
 	_, value, ok := strings.Cut(tag, `value="`)
 	if !ok {
-		return "", fmt.Errorf("load: the csrf field of %s has no value", action)
+		return "", fmt.Errorf("load: the %s field of %s has no value", name, action)
 	}
 	value, _, _ = strings.Cut(value, `"`)
 	return html.UnescapeString(value), nil
