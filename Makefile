@@ -52,7 +52,7 @@ generate:
 # message view, and the raw IMAP cost of the same work, with the CPU time of
 # both processes per request. Needs the test servers (make test-deps).
 bench: test-deps
-	$(GO) test -count=1 -run '^$$' -bench Reading -benchtime 300x ./cmd/webmail/
+	$(GO) test -count=1 -run '^$$' -bench Reading -benchtime 300x ./webmailcmd/
 
 # The load driver (internal/load) against Dovecot with 4 users of 5,000
 # messages each and `webmail serve` on its embedded defaults: login cycle,
@@ -63,8 +63,8 @@ bench: test-deps
 # LOAD_ARGS+=" -load.baseline /tmp/webmail-old".
 LOAD_ARGS ?= -load.users 4 -load.messages 5000 -load.c 1,8,32 -load.d 15s
 load: test-deps
-	$(GO) test -count=1 -v -timeout 90m -run '^TestLoadDriver$$' ./cmd/webmail/ -args $(LOAD_ARGS) -load.out $(CURDIR)/load.md
+	$(GO) test -count=1 -v -timeout 90m -run '^TestLoadDriver$$' ./webmailcmd/ -args $(LOAD_ARGS) -load.out $(CURDIR)/load.md
 
 # Memory of 1,000 idle sessions (Redis, webmail, Dovecot), to idle.md.
 idle: test-deps
-	$(GO) test -count=1 -v -timeout 30m -run '^TestIdleSessionsMemory$$' ./cmd/webmail/ -args -idle.sessions 1000 -idle.out $(CURDIR)/idle.md
+	$(GO) test -count=1 -v -timeout 30m -run '^TestIdleSessionsMemory$$' ./webmailcmd/ -args -idle.sessions 1000 -idle.out $(CURDIR)/idle.md

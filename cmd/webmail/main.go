@@ -1,85 +1,9 @@
-// Command webmail is the webmail application tier: `webmail serve` runs an
-// instance against real servers, `webmail demo` runs everything embedded,
-// `webmail migrate` brings the database schema up to date, `webmail backup`
-// and `webmail restore` save and bring back the embedded default's data.
+// Command webmail is the webmail application tier with the plugins of this
+// repository. The program itself is package webmailcmd; a custom build
+// with more plugins is a main.go like this one that imports them too
+// (PLUGINS.md).
 package main
 
-import (
-	"fmt"
-	"io"
-	"os"
-	"strings"
+import "github.com/webmail/webmail/webmailcmd"
 
-	"github.com/webmail/webmail/config"
-)
-
-// command is one subcommand.
-type command struct {
-	name    string
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) error
-}
-
-func commands() []command {
-	return []command{
-		{"serve", "run an instance against the configured servers (WEBMAIL_* variables)", runServe},
-		{"demo", "run everything embedded: SQLite, local files, a built-in IMAP/SMTP server with sample mail", runDemo},
-		{"migrate", "bring the database schema up to date", runMigrate},
-		{"domain", "route login domains to their mail servers: add, move, list, remove", runDomain},
-		{"admin-token", "provisioning API tokens: create, list, revoke", runAdminToken},
-		{"backup", "back up the embedded SQLite database and the attachments it needs, while serving", runBackup},
-		{"restore", "restore a `webmail backup` into an empty WEBMAIL_DATA", runRestore},
-	}
-}
-
-func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "webmail:", err)
-		os.Exit(1)
-	}
-}
-
-func run(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stdout)
-		if len(args) == 0 {
-			return fmt.Errorf("no command given")
-		}
-		return nil
-	}
-	for _, cmd := range commands() {
-		if cmd.name == args[0] {
-			return cmd.run(args[1:], stdout, stderr)
-		}
-	}
-	usage(stderr)
-	return fmt.Errorf("unknown command %q", args[0])
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: webmail <command> [flags]")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Commands:")
-	for _, cmd := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", cmd.name, cmd.summary)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run `webmail <command> --help` for a command's flags.")
-	fmt.Fprintln(w)
-	writeVariables(w)
-}
-
-func writeVariables(w io.Writer) {
-	fmt.Fprintln(w, "Configuration (environment, or a file named by WEBMAIL_CONFIG):")
-	for _, v := range config.Variables() {
-		fmt.Fprintf(w, "  %-26s %s\n", v.Name, v.Help)
-	}
-}
-
-func loadConfig() (config.Config, error) {
-	cfg, err := config.Load(os.Getenv, os.Environ())
-	if err != nil {
-		return cfg, fmt.Errorf("configuration:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
-	}
-	return cfg, nil
-}
+func main() { webmailcmd.Main() }

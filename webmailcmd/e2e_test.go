@@ -1,4 +1,4 @@
-package main
+package webmailcmd
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "webmail")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-o", bin, "../cmd/webmail")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("building webmail: %v", err)
