@@ -7,6 +7,32 @@
 //		})
 //	}
 //
+// It imports nothing of the webmail but package attachments, so a store in
+// another Go module (a plugin) runs it too. What it checks, by subtest
+// (PLUGINS.md has the same list); each failure message says what the store
+// must do:
+//
+//   - RoundTrip: Put then Get and Stat give back the bytes, the size, the
+//     content type ("" stored as DefaultContentType), the key and a recent
+//     Modified; Put with size -1 works.
+//   - Overwrite: a second Put replaces the object whole.
+//   - NestedKeys: keys with "/" are independent objects.
+//   - LongestKey: a key of MaxKeyLength bytes works.
+//   - SizeMismatch: a reader shorter or longer than size fails Put with
+//     ErrSizeMismatch and stores nothing.
+//   - FailedPutKeepsOld: a failing reader or a cancelled context fails Put
+//     and keeps the old object.
+//   - Missing: Get and Stat of a missing key or of a key's prefix are
+//     ErrNotFound; Delete of a missing key succeeds.
+//   - Delete: a deleted key is ErrNotFound.
+//   - InvalidKeys: every method refuses what ValidKey refuses (ErrInvalidKey).
+//   - InvalidContentType: Put refuses control characters, non-ASCII and
+//     over-long content types (ErrInvalidContentType).
+//   - Ping: Ping succeeds.
+//   - Sweep: for a Sweeper, sweeping removes no stored object.
+//   - ConcurrentWriters: racing writers leave one whole value per key.
+//   - Streaming100MiB: big objects stream (see below).
+//
 // The suite streams 100 MiB objects through the store and fails if the
 // process heap grows by more than MaxHeapGrowth while doing so; that subtest
 // is skipped only with -short. Run does not call t.Parallel, and it should not
@@ -94,7 +120,7 @@ func wantObject(t *testing.T, s attachments.Store, key string, data []byte, cont
 	t.Helper()
 	got, info := get(t, s, key)
 	if !bytes.Equal(got, data) {
-		t.Errorf("Get(%q) = %q, want %q", key, abbreviate(got), abbreviate(data))
+		t.Errorf("Get(%q) = %q, want %q: Get must return exactly the bytes of the last successful Put", key, abbreviate(got), abbreviate(data))
 	}
 	checkInfo(t, "Get", info, key, int64(len(data)), contentType, written)
 	info, err := s.Stat(testContext(t), key)
@@ -107,13 +133,13 @@ func wantObject(t *testing.T, s attachments.Store, key string, data []byte, cont
 func checkInfo(t *testing.T, op string, info attachments.Info, key string, size int64, contentType string, written time.Time) {
 	t.Helper()
 	if info.Key != key || info.Size != size || info.ContentType != contentType {
-		t.Errorf("%s(%q) info = {Key %q, Size %d, ContentType %q}, want {%q, %d, %q}",
+		t.Errorf("%s(%q) info = {Key %q, Size %d, ContentType %q}, want {%q, %d, %q}: Info must give the key, the size in bytes and the content type Put stored (\"\" stored as DefaultContentType)",
 			op, key, info.Key, info.Size, info.ContentType, key, size, contentType)
 	}
 	// Generous: the backend's clock (an S3 server) may differ a little, and
 	// some backends keep whole seconds only.
 	if d := info.Modified.Sub(written); d < -time.Minute || d > time.Minute {
-		t.Errorf("%s(%q) Modified = %v, want about %v", op, key, info.Modified, written)
+		t.Errorf("%s(%q) Modified = %v, want about %v: Info.Modified must be when the object was written", op, key, info.Modified, written)
 	}
 }
 

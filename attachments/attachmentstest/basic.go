@@ -96,20 +96,20 @@ func testSizeMismatch(t *testing.T, s attachments.Store) {
 	} {
 		err := s.Put(testContext(t), key, strings.NewReader(tc.data), tc.size, "text/plain")
 		if !errors.Is(err, attachments.ErrSizeMismatch) {
-			t.Errorf("%s: Put(%d bytes, size %d) = %v, want ErrSizeMismatch", tc.name, len(tc.data), tc.size, err)
+			t.Errorf("%s: Put(%d bytes, size %d) = %v, want ErrSizeMismatch: Put must count the bytes it reads and fail (errors.Is ErrSizeMismatch) when they differ from size, storing nothing", tc.name, len(tc.data), tc.size, err)
 		}
 	}
 	// A bigger object whose reader ends early, past the first chunk or part.
 	data := pattern(3, 2<<20)
 	if err := s.Put(testContext(t), key, bytes.NewReader(data), int64(len(data))+1, "text/plain"); !errors.Is(err, attachments.ErrSizeMismatch) {
-		t.Errorf("Put(2 MiB, size 2 MiB+1) = %v, want ErrSizeMismatch", err)
+		t.Errorf("Put(2 MiB, size 2 MiB+1) = %v, want ErrSizeMismatch: a reader that ends early must fail Put, even past the first chunk or part", err)
 	}
 	wantObject(t, s, key, []byte("original"), "text/plain", time.Now())
 	if err := s.Put(testContext(t), "mismatch/never", strings.NewReader("abc"), 4, ""); err == nil {
 		t.Fatalf("Put with a wrong size succeeded")
 	}
 	if _, err := s.Stat(testContext(t), "mismatch/never"); !errors.Is(err, attachments.ErrNotFound) {
-		t.Errorf("after a failed Put of a new key, Stat = %v, want ErrNotFound", err)
+		t.Errorf("after a failed Put of a new key, Stat = %v, want ErrNotFound: a failed Put must leave nothing behind under the key", err)
 	}
 }
 
@@ -134,7 +134,7 @@ func testFailedPutKeepsOld(t *testing.T, s attachments.Store) {
 	for _, size := range []int64{-1, 5 << 20} {
 		r := &failingReader{r: io.LimitReader(newPatternReader(9, 3<<20), 3<<20), err: boom}
 		if err := s.Put(testContext(t), key, r, size, "text/plain"); err == nil {
-			t.Errorf("Put(size %d) from a failing reader succeeded", size)
+			t.Errorf("Put(size %d) from a failing reader succeeded: Put must return the reader's error and keep the old object", size)
 		}
 		wantObject(t, s, key, []byte("good"), "text/plain", time.Now())
 	}
@@ -142,7 +142,7 @@ func testFailedPutKeepsOld(t *testing.T, s attachments.Store) {
 	ctx, cancel := context.WithCancel(testContext(t))
 	cancel()
 	if err := s.Put(ctx, key, strings.NewReader("new"), 3, "text/plain"); err == nil {
-		t.Errorf("Put with a cancelled context succeeded")
+		t.Errorf("Put with a cancelled context succeeded: Put must honour its context")
 	}
 	wantObject(t, s, key, []byte("good"), "text/plain", time.Now())
 }
@@ -153,26 +153,26 @@ func testMissing(t *testing.T, s attachments.Store) {
 		if err == nil {
 			rc.Close()
 		}
-		t.Errorf("Get(missing) = %v, want ErrNotFound", err)
+		t.Errorf("Get(missing) = %v, want ErrNotFound: a missing key must be errors.Is ErrNotFound", err)
 	}
 	if _, err := s.Stat(ctx, "missing/nothing"); !errors.Is(err, attachments.ErrNotFound) {
-		t.Errorf("Stat(missing) = %v, want ErrNotFound", err)
+		t.Errorf("Stat(missing) = %v, want ErrNotFound: a missing key must be errors.Is ErrNotFound", err)
 	}
 	for i := range 2 {
 		if err := s.Delete(ctx, "missing/nothing"); err != nil {
-			t.Errorf("Delete(missing) #%d = %v, want nil", i+1, err)
+			t.Errorf("Delete(missing) #%d = %v, want nil: deleting a missing key must not be an error", i+1, err)
 		}
 	}
 	// A prefix of an existing key is not itself an object.
 	put(t, s, "missing/dir/file", []byte("x"), "text/plain")
 	if _, err := s.Stat(ctx, "missing/dir"); !errors.Is(err, attachments.ErrNotFound) {
-		t.Errorf("Stat(prefix of a key) = %v, want ErrNotFound", err)
+		t.Errorf("Stat(prefix of a key) = %v, want ErrNotFound: keys are names, not directories; a prefix of a key is not an object", err)
 	}
 	if rc, _, err := s.Get(ctx, "missing/dir"); !errors.Is(err, attachments.ErrNotFound) {
 		if err == nil {
 			rc.Close()
 		}
-		t.Errorf("Get(prefix of a key) = %v, want ErrNotFound", err)
+		t.Errorf("Get(prefix of a key) = %v, want ErrNotFound: keys are names, not directories; a prefix of a key is not an object", err)
 	}
 }
 
@@ -189,10 +189,10 @@ func testDelete(t *testing.T, s attachments.Store) {
 		if err == nil {
 			rc.Close()
 		}
-		t.Errorf("Get(deleted) = %v, want ErrNotFound", err)
+		t.Errorf("Get(deleted) = %v, want ErrNotFound: Delete must remove the object", err)
 	}
 	if _, err := s.Stat(ctx, "delete/doc"); !errors.Is(err, attachments.ErrNotFound) {
-		t.Errorf("Stat(deleted) = %v, want ErrNotFound", err)
+		t.Errorf("Stat(deleted) = %v, want ErrNotFound: Delete must remove the object", err)
 	}
 	wantObject(t, s, "delete/other", []byte("stays"), "text/plain", time.Now())
 	// The key can be used again.
@@ -230,20 +230,20 @@ func testInvalidKeys(t *testing.T, s attachments.Store) {
 	for _, key := range invalidKeys() {
 		err := s.Put(ctx, key, strings.NewReader("x"), 1, "text/plain")
 		if !errors.Is(err, attachments.ErrInvalidKey) {
-			t.Errorf("Put(%q) = %v, want ErrInvalidKey", key, err)
+			t.Errorf("Put(%q) = %v, want ErrInvalidKey: every method must check the key with attachments.ValidKey first", key, err)
 		}
 		rc, _, err := s.Get(ctx, key)
 		if !errors.Is(err, attachments.ErrInvalidKey) {
-			t.Errorf("Get(%q) = %v, want ErrInvalidKey", key, err)
+			t.Errorf("Get(%q) = %v, want ErrInvalidKey: every method must check the key with attachments.ValidKey first", key, err)
 		}
 		if err == nil {
 			rc.Close()
 		}
 		if _, err := s.Stat(ctx, key); !errors.Is(err, attachments.ErrInvalidKey) {
-			t.Errorf("Stat(%q) = %v, want ErrInvalidKey", key, err)
+			t.Errorf("Stat(%q) = %v, want ErrInvalidKey: every method must check the key with attachments.ValidKey first", key, err)
 		}
 		if err := s.Delete(ctx, key); !errors.Is(err, attachments.ErrInvalidKey) {
-			t.Errorf("Delete(%q) = %v, want ErrInvalidKey", key, err)
+			t.Errorf("Delete(%q) = %v, want ErrInvalidKey: every method must check the key with attachments.ValidKey first", key, err)
 		}
 	}
 }
@@ -258,7 +258,7 @@ func testInvalidContentType(t *testing.T, s attachments.Store) {
 	} {
 		err := s.Put(ctx, "contenttype/doc", strings.NewReader("x"), 1, contentType)
 		if !errors.Is(err, attachments.ErrInvalidContentType) {
-			t.Errorf("Put(content type %q) = %v, want ErrInvalidContentType", abbreviate([]byte(contentType)), err)
+			t.Errorf("Put(content type %q) = %v, want ErrInvalidContentType: Put must refuse it (attachments.CheckPut does)", abbreviate([]byte(contentType)), err)
 		}
 	}
 	longest := "text/" + strings.Repeat("x", attachments.MaxContentTypeLength-len("text/"))
@@ -268,7 +268,7 @@ func testInvalidContentType(t *testing.T, s attachments.Store) {
 
 func testPing(t *testing.T, s attachments.Store) {
 	if err := s.Ping(testContext(t)); err != nil {
-		t.Errorf("Ping: %v", err)
+		t.Errorf("Ping: %v: Ping must succeed while the backend answers", err)
 	}
 }
 

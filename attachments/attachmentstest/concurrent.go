@@ -136,7 +136,7 @@ func testConcurrentWriters(t *testing.T, s attachments.Store) {
 		data, _ := get(t, s, own(w))
 		gotW, gotR, err := checkConcurrentValue(data)
 		if err != nil || gotW != w || gotR != rounds-1 {
-			t.Errorf("%s holds writer %d round %d (err %v), want writer %d round %d", own(w), gotW, gotR, err, w, rounds-1)
+			t.Errorf("%s holds writer %d round %d (err %v), want writer %d round %d: the last Put of a key must win, whole", own(w), gotW, gotR, err, w, rounds-1)
 		}
 	}
 	data, info := get(t, s, shared)
@@ -144,7 +144,7 @@ func testConcurrentWriters(t *testing.T, s attachments.Store) {
 	if err != nil {
 		t.Errorf("%s: %v", shared, err)
 	} else if gotR != rounds-1 {
-		t.Errorf("%s holds writer %d round %d; the last write of every writer was round %d", shared, gotW, gotR, rounds-1)
+		t.Errorf("%s holds writer %d round %d; the last write of every writer was round %d: writers racing on one key must leave one whole value, never a mix", shared, gotW, gotR, rounds-1)
 	}
 	if info.Size != int64(len(data)) {
 		t.Errorf("%s: Info.Size %d, read %d bytes", shared, info.Size, len(data))

@@ -56,7 +56,7 @@ func testStreaming(t *testing.T, s attachments.Store) {
 				t.Errorf("read %d bytes, Info{Size %d, ContentType %q}; want %d bytes, application/zip", n, info.Size, info.ContentType, StreamSize)
 			}
 			if !bytes.Equal(got.Sum(nil), wantSum) {
-				t.Errorf("SHA-256 of what Get returned differs from what Put was given")
+				t.Errorf("SHA-256 of what Get returned differs from what Put was given: a large object must come back byte for byte")
 			}
 			t.Logf("%d MiB: Put %v (%.0f MiB/s), Get %v (%.0f MiB/s), peak heap growth %.1f MiB",
 				StreamSize>>20, putTime.Round(time.Millisecond), mibPerSecond(putTime),
