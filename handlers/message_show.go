@@ -33,6 +33,7 @@ func (s *Server) showMessage(c echo.Context) error {
 		trust:    base + "/trust-sender",
 	})
 	view.Folders = folderItems(page.Folders, mailbox)
+	view.Banners = bannerItems(page.Banners)
 	view.BackURL = mailboxURL(mailbox)
 	view.SourceURL = base + "/source"
 	view.PrintURL = base + "/print"

@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,8 +19,13 @@ func init() {
 	plugins.Register("handlers-test-routes", func(*plugins.Config) (any, error) { return routesPlugin{}, nil })
 }
 
-// routesPlugin echoes the user on POST and panics on /panic.
+// routesPlugin echoes the user on POST and panics on /panic; its banner
+// tries markup, which the page must escape.
 type routesPlugin struct{}
+
+func (routesPlugin) MessageBanner(_ context.Context, m plugins.Message) ([]plugins.Banner, error) {
+	return []plugins.Banner{{Text: "<b>checked</b> " + m.Subject, Warning: true}}, nil
+}
 
 func (routesPlugin) Routes() http.Handler {
 	mux := http.NewServeMux()
@@ -47,6 +54,7 @@ func TestPluginRoutesOnDovecot(t *testing.T) {
 	}
 	deps, _ := testDeps(t, env.IMAPAddr)
 	deps.HTTP.Plugins = host.RouteHandlers()
+	deps.Plugins = host
 	hs := httptest.NewServer(deps.server().Routes())
 	t.Cleanup(hs.Close)
 	f := &fixture{http: hs}
@@ -108,6 +116,13 @@ func TestPluginRoutesOnDovecot(t *testing.T) {
 	resp, _ = get(t, c, hs.URL+"/healthz")
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("after a panicking route, /healthz = %d", resp.StatusCode)
+	}
+
+	uid := env.AppendRaw(t, admin, adminPassword, "INBOX", []byte("From: a@example.test\r\nTo: "+admin+"\r\nSubject: banner test\r\n\r\nbody\r\n"))
+	resp, doc = get(t, c, hs.URL+"/mail/INBOX/"+strconv.Itoa(int(uid)))
+	banner := doc.Find(`[data-testid="plugin-banner"][data-plugin="handlers-test-routes"]`)
+	if resp.StatusCode != http.StatusOK || banner.Text() != "<b>checked</b> banner test" || banner.Find("b").Length() != 0 {
+		t.Errorf("message page %d: banner %q (must be the plugin's text, escaped)", resp.StatusCode, banner.Text())
 	}
 
 	c2 := f.client()

@@ -176,6 +176,16 @@ type MessageView struct {
 	// Write links to reply, forward or continue; nil for an attached
 	// message.
 	Write *MessageWriteLinks
+	// Banners are the plugins' lines above the body, plain text.
+	Banners []PluginBanner
+}
+
+// PluginBanner is a plugin's line of text above a message body; the
+// template escapes it like any text.
+type PluginBanner struct {
+	Plugin  string
+	Text    string
+	Warning bool
 }
 
 // MessageWriteLinks are the links that start writing from a message.
