@@ -15,6 +15,7 @@ type Hooks interface {
 	AfterLogin(ctx context.Context, login plugins.Login) error
 	BeforeSend(ctx context.Context, msg *plugins.Outgoing) error
 	MessageBanners(ctx context.Context, msg plugins.Message) []plugins.PluginBanner
+	UserSettings() []plugins.Section
 }
 
 // vetoError is the *Error of a plugin's veto: its message as the plugin
@@ -32,8 +33,10 @@ func (a *App) messageBanners(ctx context.Context, sess *session.Session, in Show
 	if a.Plugins == nil {
 		return nil
 	}
+	// Without the database the hooks get no user settings, not no page.
+	prefs, _ := a.DB.PrefsByEmail(ctx, sess.User)
 	msg := plugins.Message{User: sess.User, Mailbox: in.Mailbox, UID: in.UID, Subject: d.Subject,
-		From: emails(d.From), To: emails(d.To)}
+		From: emails(d.From), To: emails(d.To), Prefs: prefs}
 	for _, h := range d.Headers {
 		msg.Headers = append(msg.Headers, plugins.Header{Name: h.Key, Value: h.Value})
 	}

@@ -33,7 +33,7 @@ func (a *App) planSend(ctx context.Context, owner composeOwner, c store.Compose,
 	if err != nil {
 		return sendPlan{}, buildError(err)
 	}
-	if err := a.beforeSend(ctx, owner.user.Email, &out, sendAnyway); err != nil {
+	if err := a.beforeSend(ctx, owner.user, &out, sendAnyway); err != nil {
 		return sendPlan{}, err
 	}
 	headerOnly := out

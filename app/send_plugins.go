@@ -7,17 +7,22 @@ import (
 	"github.com/webmail/webmail/mail/htmlsafe"
 	"github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/plugins"
+	"github.com/webmail/webmail/store"
 )
 
 // beforeSend runs the plugins' BeforeSend hooks over the message about to
 // be sent: a veto is a CodeInvalid the compose page shows; the hooks'
 // bodies and extra headers replace the message's.
-func (a *App) beforeSend(ctx context.Context, user string, out *mime.Outgoing, sendAnyway bool) error {
+func (a *App) beforeSend(ctx context.Context, user store.User, out *mime.Outgoing, sendAnyway bool) error {
 	if a.Plugins == nil {
 		return nil
 	}
-	msg := &plugins.Outgoing{
-		User: user, From: out.From.Email,
+	prefs, err := a.DB.Prefs(store.WithPrimaryReads(ctx), user.ID)
+	if err != nil {
+		return storeError(err)
+	}
+	msg := &plugins.Outgoing{Prefs: prefs,
+		User: user.Email, From: out.From.Email,
 		To: emails(out.To), Cc: emails(out.Cc), Bcc: emails(out.Bcc),
 		Subject: out.Subject, Text: out.Text, HTML: out.HTML, SendAnyway: sendAnyway,
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -27,6 +28,9 @@ type SettingsForm struct {
 	ListSort      string // a SortChoice value
 	MarkRead      string // MarkReadNow, MarkReadDelay or MarkReadNever
 	MarkReadDelay string // seconds, with MarkReadDelay
+	// Plugins are the values of the plugins' user settings by preference
+	// key (plugin.<name>.<key>; see PluginSettingSections).
+	Plugins map[string]string
 }
 
 // FieldError is a refused form: the field to correct and what is wrong,
@@ -47,7 +51,9 @@ func (a *App) Settings(ctx context.Context, sess *session.Session) (SettingsForm
 	if err != nil {
 		return SettingsForm{}, storeError(err)
 	}
-	return formFromSettings(a.settingsFromPrefs(prefs)), nil
+	form := formFromSettings(a.settingsFromPrefs(prefs))
+	form.Plugins = a.pluginValues(prefs)
+	return form, nil
 }
 
 // SaveSettings checks the form and saves the settings it asks for. Every
@@ -60,9 +66,15 @@ func (a *App) SaveSettings(ctx context.Context, sess *session.Session, form Sett
 	if refused != nil {
 		return &Error{Code: CodeInvalid, Title: "Settings", Message: refused.Message, Err: refused}
 	}
+	pluginPrefs, refused := a.checkPluginValues(form.Plugins)
+	if refused != nil {
+		return &Error{Code: CodeInvalid, Title: "Settings", Message: refused.Message, Err: refused}
+	}
+	prefs := settings.prefs()
+	maps.Copy(prefs, pluginPrefs)
 	user, err := a.userForSession(ctx, sess)
 	if err == nil {
-		err = a.DB.SetPrefs(ctx, user.ID, settings.prefs())
+		err = a.DB.SetPrefs(ctx, user.ID, prefs)
 	}
 	if err != nil {
 		return storeError(err)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/plugins"
 	_ "github.com/webmail/webmail/plugins/status"
@@ -24,7 +26,14 @@ func init() {
 type routesPlugin struct{}
 
 func (routesPlugin) MessageBanner(_ context.Context, m plugins.Message) ([]plugins.Banner, error) {
-	return []plugins.Banner{{Text: "<b>checked</b> " + m.Subject, Warning: true}}, nil
+	return []plugins.Banner{{Text: "<b>checked</b> " + m.Subject + m.Prefs["tag"], Warning: true}}, nil
+}
+
+func (routesPlugin) UserSettings() []plugins.Field {
+	return []plugins.Field{
+		{Key: "tag", Label: "Banner tag", Kind: plugins.FieldText},
+		{Key: "loud", Label: "Loud", Kind: plugins.FieldBool, Default: "1"},
+	}
 }
 
 func (routesPlugin) Routes() http.Handler {
@@ -123,6 +132,45 @@ func TestPluginRoutesOnDovecot(t *testing.T) {
 	banner := doc.Find(`[data-testid="plugin-banner"][data-plugin="handlers-test-routes"]`)
 	if resp.StatusCode != http.StatusOK || banner.Text() != "<b>checked</b> banner test" || banner.Find("b").Length() != 0 {
 		t.Errorf("message page %d: banner %q (must be the plugin's text, escaped)", resp.StatusCode, banner.Text())
+	}
+
+	// The plugin's user settings: a section of the settings page, saved
+	// with the form, stored under plugin.<name>.<key>, given to its hooks.
+	_, doc = get(t, c, hs.URL+"/settings")
+	section := doc.Find(`[data-testid="plugin-settings"][data-plugin="handlers-test-routes"]`)
+	if section.Find(`input[name="plugin.handlers-test-routes.tag"]`).Length() != 1 ||
+		section.Find(`input[name="plugin.handlers-test-routes.loud"][checked]`).Length() != 1 {
+		t.Fatalf("settings page lacks the plugin's fields (loud checked by default): %s", section.Text())
+	}
+	form := url.Values{}
+	doc.Find(`[data-testid="settings-form"] input, [data-testid="settings-form"] select`).Each(func(_ int, sel *goquery.Selection) {
+		name, _ := sel.Attr("name")
+		typ, _ := sel.Attr("type")
+		value, _ := sel.Attr("value")
+		if goquery.NodeName(sel) == "select" {
+			value, _ = sel.Find("option[selected]").Attr("value")
+		}
+		if _, checked := sel.Attr("checked"); (typ == "radio" || typ == "checkbox") && !checked {
+			return
+		}
+		form.Set(name, value)
+	})
+	form.Set("plugin.handlers-test-routes.tag", " [tagged]")
+	form.Del("plugin.handlers-test-routes.loud")
+	resp, err = c.PostForm(hs.URL+"/settings", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	_, doc = get(t, c, hs.URL+"/settings")
+	section = doc.Find(`[data-testid="plugin-settings"][data-plugin="handlers-test-routes"]`)
+	if v, _ := section.Find(`input[name="plugin.handlers-test-routes.tag"]`).Attr("value"); v != " [tagged]" ||
+		section.Find(`input[name="plugin.handlers-test-routes.loud"][checked]`).Length() != 0 {
+		t.Errorf("after saving, tag = %q and loud checked %d times, want \" [tagged]\" and unchecked", v, section.Find(`input[name="plugin.handlers-test-routes.loud"][checked]`).Length())
+	}
+	_, doc = get(t, c, hs.URL+"/mail/INBOX/"+strconv.Itoa(int(uid)))
+	if got := doc.Find(`[data-testid="plugin-banner"]`).Text(); got != "<b>checked</b> banner test [tagged]" {
+		t.Errorf("banner with the user's setting = %q", got)
 	}
 
 	c2 := f.client()

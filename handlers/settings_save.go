@@ -25,6 +25,7 @@ func (s *Server) saveSettings(c echo.Context) error {
 		ListSort:      c.FormValue("list_sort"),
 		MarkRead:      c.FormValue("mark_read"),
 		MarkReadDelay: strings.TrimSpace(c.FormValue("mark_read_delay")),
+		Plugins:       pluginSettingsForm(c, s.App.PluginSettingSections()),
 	}
 	err := s.App.SaveSettings(c.Request().Context(), currentSession(c), form)
 	var refusal *app.FieldError

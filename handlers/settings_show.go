@@ -36,6 +36,7 @@ func (s *Server) renderSettings(c echo.Context, status int, form app.SettingsFor
 		MarkRead:         form.MarkRead,
 		MarkReadDelay:    form.MarkReadDelay,
 		MaxMarkReadDelay: app.MaxMarkReadDelay,
+		PluginSections:   pluginSettingsView(s.App.PluginSettingSections(), form),
 	}
 	if refusal != nil {
 		view.Error, view.ErrorField = refusal.Message, refusal.Field

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 )
 
 // AfterLogin runs the AfterLogin hooks in order. It returns the first
@@ -34,6 +35,7 @@ func (h *Host) BeforeSend(ctx context.Context, msg *Outgoing) error {
 			continue
 		}
 		work := msg.clone()
+		work.Prefs = OwnPrefs(p.Name, msg.Prefs)
 		err := h.call(ctx, p, "before_send", func(ctx context.Context) error {
 			return hook.BeforeSend(ctx, work)
 		})
@@ -55,6 +57,7 @@ func (m *Outgoing) clone() *Outgoing {
 	c.To, c.Cc, c.Bcc = slices.Clone(m.To), slices.Clone(m.Cc), slices.Clone(m.Bcc)
 	c.AttachmentNames = slices.Clone(m.AttachmentNames)
 	c.Headers = slices.Clone(m.Headers)
+	c.Prefs = nil // each hook gets its own
 	return &c
 }
 
@@ -74,9 +77,11 @@ func (h *Host) MessageBanners(ctx context.Context, msg Message) []PluginBanner {
 			continue
 		}
 		var banners []Banner
+		own := msg
+		own.Prefs = OwnPrefs(p.Name, msg.Prefs)
 		err := h.call(ctx, p, "message_banner", func(ctx context.Context) error {
 			var err error
-			banners, err = hook.MessageBanner(ctx, msg)
+			banners, err = hook.MessageBanner(ctx, own)
 			return err
 		})
 		if err != nil {
@@ -144,4 +149,43 @@ func vetoOf(err error) *Veto {
 		return veto
 	}
 	return nil
+}
+
+// Section is a plugin's user settings (UserSettings hook).
+type Section struct {
+	Plugin string
+	Fields []Field
+}
+
+// UserSettings returns the sections of the plugins with user settings, in
+// order. A panicking UserSettings is counted and gives no section.
+func (h *Host) UserSettings() []Section {
+	var out []Section
+	for _, p := range h.Plugins() {
+		hook, ok := p.Value.(UserSettings)
+		if !ok {
+			continue
+		}
+		var fields []Field
+		err := h.call(context.Background(), p, "user_settings", func(context.Context) error {
+			fields = hook.UserSettings()
+			return nil
+		})
+		if err == nil && len(fields) > 0 {
+			out = append(out, Section{Plugin: p.Name, Fields: fields})
+		}
+	}
+	return out
+}
+
+// OwnPrefs picks plugin's user settings out of prefs (every preference of
+// the user), by key without the plugin.<name>. prefix.
+func OwnPrefs(plugin string, prefs map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range prefs {
+		if key, ok := strings.CutPrefix(k, PrefKey(plugin, "")); ok {
+			out[key] = v
+		}
+	}
+	return out
 }

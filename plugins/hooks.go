@@ -50,6 +50,9 @@ type Outgoing struct {
 	Text            string // the plain-text body (generated from HTML when empty)
 	HTML            string // the HTML body; "" for a plain-text message
 	AttachmentNames []string
+	// Prefs are the sender's values of this plugin's user settings
+	// (UserSettings), by key.
+	Prefs map[string]string
 	// SendAnyway says the user confirmed a warning (a Confirmable veto).
 	SendAnyway bool
 	// Headers are extra header fields to add; plugins append.
@@ -79,6 +82,9 @@ type Message struct {
 	Subject  string
 	From, To []string // addresses
 	Headers  []Header // every header field, decoded
+	// Prefs are the reader's values of this plugin's user settings
+	// (UserSettings), by key.
+	Prefs map[string]string
 }
 
 // Banner is a line of text shown above a message body.
@@ -121,7 +127,9 @@ type Job struct {
 //
 // Contract: the fields are shown as a section of the settings page, and
 // the values kept per user with the user's preferences under the keys
-// plugin.<name>.<key> (Host.PrefKey).
+// plugin.<name>.<key> (PrefKey). Hooks get the user's values in
+// Outgoing.Prefs and Message.Prefs. A bool is "1" or "", a choice one of
+// Choices, text at most MaxSettingLength bytes.
 type UserSettings interface {
 	UserSettings() []Field
 }
@@ -135,6 +143,9 @@ type Field struct {
 	Choices []string // for FieldChoice
 	Default string
 }
+
+// MaxSettingLength bounds a text setting's value.
+const MaxSettingLength = 1000
 
 // FieldKind is the type of a Field.
 type FieldKind int

@@ -294,6 +294,25 @@ type SettingsView struct {
 	MarkRead         string // "now", "delay" or "never"
 	MarkReadDelay    string // seconds, for "delay"
 	MaxMarkReadDelay int
+
+	// PluginSections are the plugins' user settings, one fieldset each.
+	PluginSections []SettingsPluginSection
+}
+
+// SettingsPluginSection is one plugin's user settings.
+type SettingsPluginSection struct {
+	Plugin string
+	Fields []SettingsPluginField
+}
+
+// SettingsPluginField is a plugin's setting on the settings form.
+type SettingsPluginField struct {
+	Name    string // the form field: plugin.<name>.<key>
+	Label   string
+	Help    string
+	Kind    string // "text", "bool" or "choice"
+	Value   string
+	Choices []SettingsChoice
 }
 
 // SettingsChoice is one option of a settings menu.
