@@ -97,6 +97,7 @@ func (m *Manager) Start(ctx context.Context, l Login) (*Session, error) {
 		Device:    DescribeUserAgent(l.Client.UserAgent),
 		LoginIP:   ip,
 		LastIP:    ip,
+		Version:   RecordVersion,
 	}
 	s.Credentials = m.sealer.Seal([]byte(l.Password), credentialContext(s.ID, l.User))
 	if err := m.store.Save(ctx, s, m.ttl(s, now)); err != nil {

@@ -48,7 +48,26 @@ type Session struct {
 	Device  string `json:"device,omitempty"`
 	LoginIP string `json:"login_ip,omitempty"`
 	LastIP  string `json:"ip,omitempty"`
+	// Version is the record layout of the release that created the
+	// session (RecordVersion then); records from before versions read
+	// as 1. A reader learns from it which fields the writer knew, so an
+	// empty field from a writer that did not know it is not taken for a
+	// choice.
+	Version int `json:"v,omitempty"`
+
+	// unknown holds the fields of the record this release does not know,
+	// written by a newer release during a rolling upgrade. They are
+	// written back as they came when this release refreshes the session,
+	// so the newer release does not find them gone.
+	unknown map[string]json.RawMessage
 }
+
+// RecordVersion is the session record layout this release writes.
+// Layouts only grow (migrations/README.md, rule 5): a field is added,
+// optional for every reader; none is removed or changes meaning. 1: user,
+// cred, csrf, created, seen, imap, smtp (the release before versions);
+// 2: v, device, login_ip, ip.
+const RecordVersion = 2
 
 // Store keeps sessions. Implementations expire a session by themselves after
 // the TTL given to Save.
@@ -86,14 +105,39 @@ func validID(id string) bool {
 	return err == nil
 }
 
+// encode writes the record: the fields this release knows, then the ones
+// a newer release wrote that it does not (Session.unknown).
 func encode(s *Session) ([]byte, error) {
-	b, err := json.Marshal(s)
+	record := *s
+	if record.Version == 0 {
+		record.Version = RecordVersion
+	}
+	b, err := json.Marshal(&record)
+	if err != nil {
+		return nil, fmt.Errorf("session: encode: %w", err)
+	}
+	if len(s.unknown) == 0 {
+		return b, nil
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, fmt.Errorf("session: encode: %w", err)
+	}
+	for name, value := range s.unknown {
+		if _, known := fields[name]; !known {
+			fields[name] = value
+		}
+	}
+	b, err = json.Marshal(fields)
 	if err != nil {
 		return nil, fmt.Errorf("session: encode: %w", err)
 	}
 	return b, nil
 }
 
+// decode reads a record of any version: fields it does not know are kept
+// aside (Session.unknown), missing ones stay empty, and a record without a
+// version is version 1.
 func decode(id string, data []byte) (*Session, error) {
 	var s Session
 	if err := json.Unmarshal(data, &s); err != nil {
@@ -102,6 +146,31 @@ func decode(id string, data []byte) (*Session, error) {
 	if s.User == "" {
 		return nil, fmt.Errorf("session: decode: %w: no user", ErrMalformed)
 	}
+	if s.Version == 0 {
+		s.Version = 1
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, fmt.Errorf("session: decode: %w: %w", ErrMalformed, err)
+	}
+	for name := range fields {
+		if knownField(name) {
+			delete(fields, name)
+		}
+	}
+	if len(fields) > 0 {
+		s.unknown = fields
+	}
 	s.ID = id
 	return &s, nil
+}
+
+// knownField reports whether name is the JSON name of one of Session's
+// fields.
+func knownField(name string) bool {
+	switch name {
+	case "user", "cred", "csrf", "created", "seen", "imap", "smtp", "device", "login_ip", "ip", "v":
+		return true
+	}
+	return false
 }
