@@ -87,6 +87,7 @@ type App struct {
 	smtpSizes    *smtpSizes
 	draftCopies  *draftCopies
 	notices      *noticeCache // refused-message notices per login, briefly
+	dependencies *dependencyStates
 }
 
 // New returns the application layer over deps, with defaults for unset
@@ -124,5 +125,6 @@ func New(deps Deps) *App {
 		smtpSizes:    &smtpSizes{entries: map[string]smtpSizeEntry{}},
 		draftCopies:  &draftCopies{last: map[string]time.Time{}},
 		notices:      newNoticeCache(),
+		dependencies: &dependencyStates{},
 	}
 }

@@ -157,8 +157,7 @@ func (a *App) startSession(ctx context.Context, username, password string, route
 	sess, err := a.Sessions.Start(ctx, session.Login{User: username, Password: password, IMAP: route.IMAP.String(), SMTP: smtp, Client: client})
 	if err != nil {
 		a.Logger.ErrorContext(ctx, "login: creating the session failed", "err", err)
-		return LoginResult{}, &Error{Code: CodeUnavailable, Title: "Temporarily unavailable",
-			Message: "You cannot be signed in right now. Please try again in a moment.", Err: err}
+		return LoginResult{}, &Error{Code: CodeUnavailable, Title: SignInUnavailableTitle, Message: SignInUnavailable, Err: err}
 	}
 	// The users table is bookkeeping: reading mail must work while the
 	// primary database is down, so a failed write is logged, not fatal.

@@ -44,16 +44,8 @@ func (r Readiness) Failed() (DependencyCheck, bool) {
 // The database answers while a replica does even if the primary is down
 // (store.DB.Ping): reading goes on and writes fail with a clear message.
 func (a *App) CheckDependencies(ctx context.Context) Readiness {
-	pings := []struct {
-		dependency Dependency
-		ping       func(context.Context) error
-	}{
-		{DependencyDatabase, a.DB.Ping},
-		{DependencySessions, a.Sessions.Store().Ping},
-		{DependencyAttachments, a.Attachments.Ping},
-	}
 	var r Readiness
-	for _, p := range pings {
+	for _, p := range a.dependencyPings() {
 		err := p.ping(ctx)
 		r.Checks = append(r.Checks, DependencyCheck{Dependency: p.dependency, Err: err})
 		if err != nil {
@@ -61,4 +53,20 @@ func (a *App) CheckDependencies(ctx context.Context) Readiness {
 		}
 	}
 	return r
+}
+
+// dependencyPing asks one dependency whether it answers.
+type dependencyPing struct {
+	dependency Dependency
+	ping       func(context.Context) error
+}
+
+// dependencyPings are the checks of CheckDependencies and
+// CheckAllDependencies, in order.
+func (a *App) dependencyPings() []dependencyPing {
+	return []dependencyPing{
+		{DependencyDatabase, a.DB.Ping},
+		{DependencySessions, a.Sessions.Store().Ping},
+		{DependencyAttachments, a.Attachments.Ping},
+	}
 }

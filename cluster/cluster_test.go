@@ -28,7 +28,8 @@ const (
 
 // cluster is everything the steps act on.
 type cluster struct {
-	bin       string
+	bin       string   // this tree's webmail
+	oldBin    string   // the previous release's (stepRollingUpgrade)
 	env       []string // every instance's WEBMAIL_* variables
 	db        *testenv.MariaDB
 	redis     *testenv.Redis
@@ -40,7 +41,8 @@ type cluster struct {
 
 // TestCluster runs HAProxy with deploy/haproxy.cfg in front of three
 // instances and proves, step by step under a load of signed-in users, what
-// the issue promises: an instance can die or be restarted, the replica can
+// the issue promises: the cluster, begun on the previous release, is
+// upgraded to this one without a failed request; an instance can die or be restarted, the replica can
 // stop, Redis can restart or fail over, the job lease moves on, and a
 // message written across instances is sent once, without users losing
 // more than the steps allow. Each step prints its numbers on a
@@ -55,6 +57,7 @@ func TestCluster(t *testing.T) {
 		name string
 		run  func(*testing.T, *cluster)
 	}{
+		{"0_rolling_upgrade", stepRollingUpgrade},
 		{"1_instance_killed", stepInstanceKilled},
 		{"2_rolling_restart", stepRollingRestart},
 		{"3_replica_restarted", stepReplicaRestarted},
@@ -101,7 +104,19 @@ func addrs(instances []*instance) string {
 // startCluster starts the servers, migrates, starts three instances and
 // HAProxy, and signs every user in through HAProxy.
 func startCluster(t *testing.T) *cluster {
-	c := &cluster{bin: buildWebmail(t)}
+	c := &cluster{}
+	// Both builds at once: the machine has cores to spare for one.
+	binDir := t.TempDir()
+	built := make(chan error, 1)
+	go func() {
+		var err error
+		c.bin, err = buildWebmailIn(binDir)
+		built <- err
+	}()
+	c.oldBin = buildPreviousRelease(t)
+	if err := <-built; err != nil {
+		t.Fatal(err)
+	}
 	c.db = testenv.NewMariaDB(t)
 	c.redis = testenv.NewRedis(t)
 	s3 := testenv.NewMinIO(t)
@@ -134,12 +149,14 @@ func startCluster(t *testing.T) *cluster {
 		// well under Dovecot's per-user limit.
 		"WEBMAIL_IMAP_MAX_PER_USER=2",
 	}
-	runWebmail(t, c.bin, c.env, "migrate")
+	// The cluster begins on the previous release and its schema; step 0
+	// upgrades it to this tree.
+	runWebmail(t, c.oldBin, c.env, "migrate")
 
 	for i := range 3 {
 		name := fmt.Sprintf("webmail%d", i+1)
 		addr := freeAddrOn(t, fmt.Sprintf("127.0.0.%d", i+2))
-		c.instances = append(c.instances, newInstance(t, name, addr, c.bin, c.env))
+		c.instances = append(c.instances, newInstance(t, name, addr, c.oldBin, c.env))
 	}
 	for _, in := range c.instances {
 		in.start(t)
@@ -192,6 +209,11 @@ func haproxyConfig(t *testing.T, a testenv.HAProxyAddrs, instances []*instance) 
 	replace("\tbind :80\n", "\tbind "+a.Frontend+"\n")
 	replace("\tbind 127.0.0.1:8404\n", "\tbind "+a.Stats+"\n")
 	replace("/run/haproxy/admin.sock", a.Socket)
+	errorPage, err := filepath.Abs(filepath.Join("..", "deploy", "haproxy-503.http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replace("/etc/haproxy/errors/webmail-503.http", errorPage)
 	replace("\tuser haproxy\n", "")
 	replace("\tgroup haproxy\n", "")
 	for _, in := range instances {

@@ -19,12 +19,22 @@ import (
 // buildWebmail compiles the webmail command once for the test.
 func buildWebmail(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "webmail")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/webmail/webmail/cmd/webmail")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building webmail: %v\n%s", err, out)
+	bin, err := buildWebmailIn(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
+}
+
+// buildWebmailIn compiles the webmail command into dir; it may run off the
+// test's goroutine.
+func buildWebmailIn(dir string) (string, error) {
+	bin := filepath.Join(dir, "webmail")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/webmail/webmail/cmd/webmail")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building webmail: %w\n%s", err, out)
+	}
+	return bin, nil
 }
 
 // runWebmail runs a one-shot subcommand (migrate) with env.

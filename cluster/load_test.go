@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/webmail/webmail/app"
 )
 
 // user is one signed-in person with a browser-like client: a cookie jar,
@@ -52,6 +54,10 @@ type result struct {
 	location   string // of a redirect
 	err        error  // transport error, or an unexpected page
 	body       string // first bytes, for messages
+	// signInUnavailable: the page is ours, saying that signing in is
+	// unavailable (the session store is down); balancerPage: HAProxy's
+	// own 503 page (no instance in rotation).
+	signInUnavailable, balancerPage bool
 }
 
 // ok reports a request that gave the user what they asked for.
@@ -91,6 +97,8 @@ func (u *user) get(path, marker string) (r result) {
 	body, err := io.ReadAll(resp.Body)
 	r.status, r.location = resp.StatusCode, resp.Header.Get("Location")
 	r.body = string(body[:min(len(body), 300)])
+	r.signInUnavailable = strings.Contains(string(body), `data-testid="error-page"`) && strings.Contains(string(body), app.SignInUnavailableTitle)
+	r.balancerPage = strings.Contains(string(body), `data-testid="balancer-unavailable"`)
 	switch {
 	case err != nil:
 		r.err = fmt.Errorf("reading the body: %w", err)
@@ -114,6 +122,7 @@ func (u *user) login() (r result) {
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	m := csrfField.FindSubmatch(body)
+	r.balancerPage = strings.Contains(string(body), `data-testid="balancer-unavailable"`)
 	if err != nil || resp.StatusCode != http.StatusOK || m == nil {
 		r.path, r.status, r.err = "GET /login", resp.StatusCode, fmt.Errorf("no login form (status %d, %v)", resp.StatusCode, err)
 		r.body = string(body[:min(len(body), 300)])
@@ -127,6 +136,8 @@ func (u *user) login() (r result) {
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	r.status, r.location = resp.StatusCode, resp.Header.Get("Location")
+	r.signInUnavailable = strings.Contains(string(body), app.SignInUnavailable)
+	r.balancerPage = strings.Contains(string(body), `data-testid="balancer-unavailable"`)
 	if r.status != http.StatusSeeOther || r.location != "/mail/INBOX" {
 		r.err = fmt.Errorf("login answered %d to %q", r.status, r.location)
 		r.body = string(body[:min(len(body), 300)])

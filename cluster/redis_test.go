@@ -2,16 +2,22 @@ package cluster_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// redisOutage is how long Redis stays down in step 5.
-const redisOutage = 2 * time.Second
+// redisOutage is how long Redis stays down in step 5: longer than the
+// Redis client waits and retries within one request (about 2 s), so that
+// users meet the outage and see our page.
+const redisOutage = 5 * time.Second
 
 // stepRedisRestarted: Redis, which holds the sessions, is stopped under
 // load and started again, twice.
@@ -23,10 +29,11 @@ const redisOutage = 2 * time.Second
 //     session is gone, each user is sent to the login form exactly once,
 //     signs in again and goes on.
 //
-// During each outage the only error users may see is a 503 ("temporarily
-// unavailable", from the instance or, once every instance reports itself
-// unready, from HAProxy); once HAProxy has the instances back, nothing
-// fails.
+// During each outage every instance stays in HAProxy's rotation (a
+// session store down is down for all of them: /readyz keeps answering
+// 200), and the only error users may see is our own 503 page saying that
+// signing in is unavailable, never HAProxy's. Once Redis answers again,
+// nothing fails.
 func stepRedisRestarted(t *testing.T, c *cluster) {
 	ctx := context.Background()
 	rc := redis.NewClient(&redis.Options{Addr: c.redis.Addr})
@@ -78,18 +85,20 @@ type outage struct {
 	during, after tally
 }
 
-// redisOutage stops Redis for redisOutage under load, starts it, waits
-// until HAProxy has every instance back, and loads 3 s more.
+// redisOutage stops Redis for redisOutage under load while watching
+// HAProxy's view of the instances, starts it, waits until a page needing
+// the session is served again, and loads 3 s more.
 func (c *cluster) redisOutage(t *testing.T, what string) outage {
 	t.Helper()
 	l := startLoad(t, c.users)
 	time.Sleep(time.Second)
+	watch := c.watchRotation()
 	stopped := time.Now()
 	c.redis.Stop(t)
 	time.Sleep(redisOutage)
 	c.redis.Start(t)
-	c.waitAllUp(t)
-	back := time.Now()
+	back := c.waitSessionsServed(t)
+	samples, notUp := watch()
 	time.Sleep(3 * time.Second)
 	results := l.stop()
 
@@ -98,15 +107,87 @@ func (c *cluster) redisOutage(t *testing.T, what string) outage {
 		during:  count(results, func(r result) bool { return r.end.After(stopped) && r.start.Before(back) }),
 		after:   count(results, func(r result) bool { return r.start.After(back) }),
 	}
-	report(t, "Redis %s, down %s under load: from the stop until HAProxy had all instances back (%.1fs): %s; after that: %s",
-		what, redisOutage, back.Sub(stopped).Seconds(), o.during, o.after)
+	ours := count(results, func(r result) bool { return r.clear503() && r.signInUnavailable })
+	report(t, "Redis %s, down %s under load: from the stop until pages were served again (%.1fs): %s, of which %d answered our \"sign-in is unavailable\" page; HAProxy had all %d instances UP in %d of %d samples; after that: %s",
+		what, redisOutage, back.Sub(stopped).Seconds(), o.during, ours.requests, len(c.instances), samples-len(notUp), samples, o.after)
+	if len(notUp) > 0 {
+		t.Errorf("Redis %s: HAProxy took instances out of rotation during a shared outage: %s", what, strings.Join(notUp[:min(len(notUp), 5)], "; "))
+	}
 	if o.during.other > 0 {
 		t.Errorf("Redis %s: %d requests failed with something else than a 503 during the outage:%s",
 			what, o.during.other, failures(filter(results, func(r result) bool { return !r.clear503() && !r.signedOut() }), 5))
 	}
+	if bare := filter(results, func(r result) bool { return r.clear503() && !r.signInUnavailable }); len(bare) > 0 {
+		t.Errorf("Redis %s: %d answers of 503 were not our sign-in-unavailable page (HAProxy's: %d):%s", what, len(bare),
+			len(filter(bare, func(r result) bool { return r.balancerPage })), failures(bare, 5))
+	}
+	if o.during.clear503 == 0 {
+		t.Errorf("Redis %s: no request saw the outage; the step proves nothing", what)
+	}
 	if o.after.failed-o.after.signedOut > 0 {
-		t.Errorf("Redis %s: %d requests failed after the instances were back:%s", what, o.after.failed-o.after.signedOut,
+		t.Errorf("Redis %s: %d requests failed after pages were served again:%s", what, o.after.failed-o.after.signedOut,
 			failures(filter(results, func(r result) bool { return r.start.After(back) && !r.signedOut() }), 5))
 	}
 	return o
+}
+
+// watchRotation samples HAProxy's status of every instance every 50 ms
+// until the returned function is called, which returns the number of
+// samples and a description of each instance seen other than UP.
+func (c *cluster) watchRotation() func() (int, []string) {
+	done := make(chan struct{})
+	var samples int
+	var notUp []string
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			samples++
+			for _, in := range c.instances {
+				status, err := c.lb.LookupServerStatus(backend, in.name)
+				if err != nil || status != "UP" {
+					notUp = append(notUp, fmt.Sprintf("%s %q (%v) at %s", in.name, status, err, time.Now().Format("15:04:05.000")))
+				}
+			}
+		}
+	}()
+	return func() (int, []string) {
+		close(done)
+		<-finished
+		return samples, notUp
+	}
+}
+
+// waitSessionsServed waits until a signed-in page through HAProxy is no
+// longer our sign-in-unavailable page (Redis answers the instances again:
+// the page is served, or the user is sent to sign in when Redis came back
+// empty), and returns when.
+func (c *cluster) waitSessionsServed(t *testing.T) time.Time {
+	t.Helper()
+	probe := newUser(-1, "", "", c.lb.URL)
+	probe.client.Jar.SetCookies(mustParse(c.lb.URL), []*http.Cookie{c.users[0].sessionCookie()})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r := probe.get("/mail/INBOX", inboxMarker)
+		if !r.clear503() {
+			return time.Now()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pages not served 20 s after Redis started: %v", r)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func mustParse(raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }

@@ -151,6 +151,9 @@ var haproxyRequired = []string{
 	"http-request deny if internal_path",
 }
 
+// shippedErrorPage is where deploy/haproxy.cfg reads its 503 page from.
+const shippedErrorPage = "/etc/haproxy/errors/webmail-503.http"
+
 // TestHAProxyConfig checks deploy/haproxy.cfg with haproxy -c: as shipped
 // (the compose service names do not resolve here, which HAProxy accepts
 // with a warning) and with loopback addresses put in, as the cluster test
@@ -167,11 +170,28 @@ func TestHAProxyConfig(t *testing.T) {
 		t.Error("haproxy.cfg makes sessions sticky; any instance must serve any request")
 	}
 
-	if out, err := run(t, nil, haproxy, "-c", "-f", "haproxy.cfg"); err != nil {
+	// The friendly 503 page is checked by haproxy -c too (it parses the
+	// file as an HTTP response); it is read from where the admin copies it.
+	errorPage, err := filepath.Abs("haproxy-503.http")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(text, "errorfile 503 "+shippedErrorPage+"\n"); n != 1 {
+		t.Fatalf("haproxy.cfg names %s as errorfile 503 %d times, want once", shippedErrorPage, n)
+	}
+	text = strings.Replace(text, shippedErrorPage, errorPage, 1)
+	dir := t.TempDir()
+	shipped := filepath.Join(dir, "shipped.cfg")
+	if err := os.WriteFile(shipped, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, nil, haproxy, "-c", "-f", shipped); err != nil {
 		t.Fatalf("haproxy -c -f haproxy.cfg: %v\n%s", err, out)
 	}
+	if page := readFile(t, "haproxy-503.http"); !strings.HasPrefix(page, "HTTP/1.0 503 ") || !strings.Contains(page, "\r\n\r\n<!doctype html>") {
+		t.Errorf("haproxy-503.http is not a 503 response with an HTML page")
+	}
 
-	dir := t.TempDir()
 	local := text
 	for i := 1; i <= 3; i++ {
 		local = strings.Replace(local, fmt.Sprintf("webmail%d:8080", i), fmt.Sprintf("127.0.0.%d:8080", i+1), 1)

@@ -11,20 +11,26 @@ func (s *Server) showHealth(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// showReadiness answers 200 only while this instance can serve: not
-// draining, and the application's dependencies answer
-// (app.CheckDependencies: the database, even with only a replica, the
-// session store and the attachment store). The body names what failed,
-// without details that would help an attacker; the details go to the log.
+// showReadiness answers 503 only for what is wrong with this instance and
+// that another instance would not share: it is draining, or the database
+// schema is older than it needs (app.CheckInstance). A shared dependency
+// that is down (the session store, the database primary, the attachment
+// store, a mail server) is down for every instance: answering 503 for it
+// would take every instance out of the load balancer at once and replace
+// our pages, which tell users what still works, with the balancer's bare
+// one. Those outages are reported on the status listener, in metrics and
+// in the log (app.WatchDependencies) instead. Not being up yet is the
+// other per-instance case: the listener opens only once the instance can
+// serve.
 func (s *Server) showReadiness(c echo.Context) error {
 	if s.draining.Load() {
 		return c.String(http.StatusServiceUnavailable, "draining\n")
 	}
 	ctx, cancel := withTimeout(c.Request().Context(), readyTimeout)
 	defer cancel()
-	if failed, ok := s.App.CheckDependencies(ctx).Failed(); ok {
-		s.Logger.Warn("not ready", "request_id", reqID(c), "check", string(failed.Dependency), "err", failed.Err)
-		return c.String(http.StatusServiceUnavailable, string(failed.Dependency)+" unavailable\n")
+	if err := s.App.CheckInstance(ctx); err != nil {
+		s.Logger.Warn("not ready", "request_id", reqID(c), "check", "schema", "err", err)
+		return c.String(http.StatusServiceUnavailable, "schema outdated\n")
 	}
 	return c.String(http.StatusOK, "ready\n")
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
@@ -17,9 +18,9 @@ import (
 // TestReadinessWithPrimaryDown: with the MariaDB primary stopped, /readyz
 // stays 200 while a replica answers, also once the replica is out of
 // rotation for lag (nothing writes the heartbeat without a primary) and
-// with sessions in SQL; it turns 503 when the replica stops too, and 200
-// again when both are back. One primary outage must not take every
-// instance out of the load balancer.
+// with sessions in SQL, and also when the replica stops too: the database
+// is shared, so its outage is reported (app.CheckAllDependencies) instead
+// of taking every instance out of the load balancer.
 func TestReadinessWithPrimaryDown(t *testing.T) {
 	m := testenv.NewMariaDB(t)
 	db, err := store.Open(store.Options{WriteDSN: m.PrimaryDSN, ReadDSNs: []string{m.ReplicaDSN}, MaxReplicaLag: time.Second})
@@ -95,8 +96,13 @@ func TestReadinessWithPrimaryDown(t *testing.T) {
 			m.StartReplica(t)
 		}
 	}()
-	if code, body := ready(); code != http.StatusServiceUnavailable || body != "database unavailable" {
-		t.Fatalf("/readyz with primary and replica down = %d %q, want 503 database unavailable", code, body)
+	// The whole database down is down for every instance: the instance
+	// stays in rotation, and the outage shows to operators instead.
+	if code, body := ready(); code != http.StatusOK {
+		t.Fatalf("/readyz with primary and replica down = %d %q, want 200 (a shared outage)", code, body)
+	}
+	if failed, ok := app.New(deps.Deps).CheckAllDependencies(ctx).Failed(); !ok || failed.Dependency != app.DependencyDatabase {
+		t.Fatalf("dependencies with primary and replica down: failed %+v (%v), want the database reported down", failed, ok)
 	}
 
 	m.StartPrimary(t)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -13,8 +14,10 @@ func (s *Server) showLogin(c echo.Context) error {
 	if currentSession(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/mail/INBOX")
 	}
-	return render(c, http.StatusOK, pages.Login(pages.LoginView{
-		Frame: s.frame(c, "Sign in"),
-		CSRF:  s.loginCSRFToken(c),
-	}))
+	view := pages.LoginView{Frame: s.frame(c, "Sign in"), CSRF: s.loginCSRFToken(c)}
+	if s.App.SessionsDown() {
+		// Said before the user types a password that cannot be used.
+		view.Error = app.SignInUnavailable
+	}
+	return render(c, http.StatusOK, pages.Login(view))
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/session"
 )
 
@@ -216,8 +217,8 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			if isProbe(c) {
 				return next(c)
 			}
-			return &UserError{Status: http.StatusServiceUnavailable, Title: "Temporarily unavailable",
-				Message: "Your session cannot be checked right now. Please try again in a moment.", Err: err}
+			return &UserError{Status: http.StatusServiceUnavailable, Title: app.SignInUnavailableTitle,
+				Message: app.SignInUnavailable, Err: err}
 		}
 		return next(c)
 	}

@@ -191,6 +191,9 @@ func (a *app) newServer(context.Context) error {
 		return err
 	}
 	a.server = handlers.NewServer(a.handlerDeps(assets))
+	if a.metrics != nil {
+		a.metrics.WatchDependencies(a.core.DependencyStates)
+	}
 	return nil
 }
 

@@ -23,6 +23,10 @@ import (
 // gives systemd a TimeoutStopSec above WEBMAIL_DRAIN plus this.
 const shutdownTimeout = 30 * time.Second
 
+// dependencyWatchInterval is how often the shared dependencies are checked
+// for the log, /status and metrics (webmail_dependency_up).
+const dependencyWatchInterval = 2 * time.Second
+
 // serve listens until SIGINT/SIGTERM, then drains and shuts down
 // gracefully:
 //
@@ -141,6 +145,9 @@ func (a *app) startBackground(ctx context.Context) (*background, error) {
 		// sends under way finish.
 		func() { a.core.RunOutbox(jobsCtx) },
 		func() { a.watchDomains(ctx, domainsReload) },
+		// Shared outages keep the instance in rotation (/readyz); this
+		// reports them to the log, /status and metrics.
+		func() { a.core.WatchDependencies(ctx, dependencyWatchInterval) },
 		func() { a.watchReload(ctx, domainsReload) },
 		func() {
 			if adminLn != nil {
@@ -154,7 +161,7 @@ func (a *app) startBackground(ctx context.Context) (*background, error) {
 		},
 		func() {
 			if metricsLn != nil {
-				metrics.Serve(ctx, metricsLn, a.metrics.Handler(), a.logger)
+				metrics.Serve(ctx, metricsLn, a.metrics.Handler(), metrics.StatusHandler(a.owner, a.core.DependencyStates), a.logger)
 			}
 		},
 	} {

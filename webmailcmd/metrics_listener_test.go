@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestProfilerOnlyOnTheMetricsListener: /metrics and Go's profiler answer
@@ -35,7 +36,22 @@ func TestProfilerOnlyOnTheMetricsListener(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body)
 	}
+	// The shared dependencies' answers, after the first check round
+	// (started with the instance, every 2 s).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, status := fetch("http://" + metricsAddr + "/status")
+		_, metrics := fetch("http://" + metricsAddr + "/metrics")
+		if strings.Contains(status, `"name":"sessions","up":true`) && strings.Contains(metrics, `webmail_dependency_up{dependency="sessions"} 1`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no shared dependency reported up: /status %.300q, /metrics has webmail_dependency_up: %v", status, strings.Contains(metrics, "webmail_dependency_up"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	for path, want := range map[string]string{
+		"/status":              `"dependencies":[`,
 		"/metrics":             "webmail_instance_info",
 		"/debug/pprof/":        "goroutine",
 		"/debug/pprof/cmdline": "serve",

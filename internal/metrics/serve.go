@@ -10,14 +10,15 @@ import (
 	"time"
 )
 
-// Serve serves GET /metrics, and Go's profiler under /debug/pprof/, on a
+// Serve serves GET /metrics, GET /status (status, the shared dependencies'
+// latest answers), and Go's profiler under /debug/pprof/, on a
 // listener of their own (WEBMAIL_METRICS_LISTEN) until ctx ends. Both stay
 // off the application listener: the metrics name the Go version, host,
 // PID and per-route traffic, and a profile can stall the process for
 // seconds, so only those who can reach this address (by default loopback)
 // get them.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) {
-	srv := &http.Server{Handler: Mux(h), ReadHeaderTimeout: 10 * time.Second}
+func Serve(ctx context.Context, ln net.Listener, h, status http.Handler, logger *slog.Logger) {
+	srv := &http.Server{Handler: Mux(h, status), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -29,13 +30,15 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	}
 }
 
-// Mux routes the metrics listener: GET /metrics to h, /debug/pprof/ to the
+// Mux routes the metrics listener: GET /metrics to h, GET /status to
+// status, /debug/pprof/ to the
 // profiler. (Importing net/http/pprof also registers it on
 // http.DefaultServeMux; nothing in this program serves that mux, and
 // TestProfilerOnlyOnTheMetricsListener checks the application's listener.)
-func Mux(h http.Handler) *http.ServeMux {
+func Mux(h, status http.Handler) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
+	mux.Handle("GET /status", status)
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

@@ -149,6 +149,12 @@ func (h *HAProxy) ServerStatus(t testing.TB, backend, server string) string {
 	return status
 }
 
+// LookupServerStatus is ServerStatus for a goroutine that may not fail the
+// test itself: it returns the error instead.
+func (h *HAProxy) LookupServerStatus(backend, server string) (string, error) {
+	return h.serverStatus(backend, server)
+}
+
 func (h *HAProxy) serverStatus(backend, server string) (string, error) {
 	rows, err := h.stats()
 	if err != nil {

@@ -263,9 +263,111 @@ document.addEventListener("DOMContentLoaded", function () {
   function changed() {
     dirty = true;
     draftDirty = true;
+    keepLocal();
     setState("Editing…");
     clearTimeout(timer);
     timer = setTimeout(save, AUTOSAVE_DELAY);
+  }
+
+  // --- The copy kept in this browser -----------------------------------------
+  // Until the server has saved a change, the form's fields are also kept in
+  // localStorage under this compose's save URL, so nothing typed is lost
+  // when saving is unavailable (the session store or the database down, no
+  // connection) and the tab is closed or reloaded: the next load of this
+  // compose puts them back and saves them. The copy is used only when the
+  // server has not saved anything newer than what it was based on (the same
+  // revision), and copies older than a week are dropped.
+
+  var LOCAL_PREFIX = "webmail-compose:";
+  var LOCAL_MAX_AGE = 7 * 24 * 3600 * 1000;
+  var localKey = LOCAL_PREFIX + form.dataset.saveUrl;
+  var LOCAL_SKIP = { csrf: true, revision: true, tz_offset: true, draft: true };
+
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (e) {
+      return null; // storage off in this browser
+    }
+  }
+
+  function keepLocal() {
+    var store = storage();
+    if (!store) {
+      return;
+    }
+    var fields = [];
+    formBody().forEach(function (value, name) {
+      if (!LOCAL_SKIP[name]) {
+        fields.push([name, value]);
+      }
+    });
+    try {
+      store.setItem(localKey, JSON.stringify({ at: Date.now(), revision: revision.value, fields: fields }));
+    } catch (e) {
+      // Full or refused: the server copy is all there is.
+    }
+  }
+
+  function dropLocal() {
+    var store = storage();
+    if (store) {
+      store.removeItem(localKey);
+    }
+  }
+
+  function dropOldLocal() {
+    var store = storage();
+    if (!store) {
+      return;
+    }
+    for (var i = store.length - 1; i >= 0; i--) {
+      var key = store.key(i);
+      if (key && key.indexOf(LOCAL_PREFIX) === 0 && key !== localKey) {
+        var kept = null;
+        try {
+          kept = JSON.parse(store.getItem(key));
+        } catch (e) {}
+        if (!kept || !(Date.now() - kept.at < LOCAL_MAX_AGE)) {
+          store.removeItem(key);
+        }
+      }
+    }
+  }
+
+  // restoreLocal puts back a copy the server never saved; it reports
+  // whether there was one.
+  function restoreLocal() {
+    var store = storage();
+    var kept = null;
+    try {
+      kept = store && JSON.parse(store.getItem(localKey));
+    } catch (e) {}
+    if (!kept || !kept.fields || kept.revision !== revision.value || !(Date.now() - kept.at < LOCAL_MAX_AGE)) {
+      dropLocal();
+      return false;
+    }
+    var html = null;
+    kept.fields.forEach(function (field) {
+      var name = field[0], value = field[1];
+      if (name === "body_html") {
+        html = value;
+        return;
+      }
+      var input = form.elements[name];
+      if (!input || input.type === "file") {
+        return;
+      }
+      if (input.type === "checkbox") {
+        input.checked = true; // only checked boxes are in a form body
+      } else {
+        input.value = value;
+      }
+    });
+    if (editor && html !== null) {
+      editor.setHTML(html);
+    }
+    return true;
   }
 
   function formBody(extra) {
@@ -301,6 +403,11 @@ document.addEventListener("DOMContentLoaded", function () {
       if (data.draftCopied) {
         draftDirty = dirty;
       }
+      if (dirty) {
+        keepLocal(); // changed while saving: based on the new revision
+      } else {
+        dropLocal();
+      }
       setState("Saved " + localTime(data.savedAtTime, data.savedAt));
       if (data.overwrote) {
         banner.textContent = "This draft was also changed in another window at " + localTime(data.otherSavedAtTime, data.otherSavedAt) + "; your version was saved over it.";
@@ -317,6 +424,13 @@ document.addEventListener("DOMContentLoaded", function () {
         save();
       }
     });
+  }
+
+  dropOldLocal();
+  if (restoreLocal()) {
+    banner.textContent = "What you typed before saving became unavailable was kept in this browser and has been put back.";
+    banner.hidden = false;
+    changed();
   }
 
   form.addEventListener("input", function (e) {
