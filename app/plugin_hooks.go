@@ -34,7 +34,10 @@ func (a *App) messageBanners(ctx context.Context, sess *session.Session, in Show
 		return nil
 	}
 	// Without the database the hooks get no user settings, not no page.
-	prefs, _ := a.DB.PrefsByEmail(ctx, sess.User)
+	var prefs map[string]string
+	if a.DB != nil {
+		prefs, _ = a.DB.PrefsByEmail(ctx, sess.User)
+	}
 	msg := plugins.Message{User: sess.User, Mailbox: in.Mailbox, UID: in.UID, Subject: d.Subject,
 		From: emails(d.From), To: emails(d.To), Prefs: prefs}
 	for _, h := range d.Headers {
