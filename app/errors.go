@@ -52,7 +52,10 @@ type Error struct {
 	Title      string // short, for a page title or heading
 	Message    string // one or two sentences the user reads
 	RetryAfter time.Duration
-	Err        error
+	// Confirmable says the user may go on anyway (a plugin's warning;
+	// SendInput.SendAnyway).
+	Confirmable bool
+	Err         error
 }
 
 func (e *Error) Error() string {

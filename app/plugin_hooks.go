@@ -25,7 +25,7 @@ func vetoError(title string, err error) error {
 	if !ok {
 		return err
 	}
-	return &Error{Code: CodeInvalid, Title: title, Message: veto.Message, Err: err}
+	return &Error{Code: CodeInvalid, Title: title, Message: veto.Message, Confirmable: veto.Confirmable, Err: err}
 }
 
 // messageBanners asks the plugins for banners above a message's body.

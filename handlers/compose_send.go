@@ -124,8 +124,14 @@ func checkFuture(t, now time.Time) (time.Time, error) {
 // renderSendRefusal shows why the message cannot be sent (a bad address
 // names itself) with the way back to the message, which is still open.
 func (s *Server) renderSendRefusal(c echo.Context, id string, e *app.Error) error {
-	return render(c, http.StatusBadRequest, pages.Error(pages.ErrorView{
+	view := pages.ErrorView{
 		Frame: s.frame(c, e.Title), Status: http.StatusBadRequest, Title: e.Title, Message: e.Message,
 		BackURL: "/compose/" + url.PathEscape(id),
-	}))
+	}
+	if e.Confirmable {
+		// The compose was saved before the plugin's warning: sending
+		// it as saved, confirmed, is one button.
+		view.ConfirmURL, view.ConfirmField, view.ConfirmLabel = "/compose/"+url.PathEscape(id)+"/send", "send_anyway", "Send anyway"
+	}
+	return render(c, http.StatusBadRequest, pages.Error(view))
 }

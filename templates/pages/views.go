@@ -275,6 +275,11 @@ type ErrorView struct {
 	Title   string
 	Message string
 	BackURL string
+	// ConfirmURL, when set, offers to go on anyway: a form posting
+	// ConfirmField=1 there (a plugin's warning the user may override).
+	ConfirmURL   string
+	ConfirmField string
+	ConfirmLabel string
 }
 
 // SettingsView is the settings page at /settings. Values are form values,
