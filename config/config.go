@@ -358,7 +358,13 @@ func fromVars(vars map[string]string) (Config, error) {
 	limitUser, limitIP, limitSlow := int64(c.LoginLimitUser), int64(c.LoginLimitIP), int64(c.LoginLimitSlow)
 	integer("WEBMAIL_LOGIN_LIMIT_USER", &limitUser)
 	integer("WEBMAIL_LOGIN_LIMIT_IP", &limitIP)
-	integer("WEBMAIL_LOGIN_LIMIT_SLOW", &limitSlow)
+	// 0 is documented as "never slow down", so it is the one limit that
+	// may be zero.
+	if v, ok := vars["WEBMAIL_LOGIN_LIMIT_SLOW"]; ok && v == "0" {
+		limitSlow = 0
+	} else {
+		integer("WEBMAIL_LOGIN_LIMIT_SLOW", &limitSlow)
+	}
 	c.LoginLimitUser, c.LoginLimitIP, c.LoginLimitSlow = int(limitUser), int(limitIP), int(limitSlow)
 	dur("WEBMAIL_LOGIN_MAX_DELAY", &c.LoginMaxDelay)
 	dur("WEBMAIL_LOGIN_LIMIT_WINDOW", &c.LoginLimitWindow)
