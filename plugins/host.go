@@ -87,7 +87,9 @@ func Load(opts Options) (*Host, error) {
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("plugin %s: %v", name, err))
 		}
-		if err == nil && len(cfg.Problems()) == 0 {
+		jobProblems := checkJobs(name, value)
+		problems = append(problems, jobProblems...)
+		if err == nil && len(cfg.Problems()) == 0 && len(jobProblems) == 0 {
 			h.plugins = append(h.plugins, Plugin{Name: name, Value: value})
 		}
 	}
@@ -198,4 +200,29 @@ func (h *Host) Recover(p Plugin, next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// checkJobs checks a plugin's jobs at start, where a bad one stops the
+// instance with a message rather than a panic of the job runner.
+func checkJobs(name string, value any) (problems []string) {
+	hook, ok := value.(Jobs)
+	if !ok {
+		return nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			problems = append(problems, fmt.Sprintf("plugin %s: Jobs panicked: %v", name, v))
+		}
+	}()
+	seen := map[string]bool{}
+	for _, j := range hook.Jobs() {
+		switch {
+		case !validName.MatchString(j.Name) || seen[j.Name]:
+			problems = append(problems, fmt.Sprintf("plugin %s: job %q needs a unique name of lower-case letters, digits and dashes", name, j.Name))
+		case j.Every <= 0 || j.Run == nil:
+			problems = append(problems, fmt.Sprintf("plugin %s: job %q needs a positive Every and a Run function", name, j.Name))
+		}
+		seen[j.Name] = true
+	}
+	return problems
 }

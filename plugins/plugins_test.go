@@ -21,6 +21,13 @@ func init() {
 		return footer{text: cfg.String("text", "-- sent with webmail"), enabled: cfg.Bool("enabled", true)}, nil
 	})
 	plugins.Register("test-footer-html", func(cfg *plugins.Config) (any, error) { return footer{}, nil })
+	plugins.Register("test-bad-jobs", func(*plugins.Config) (any, error) { return badJobs{}, nil })
+}
+
+type badJobs struct{}
+
+func (badJobs) Jobs() []plugins.Job {
+	return []plugins.Job{{Name: "No Good", Every: time.Minute, Run: func(context.Context) error { return nil }}, {Name: "never"}}
 }
 
 type panicker struct{}
@@ -122,7 +129,7 @@ func TestPanickingAndSlowHooksAreSurvived(t *testing.T) {
 }
 
 func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
-	_, err := plugins.Load(plugins.Options{Names: []string{"no-such", "test-vetoes", "test-footer", "test-footer"}, Vars: map[string]string{
+	_, err := plugins.Load(plugins.Options{Names: []string{"no-such", "test-vetoes", "test-footer", "test-footer", "test-bad-jobs"}, Vars: map[string]string{
 		"WEBMAIL_PLUGIN_TEST_FOOTER_ENABLED": "maybe",
 		"WEBMAIL_PLUGIN_TEST_FOOTER_TXET":    "typo",
 		"WEBMAIL_PLUGIN_NOBODY_X":            "1",
@@ -137,6 +144,8 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 		"WEBMAIL_PLUGIN_TEST_FOOTER_TXET is not a setting of plugin test-footer",
 		`"test-footer" is listed twice`,
 		"WEBMAIL_PLUGIN_NOBODY_X: no plugin compiled in has this setting",
+		`plugin test-bad-jobs: job "No Good" needs a unique name`,
+		`plugin test-bad-jobs: job "never" needs a positive Every and a Run function`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Load error lacks %q:\n%v", want, err)
