@@ -28,15 +28,18 @@ const (
 
 // cluster is everything the steps act on.
 type cluster struct {
-	bin       string   // this tree's webmail
-	oldBin    string   // the previous release's (stepRollingUpgrade)
-	env       []string // every instance's WEBMAIL_* variables
-	db        *testenv.MariaDB
-	redis     *testenv.Redis
-	mail      *testenv.Mail
-	instances []*instance
-	lb        *testenv.HAProxy
-	users     []*user
+	bin    string // this tree's webmail
+	oldBin string // the previous release's (stepRollingUpgrade)
+	// noPreviousRelease says why the previous release could not be built
+	// (no history in this checkout); the cluster then begins on this tree.
+	noPreviousRelease string
+	env               []string // every instance's WEBMAIL_* variables
+	db                *testenv.MariaDB
+	redis             *testenv.Redis
+	mail              *testenv.Mail
+	instances         []*instance
+	lb                *testenv.HAProxy
+	users             []*user
 }
 
 // TestCluster runs HAProxy with deploy/haproxy.cfg in front of three
@@ -113,9 +116,12 @@ func startCluster(t *testing.T) *cluster {
 		c.bin, err = buildWebmailIn(binDir)
 		built <- err
 	}()
-	c.oldBin = buildPreviousRelease(t)
+	c.oldBin, c.noPreviousRelease = buildPreviousRelease(t)
 	if err := <-built; err != nil {
 		t.Fatal(err)
+	}
+	if c.noPreviousRelease != "" {
+		c.oldBin = c.bin
 	}
 	c.db = testenv.NewMariaDB(t)
 	c.redis = testenv.NewRedis(t)
