@@ -5,8 +5,10 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/webmail/webmail/session"
+	"github.com/webmail/webmail/store"
 )
 
 // Values of the mark-read setting on the form; the stored value is the
@@ -28,6 +30,11 @@ type SettingsForm struct {
 	ListSort      string // a SortChoice value
 	MarkRead      string // MarkReadNow, MarkReadDelay or MarkReadNever
 	MarkReadDelay string // seconds, with MarkReadDelay
+	// UndoSend is how many seconds a sent message waits in the outbox, so
+	// the user can take it back (0 to store.MaxUndoSendDelay). "" leaves
+	// the saved value as it is: forms from before the field existed, and
+	// scripts that post only the older fields, keep working.
+	UndoSend string
 	// Plugins are the values of the plugins' user settings by preference
 	// key (plugin.<name>.<key>; see PluginSettingSections).
 	Plugins map[string]string
@@ -52,6 +59,7 @@ func (a *App) Settings(ctx context.Context, sess *session.Session) (SettingsForm
 		return SettingsForm{}, storeError(err)
 	}
 	form := formFromSettings(a.settingsFromPrefs(prefs))
+	form.UndoSend = strconv.Itoa(int(store.UndoSendDelay(prefs) / time.Second))
 	form.Plugins = a.pluginValues(prefs)
 	return form, nil
 }
@@ -71,6 +79,14 @@ func (a *App) SaveSettings(ctx context.Context, sess *session.Session, form Sett
 		return &Error{Code: CodeInvalid, Title: "Settings", Message: refused.Message, Err: refused}
 	}
 	prefs := settings.prefs()
+	if form.UndoSend != "" {
+		seconds, err := strconv.Atoi(form.UndoSend)
+		if err != nil || seconds < 0 || seconds > store.MaxUndoSendDelay {
+			refused := &FieldError{"undo_send", "Choose how long a sent message can be taken back: 0 to " + strconv.Itoa(store.MaxUndoSendDelay) + " seconds."}
+			return &Error{Code: CodeInvalid, Title: "Settings", Message: refused.Message, Err: refused}
+		}
+		prefs[store.PrefUndoSendDelay] = strconv.Itoa(seconds)
+	}
 	maps.Copy(prefs, pluginPrefs)
 	user, err := a.userForSession(ctx, sess)
 	if err == nil {

@@ -14,7 +14,9 @@ import (
 // the sizes offered); list_view ("messages" or "threads"); list_sort (a
 // sort choice, like "date-desc"); mark_read ("now", "delay" or "never")
 // and, with "delay", mark_read_delay (whole seconds, 1 to
-// app.MaxMarkReadDelay). An invalid value shows the form again with a 400
+// app.MaxMarkReadDelay); undo_send (seconds a sent message waits so it
+// can be taken back, 0 to 30; optional: absent keeps the saved value). An
+// invalid value shows the form again with a 400
 // and what to fix; nothing is saved then. A saved form goes back to the
 // page, which says so. While the primary database is down the save fails
 // with a 503 page: reading mail goes on meanwhile.
@@ -25,6 +27,7 @@ func (s *Server) saveSettings(c echo.Context) error {
 		ListSort:      c.FormValue("list_sort"),
 		MarkRead:      c.FormValue("mark_read"),
 		MarkReadDelay: strings.TrimSpace(c.FormValue("mark_read_delay")),
+		UndoSend:      strings.TrimSpace(c.FormValue("undo_send")),
 		Plugins:       pluginSettingsForm(c, s.App.PluginSettingSections()),
 	}
 	err := s.App.SaveSettings(c.Request().Context(), currentSession(c), form)

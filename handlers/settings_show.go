@@ -36,6 +36,8 @@ func (s *Server) renderSettings(c echo.Context, status int, form app.SettingsFor
 		MarkRead:         form.MarkRead,
 		MarkReadDelay:    form.MarkReadDelay,
 		MaxMarkReadDelay: app.MaxMarkReadDelay,
+		UndoSend:         form.UndoSend,
+		UndoSendChoices:  undoSendChoices(form.UndoSend),
 		PluginSections:   pluginSettingsView(s.App.PluginSettingSections(), form),
 	}
 	if refusal != nil {

@@ -83,7 +83,7 @@ func TestSettingsPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /settings = %d", resp.StatusCode)
 	}
-	want := map[string]string{"page_size": "50", "list_sort": "date-desc", "list_view": "messages", "mark_read": "now", "mark_read_delay": "5"}
+	want := map[string]string{"page_size": "50", "list_sort": "date-desc", "list_view": "messages", "mark_read": "now", "mark_read_delay": "5", "undo_send": "10"}
 	if got := settingsValues(t, doc); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("defaults shown %v, want %v", got, want)
 	}
@@ -116,6 +116,20 @@ func TestSettingsPage(t *testing.T) {
 	}
 	if got := settingsValues(t, doc); got["page_size"] != "25" || got["list_sort"] != "date-asc" {
 		t.Fatalf("after saving the page shows %v", got)
+	}
+	// Undo send: any delay 0-30 s is kept; outside it the form is refused
+	// and nothing is saved.
+	f.saveSettings(t, "page_size", "25", "list_sort", "date-asc", "undo_send", "0")
+	if _, doc := f.open(t, "/settings"); settingsValues(t, doc)["undo_send"] != "0" {
+		t.Fatalf("undo_send after saving 0: %v", settingsValues(t, doc))
+	}
+	if resp, doc := f.submit(t, "/settings", settingsForm("page_size", "25", "list_sort", "date-asc", "undo_send", "31")); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(doc.Find(`[data-testid="settings-error"]`).Text(), "0 to 30 seconds") {
+		t.Fatalf("undo_send=31: %d %q", resp.StatusCode, doc.Find(`[data-testid="settings-error"]`).Text())
+	}
+	f.saveSettings(t, "page_size", "25", "list_sort", "date-asc", "undo_send", "20")
+	if _, doc := f.open(t, "/settings"); settingsValues(t, doc)["undo_send"] != "20" {
+		t.Fatalf("undo_send after saving 20: %v", settingsValues(t, doc))
 	}
 	_, doc = f.open(t, "/mail/INBOX")
 	if got := rowUIDs(t, doc); !slices.Equal(got, ascending[:25]) {

@@ -300,6 +300,9 @@ type SettingsView struct {
 	MarkReadDelay    string // seconds, for "delay"
 	MaxMarkReadDelay int
 
+	UndoSend        string // seconds a sent message can be taken back
+	UndoSendChoices []SettingsChoice
+
 	// PluginSections are the plugins' user settings, one fieldset each.
 	PluginSections []SettingsPluginSection
 }
