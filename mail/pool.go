@@ -93,6 +93,7 @@ type userConns struct {
 // slot to dial in (client nil).
 type poolWaiter struct {
 	grant chan handover
+	fresh bool // Dial: never take a handed-over connection, log in anew
 }
 
 // handover is what a waiter is given: a connection with its login time,
@@ -225,7 +226,7 @@ func (p *Pool) lend(ctx context.Context, ep Endpoint, username, password string,
 		}
 		return p.dialInSlot(ctx, key, ep, username, password, opts)
 	}
-	w := &poolWaiter{grant: make(chan handover, 1)}
+	w := &poolWaiter{grant: make(chan handover, 1), fresh: fresh}
 	u.waiting = append(u.waiting, w)
 	p.mu.Unlock()
 	return p.await(ctx, key, w, ep, username, password, opts)
@@ -238,7 +239,7 @@ func (p *Pool) await(ctx context.Context, key poolKey, w *poolWaiter, ep Endpoin
 	var cause error
 	select {
 	case h := <-w.grant:
-		return p.granted(ctx, key, h, ep, username, password, opts)
+		return p.granted(ctx, key, h, w.fresh, ep, username, password, opts)
 	case <-ctx.Done():
 		cause = ctx.Err()
 	case <-timer.C:
@@ -261,9 +262,11 @@ func (p *Pool) await(ctx context.Context, key poolKey, w *poolWaiter, ep Endpoin
 }
 
 // granted turns a handover into a lent connection: the connection itself,
-// or a login in the freed slot (also when the handed connection died).
-func (p *Pool) granted(ctx context.Context, key poolKey, h handover, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
-	if h.client != nil && !h.client.Broken() && !p.tooOld(h.opened) {
+// or a login in the freed slot (also when the handed connection died, and
+// always for Dial: a handed-over connection proves nothing about the
+// password now).
+func (p *Pool) granted(ctx context.Context, key poolKey, h handover, fresh bool, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
+	if h.client != nil && !fresh && !h.client.Broken() && !p.tooOld(h.opened) {
 		p.reused.Add(1)
 		return &Conn{Client: h.client, Reused: true, pool: p, key: key, opened: h.opened}, nil
 	}

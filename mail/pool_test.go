@@ -180,6 +180,44 @@ func TestPoolDialAlwaysLogsIn(t *testing.T) {
 	}
 }
 
+// TestPoolDialNeverTakesAHandover: a login that has to wait because all
+// of the user's slots are busy must still log in afresh when one is
+// released, not take the released (pooled) connection, which proves only
+// that the password worked when it was opened.
+func TestPoolDialNeverTakesAHandover(t *testing.T) {
+	srv := startMemServer(t, nil)
+	p := NewPool(PoolOptions{MaxPerUser: 1})
+	defer p.Close()
+	ctx := context.Background()
+	busy, err := p.Get(ctx, srv.endpoint, memUser, memPassword, DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		conn *Conn
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, err := p.Dial(ctx, srv.endpoint, memUser, memPassword, DialOptions{})
+		done <- result{c, err}
+	}()
+	waitForLine(t, p, srv.endpoint, 1)
+	handed := busy.Client
+	busy.Release()
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.conn.Reused || r.conn.Client == handed {
+		t.Fatal("Dial took the connection another request released instead of logging in")
+	}
+	r.conn.Release()
+	if s := p.Stats(); s.Dialed != 2 || s.Open != 1 {
+		t.Fatalf("stats %+v: want 2 logins and the slot held once", s)
+	}
+}
+
 // TestPoolRetiresOldConnections: a connection past MaxAge is neither
 // reused nor pooled again, so a password changed on the mail server (here:
 // every later login fails) ends the old sessions within MaxAge, however
