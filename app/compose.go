@@ -77,6 +77,13 @@ func (a *App) loadCompose(ctx context.Context, owner composeOwner, id string) (s
 
 // composeNotFound is the *Error for a compose that is not the user's, was
 // sent or was discarded.
+// composeNotOpen is the *Error for a change to a compose that is being
+// sent or was sent.
+func composeNotOpen() *Error {
+	return &Error{Code: CodeConflict, Title: "Already sent",
+		Message: "This message is being sent or was sent, so it can no longer be changed."}
+}
+
 func composeNotFound(err error) *Error {
 	return &Error{Code: CodeNotFound, Title: "Message not found",
 		Message: "This message is no longer being written: it was sent or discarded.", Err: err}

@@ -70,7 +70,9 @@ func (a *App) deliver(ctx context.Context, m store.OutboxMessage) {
 		a.refuseOutgoing(ctx, m, login, "The message could not be sent: the server for sending is not configured correctly. Please tell your administrator.", err)
 	case errors.Is(err, attachments.ErrNotFound):
 		a.refuseOutgoing(ctx, m, login, "The message could not be sent: its stored copy is gone. Please write it again.", err)
-	case time.Since(m.Created) > outboxMaxAge:
+	case time.Since(m.DueAt) > outboxMaxAge:
+		// Counted from when the message was due, not queued: a message
+		// sent later is tried for as long as one sent now.
 		a.refuseOutgoing(ctx, m, login, "The mail server could not take the message for 5 days. "+safeAnswer(subErr), err)
 	default:
 		a.retryLater(ctx, m, safeAnswer(subErr), err)

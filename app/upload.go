@@ -52,6 +52,11 @@ func (a *App) AddUpload(ctx context.Context, sess *session.Session, in UploadInp
 	if err != nil {
 		return Upload{}, err
 	}
+	if c.State != store.ComposeOpen {
+		// Refused before reading the file; CreateUpload checks again, for
+		// a Send pressed while the bytes were arriving.
+		return Upload{}, composeNotOpen()
+	}
 	remaining, err := a.remainingUpload(ctx, sess, c)
 	if err != nil {
 		return Upload{}, err

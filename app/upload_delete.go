@@ -22,8 +22,7 @@ func (a *App) DeleteUpload(ctx context.Context, sess *session.Session, composeID
 		return err
 	}
 	if c.State != store.ComposeOpen {
-		return &Error{Code: CodeConflict, Title: "Already sent",
-			Message: "This message is being sent or was sent, so it can no longer be changed."}
+		return composeNotOpen()
 	}
 	u, err := a.DB.Upload(ctx, uploadID, owner.user.ID)
 	if err == nil && u.ComposeID != c.ID {

@@ -52,7 +52,8 @@ func scanUpload(scan func(...any) error) (Upload, error) {
 // CreateUpload records an upload to the user's compose u.ComposeID and
 // returns it. u.ID may be empty (a new one is made) or one the caller
 // made with NewID beforehand, to name the store object after it. A
-// compose that is not the user's is ErrNotFound, and nothing is recorded.
+// compose that is not the user's, or no longer open (being sent, sent),
+// is ErrNotFound, and nothing is recorded.
 func (db *DB) CreateUpload(ctx context.Context, u Upload) (Upload, error) {
 	if u.ID == "" {
 		u.ID = NewID()
@@ -68,7 +69,7 @@ func (db *DB) CreateUpload(ctx context.Context, u Upload) (Upload, error) {
 	// One statement checks the owner and inserts, so a compose deleted
 	// meanwhile cannot gain an upload.
 	res, err := db.write.ExecContext(ctx, `INSERT INTO uploads (`+uploadColumns+`)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM composes WHERE id = ? AND user_id = ?`,
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM composes WHERE id = ? AND user_id = ? AND state = 'open'`,
 		u.ID, u.UserID, u.ComposeID, u.StoreKey, u.Filename, u.ContentType, u.Size, u.ContentID, t,
 		u.ComposeID, u.UserID)
 	if err != nil {

@@ -81,6 +81,7 @@ func openEmbedded(ctx context.Context, cfg config.Config) (*store.DB, attachment
 		DataDir:  cfg.DataDir,
 		DB:       db.Write(),
 		Dialect:  string(db.Dialect()),
+		Plugins:  cfg.PluginSettings, // a plugin's store (encrypt) reads its settings here
 	})
 	if err != nil {
 		db.Close()
