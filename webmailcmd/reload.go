@@ -182,6 +182,11 @@ func needsRestart(inForce, next config.Config) []string {
 		{"WEBMAIL_MESSAGE_CACHE", inForce.MessageCacheBytes, next.MessageCacheBytes},
 		{"WEBMAIL_DRAIN", inForce.Drain, next.Drain},
 		{"WEBMAIL_LOG_FORMAT", inForce.LogFormat, next.LogFormat},
+		{"WEBMAIL_MAX_UPLOAD", inForce.MaxUpload, next.MaxUpload},
+		{"WEBMAIL_SENT_COPY", inForce.SentCopy, next.SentCopy},
+		{"WEBMAIL_COMPOSE_TTL", inForce.ComposeTTL, next.ComposeTTL},
+		{"WEBMAIL_PLUGINS", inForce.Plugins, next.Plugins},
+		{"WEBMAIL_PLUGIN_*", inForce.PluginSettings, next.PluginSettings},
 	}
 	var names []string
 	for _, f := range fields {

@@ -86,3 +86,21 @@ func TestApplyConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadReportsWritingSettings: settings read only at start must be
+// named as needing a restart on SIGHUP, never dropped silently.
+func TestReloadReportsWritingSettings(t *testing.T) {
+	old := config.Default()
+	next := old
+	next.MaxUpload *= 2
+	next.SentCopy = "skip"
+	next.ComposeTTL *= 2
+	next.Plugins = []string{"status"}
+	next.PluginSettings = map[string]string{"STATUS_ADMINS": "a@example.test"}
+	restart := needsRestart(old, next)
+	for _, name := range []string{"WEBMAIL_MAX_UPLOAD", "WEBMAIL_SENT_COPY", "WEBMAIL_COMPOSE_TTL", "WEBMAIL_PLUGINS", "WEBMAIL_PLUGIN_*"} {
+		if !slices.Contains(restart, name) {
+			t.Errorf("needs restart %v lacks %s", restart, name)
+		}
+	}
+}
