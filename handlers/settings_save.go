@@ -34,6 +34,14 @@ func (s *Server) saveSettings(c echo.Context) error {
 	var refusal *app.FieldError
 	switch {
 	case errors.As(err, &refusal):
+		if form.UndoSend == "" {
+			// A form from before the field: show the delay in force, or
+			// the menu would fall on its first choice and the next save
+			// would store it.
+			if saved, err := s.App.Settings(c.Request().Context(), currentSession(c)); err == nil {
+				form.UndoSend = saved.UndoSend
+			}
+		}
 		return s.renderSettings(c, http.StatusBadRequest, form, "", refusal)
 	case err != nil:
 		return err

@@ -131,6 +131,11 @@ func TestSettingsPage(t *testing.T) {
 	if _, doc := f.open(t, "/settings"); settingsValues(t, doc)["undo_send"] != "20" {
 		t.Fatalf("undo_send after saving 20: %v", settingsValues(t, doc))
 	}
+	// A refused form from before the field still shows the delay in force,
+	// so saving it again cannot reset it to the menu's first choice.
+	if resp, doc := f.submit(t, "/settings", settingsForm("page_size", "7")); resp.StatusCode != http.StatusBadRequest || settingsValues(t, doc)["undo_send"] != "20" {
+		t.Fatalf("refused older form: %d, shows %v", resp.StatusCode, settingsValues(t, doc))
+	}
 	_, doc = f.open(t, "/mail/INBOX")
 	if got := rowUIDs(t, doc); !slices.Equal(got, ascending[:25]) {
 		t.Fatalf("list with the settings: %v, want the 25 oldest %v", got, ascending[:25])
