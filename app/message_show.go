@@ -69,7 +69,7 @@ func (a *App) ShowMessage(ctx context.Context, sess *session.Session, in ShowMes
 		return MessagePage{}, err
 	}
 	page.Message = a.display(ctx, displayInput{parsed: parsed, key: key, showImages: in.ShowImages, userID: prefs.userID})
-	page.Banners = a.messageBanners(ctx, sess, in, page.Message)
+	page.Banners = a.messageBanners(ctx, sess, in, page.Message, prefs.all)
 	if (prefs.markReadDelay > 0 || in.CrossSite && prefs.markReadDelay == 0) && !page.Nav.Seen {
 		page.MarkReadAfter = max(prefs.markReadDelay, 1)
 	}

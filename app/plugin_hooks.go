@@ -29,14 +29,12 @@ func vetoError(title string, err error) error {
 }
 
 // messageBanners asks the plugins for banners above a message's body.
-func (a *App) messageBanners(ctx context.Context, sess *session.Session, in ShowMessageInput, d MessageDisplay) []plugins.PluginBanner {
+//
+// prefs are the user's settings the page already read (readerPrefs):
+// without the database the hooks get none, and still the page.
+func (a *App) messageBanners(ctx context.Context, sess *session.Session, in ShowMessageInput, d MessageDisplay, prefs map[string]string) []plugins.PluginBanner {
 	if a.Plugins == nil {
 		return nil
-	}
-	// Without the database the hooks get no user settings, not no page.
-	var prefs map[string]string
-	if a.DB != nil {
-		prefs, _ = a.DB.PrefsByEmail(ctx, sess.User)
 	}
 	msg := plugins.Message{User: sess.User, Mailbox: in.Mailbox, UID: in.UID, Subject: d.Subject,
 		From: emails(d.From), To: emails(d.To), Prefs: prefs}

@@ -17,6 +17,7 @@ const prefsTimeout = time.Second
 type readerPrefs struct {
 	userID        int64 // 0 when the database could not say: no trusted senders then
 	markReadDelay int   // seconds; 0 marks read on opening, -1 never
+	all           map[string]string // every setting, for the plugins' hooks; nil when unread
 }
 
 // readerPrefs loads the user's row and settings. Any failure gives the
@@ -32,7 +33,7 @@ func (a *App) readerPrefs(ctx context.Context, sess *session.Session) readerPref
 		a.logPrefsError(ctx, err)
 		return readerPrefs{}
 	}
-	return readerPrefs{userID: userID, markReadDelay: ParseMarkReadDelay(prefs[PrefMarkReadDelay])}
+	return readerPrefs{userID: userID, markReadDelay: ParseMarkReadDelay(prefs[PrefMarkReadDelay]), all: prefs}
 }
 
 func (a *App) logPrefsError(ctx context.Context, err error) {
