@@ -15,8 +15,8 @@ const prefsTimeout = time.Second
 
 // readerPrefs is what the message view needs from the database.
 type readerPrefs struct {
-	userID        int64 // 0 when the database could not say: no trusted senders then
-	markReadDelay int   // seconds; 0 marks read on opening, -1 never
+	userID        int64             // 0 when the database could not say: no trusted senders then
+	markReadDelay int               // seconds; 0 marks read on opening, -1 never
 	all           map[string]string // every setting, for the plugins' hooks; nil when unread
 }
 
