@@ -377,6 +377,27 @@ document.addEventListener("DOMContentLoaded", function () {
     return data;
   }
 
+  // saveFailure says what a refused save means for the user. Signed out,
+  // refused as forged (another tab signed out) or already sent will not
+  // get better by retrying: those stop the retries (err.final); the
+  // text stays in this browser (keepLocal) either way.
+  function saveFailure(status) {
+    var text, final = true;
+    if (status === 409) {
+      text = "This message was sent or is being sent: it can no longer be saved.";
+    } else if (status === 401 || status === 403) {
+      text = "Not saved: you are signed out. Sign in again in another tab; your text is kept in this browser and saved when you come back to this page.";
+    } else if (status === 413) {
+      text = "Not saved: the message is too large to save.";
+    } else {
+      text = "Not saved: the server is unavailable right now. Your text is kept in this browser; it will be tried again.";
+      final = false;
+    }
+    var err = new Error(text);
+    err.final = final;
+    return err;
+  }
+
   function save() {
     clearTimeout(timer);
     if (saving) {
@@ -394,7 +415,7 @@ document.addEventListener("DOMContentLoaded", function () {
     }).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
         if (!resp.ok) {
-          throw new Error(resp.status === 409 ? "This message was sent or is being sent: it can no longer be saved." : "Not saved: the server answered " + resp.status + ". Your text is still here; it will be tried again.");
+          throw saveFailure(resp.status);
         }
         return data;
       });
@@ -415,8 +436,10 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     }).catch(function (err) {
       dirty = true;
-      setState(err.message || "Not saved: no connection. It will be tried again.");
-      timer = setTimeout(save, AUTOSAVE_DELAY * 5);
+      setState(err.message || "Not saved: no connection. Your text is kept in this browser; it will be tried again.");
+      if (!err.final) {
+        timer = setTimeout(save, AUTOSAVE_DELAY * 5);
+      }
     }).finally(function () {
       saving = false;
       if (again) {
@@ -664,6 +687,16 @@ document.addEventListener("DOMContentLoaded", function () {
     li.appendChild(dismiss);
   }
 
+  // removeFailed says why an attachment is still there; it stays listed,
+  // as it is still attached.
+  function removeFailed(li, message) {
+    var err = li.querySelector(".upload-error") || document.createElement("span");
+    err.className = "upload-error";
+    err.setAttribute("role", "alert");
+    err.textContent = message;
+    li.appendChild(err);
+  }
+
   function uploadFile(file, inline) {
     var li = uploadItem(file.name || "image");
     if (file.size > remaining) {
@@ -750,7 +783,12 @@ document.addEventListener("DOMContentLoaded", function () {
       if (resp.ok) {
         remaining += parseInt(li.dataset.size, 10) || 0;
         li.remove();
+        return;
       }
+      removeFailed(li, resp.status === 409 ? "Not removed: this message was sent or is being sent." :
+        "Not removed: the server answered " + resp.status + ". Try again.");
+    }).catch(function () {
+      removeFailed(li, "Not removed: no connection. Try again.");
     });
   });
 
