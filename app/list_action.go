@@ -123,7 +123,7 @@ func runListAction(ctx context.Context, client *mail.Client, act ListAction, cou
 	folders := newFolderFacts(boxes)
 	plans := make([]listPlan, len(act.Groups))
 	skip := make([]bool, len(act.Groups))
-	skipped, total := 0, count
+	skipped := 0
 	for i, g := range act.Groups {
 		if !folders.exists[g.Mailbox] {
 			return ActionResult{}, badAction("That folder does not exist any more. Reload the page to see the current folders.")
@@ -140,7 +140,7 @@ func runListAction(ctx context.Context, client *mail.Client, act ListAction, cou
 			return ActionResult{}, err
 		}
 		if plans[i].confirm && !act.Confirmed {
-			return ActionResult{Confirm: confirmation(act, g, total, boxes)}, nil
+			return ActionResult{Confirm: confirmation(act, g, len(g.UIDs), boxes)}, nil
 		}
 	}
 	if skipped == len(act.Groups) {
