@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,6 +135,15 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="webmail-admin"`)
 	case app.CodeUnavailable:
 		status, code = http.StatusServiceUnavailable, "unavailable"
+	case app.CodeLimited:
+		status, code = http.StatusTooManyRequests, "limited"
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+		}
+	case app.CodeTooLarge:
+		status, code = http.StatusRequestEntityTooLarge, "too_large"
+	case app.CodeMailServer:
+		status, code = http.StatusBadGateway, "mail_server"
 	}
 	message := e.Message
 	if message == "" {

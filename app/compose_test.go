@@ -427,3 +427,31 @@ func TestSuggestContacts(t *testing.T) {
 		t.Errorf("Bob sees Alice's contacts: %+v", got)
 	}
 }
+
+// A browser's file name is cut to its last path element and loses what
+// could disguise it: a right-to-left override turns "gpj.exe" into what
+// reads as "exe.jpg".
+func TestUploadFilenameMadeSafe(t *testing.T) {
+	ctx := context.Background()
+	d := newComposeApp(t, 0)
+	sess, _, _ := d.user(t)
+	id, err := d.NewCompose(ctx, sess, NewComposeInput{To: "x@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		`C:\fakepath\report.pdf`: "report.pdf",
+		"photo\u202egpj.exe":     "photogpj.exe",
+		"../../etc/passwd":       "passwd",
+		"  ":                     "attachment",
+		"a<b>:c.txt":             "a_b__c.txt",
+	} {
+		up, err := d.AddUpload(ctx, sess, UploadInput{ComposeID: id, Filename: name, Body: strings.NewReader("x")})
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		if up.Filename != want {
+			t.Errorf("upload named %q is %q, want %q", name, up.Filename, want)
+		}
+	}
+}

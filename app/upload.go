@@ -8,6 +8,7 @@ import (
 	"mime"
 	"strings"
 
+	wmime "github.com/webmail/webmail/mail/mime"
 	"github.com/webmail/webmail/session"
 	"github.com/webmail/webmail/store"
 )
@@ -96,7 +97,7 @@ func (a *App) storeUpload(ctx context.Context, c store.Compose, f uploadFile, li
 	}
 	u := store.Upload{
 		ID: id, UserID: c.UserID, ComposeID: c.ID, StoreKey: key,
-		Filename: cleanFilename(f.name), ContentType: f.contentType, Size: counter.n,
+		Filename: wmime.SafeFilename(f.name, ""), ContentType: f.contentType, Size: counter.n,
 	}
 	if f.inline {
 		u.ContentID = id + "@webmail"
@@ -154,28 +155,6 @@ func uploadType(ct string) string {
 		return "application/octet-stream"
 	}
 	return mediaType
-}
-
-// cleanFilename keeps the last path element of a browser's file name
-// ("C:\fakepath\a.pdf") without control characters, at most 255 bytes.
-func cleanFilename(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, name))
-	for len(name) > 255 {
-		r := []rune(name)
-		name = string(r[:len(r)-1])
-	}
-	if name == "" {
-		return "attachment"
-	}
-	return name
 }
 
 func uploadView(u store.Upload) Upload {
