@@ -53,7 +53,22 @@ func (s *Server) showMessage(c echo.Context) error {
 		view.MarkReadURL = base + "/actions"
 		view.MarkReadAfter = page.MarkReadAfter
 	}
+	if paneFragment(c) {
+		return render(c, http.StatusOK, pages.MessageArticle(view))
+	}
 	return render(c, http.StatusOK, pages.Message(view))
+}
+
+// paneFragmentHeader asks for the message alone, without the page around
+// it: the list's reading pane inserts it into the list page. A navigation
+// never sends it, so reload, a new tab or a browser without JavaScript get
+// the full page at the same URL.
+const paneFragmentHeader = "X-Webmail-Fragment"
+
+// paneFragment reports a request from the reading pane.
+func paneFragment(c echo.Context) bool {
+	c.Response().Header().Add(echo.HeaderVary, paneFragmentHeader)
+	return c.Request().Header.Get(paneFragmentHeader) == "pane"
 }
 
 // messageActions describes the action form for a message in mailbox.
