@@ -23,6 +23,9 @@ type MessageDisplay struct {
 	Subject               string // as written; "" when there is none
 	From, To, Cc, ReplyTo []mime.Address
 	Date                  time.Time // zero when unknown
+	// TimeZone is the reader's (the time_zone setting, UTC by default):
+	// dates are shown there, the same on every page.
+	TimeZone *time.Location
 	// Headers is every header field, for "show all headers".
 	Headers []mime.Header
 	// HasHTML says the body is an HTML document, served sanitized by
@@ -76,6 +79,7 @@ type displayInput struct {
 	depth      int      // 0 for a mailbox message, the part path's length for an attached one
 	showImages bool     // the user asked to see remote content
 	userID     int64    // 0 when the database could not say: no trusted senders then
+	timeZone   *time.Location
 }
 
 // display builds what the page shows of a message. For an HTML body it
@@ -85,7 +89,7 @@ func (a *App) display(ctx context.Context, in displayInput) MessageDisplay {
 	msg := in.parsed.msg
 	d := MessageDisplay{
 		Subject: msg.Subject, From: msg.From, To: msg.To, Cc: msg.Cc, ReplyTo: msg.ReplyTo,
-		Date: msg.Date, Headers: msg.Headers,
+		Date: msg.Date, TimeZone: in.timeZone, Headers: msg.Headers,
 		Attachments: attachmentList(msg, in.depth),
 	}
 	if msg.HTML == "" {

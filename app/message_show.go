@@ -68,7 +68,7 @@ func (a *App) ShowMessage(ctx context.Context, sess *session.Session, in ShowMes
 	if err != nil {
 		return MessagePage{}, err
 	}
-	page.Message = a.display(ctx, displayInput{parsed: parsed, key: key, showImages: in.ShowImages, userID: prefs.userID})
+	page.Message = a.display(ctx, displayInput{parsed: parsed, key: key, showImages: in.ShowImages, userID: prefs.userID, timeZone: prefs.timeZone})
 	page.Banners = a.messageBanners(ctx, sess, in, page.Message, prefs.all)
 	if (prefs.markReadDelay > 0 || in.CrossSite && prefs.markReadDelay == 0) && !page.Nav.Seen {
 		page.MarkReadAfter = max(prefs.markReadDelay, 1)

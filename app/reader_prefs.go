@@ -18,22 +18,24 @@ type readerPrefs struct {
 	userID        int64             // 0 when the database could not say: no trusted senders then
 	markReadDelay int               // seconds; 0 marks read on opening, -1 never
 	all           map[string]string // every setting, for the plugins' hooks; nil when unread
+	timeZone      *time.Location    // where the user reads: dates are shown there (UTC by default)
 }
 
 // readerPrefs loads the user's row and settings. Any failure gives the
 // defaults and is logged, never shown: the message is on IMAP, not here.
 func (a *App) readerPrefs(ctx context.Context, sess *session.Session) readerPrefs {
 	if a.DB == nil || sess == nil {
-		return readerPrefs{}
+		return readerPrefs{timeZone: time.UTC}
 	}
 	ctx, cancel := context.WithTimeout(ctx, prefsTimeout)
 	defer cancel()
 	userID, prefs, err := a.DB.UserPrefs(ctx, sess.User)
 	if err != nil {
 		a.logPrefsError(ctx, err)
-		return readerPrefs{}
+		return readerPrefs{timeZone: time.UTC}
 	}
-	return readerPrefs{userID: userID, markReadDelay: ParseMarkReadDelay(prefs[PrefMarkReadDelay]), all: prefs}
+	return readerPrefs{userID: userID, markReadDelay: ParseMarkReadDelay(prefs[PrefMarkReadDelay]), all: prefs,
+		timeZone: TimeZone(prefs[PrefTimeZone])}
 }
 
 func (a *App) logPrefsError(ctx context.Context, err error) {

@@ -23,23 +23,65 @@ func formatSize(n int64) string {
 	}
 }
 
-// listDate is a short date for the message list: the time today, the day
-// this year, the full date before.
-func listDate(t, now time.Time) string {
+// mailTime is a message's date as every page shows it (the list, the
+// message, the conversation), made by shownTime so the same mail shows the
+// same time everywhere.
+type mailTime struct {
+	Short string // "14:05" today, "Yesterday", a weekday within a week, else the date
+	Long  string // Short with the time of day: "Yesterday, 14:05", for the message header
+	Full  string // date and time, for the header and the title (tooltip)
+	ISO   string // RFC 3339, for <time datetime>; "" when there is no date
+}
+
+// shownTime formats t for a reader in loc at now: relative for recent mail
+// (the time today, "Yesterday", the weekday within the last week), the
+// day and month this year, the full date before, and the full date and
+// time for a tooltip. Dates in the future (a sender's clock ahead) show as
+// dates: "Tuesday" would be read as the past one.
+func shownTime(t, now time.Time, loc *time.Location) mailTime {
 	if t.IsZero() {
-		return ""
+		return mailTime{Full: "(no date)", Long: "(no date)"}
 	}
-	t = t.In(now.Location())
+	if loc == nil {
+		loc = time.UTC
+	}
+	t, now = t.In(loc), now.In(loc)
+	out := mailTime{Full: t.Format("Mon, 2 Jan 2006, 15:04"), ISO: t.Format(time.RFC3339)}
+	days := daysBetween(t, now)
+	switch {
+	case days == 0:
+		out.Short = t.Format("15:04")
+	case days == 1:
+		out.Short = "Yesterday"
+	case days > 1 && days < 7:
+		out.Short = t.Format("Monday")
+	case t.Year() == now.Year() && days > 0:
+		out.Short = t.Format("2 Jan")
+	default:
+		out.Short = t.Format("2 Jan 2006")
+	}
+	out.Long = out.Short
+	if days != 0 {
+		out.Long += ", " + t.Format("15:04")
+	}
+	return out
+}
+
+// daysBetween counts the calendar days from t to now in their location
+// (negative when t is later), so 23:59 yesterday is one day ago even a
+// minute later.
+func daysBetween(t, now time.Time) int {
 	y1, m1, d1 := t.Date()
 	y2, m2, d2 := now.Date()
-	switch {
-	case y1 == y2 && m1 == m2 && d1 == d2:
-		return t.Format("15:04")
-	case y1 == y2:
-		return t.Format("Jan 2")
-	default:
-		return t.Format("2006-01-02")
-	}
+	a := time.Date(y1, m1, d1, 12, 0, 0, 0, time.UTC)
+	b := time.Date(y2, m2, d2, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
+}
+
+// listDate is the list's short date (shownTime's Short, in UTC until the
+// list passes the user's time zone).
+func listDate(t, now time.Time) string {
+	return shownTime(t, now, now.Location()).Short
 }
 
 func fullDate(t time.Time) string {

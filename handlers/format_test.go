@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -25,5 +26,51 @@ func TestRelativeTime(t *testing.T) {
 		if got := relativeTime(now.Add(-tt.ago), now); got != tt.want {
 			t.Errorf("relativeTime(%v ago) = %q, want %q", tt.ago, got, tt.want)
 		}
+	}
+}
+
+func TestShownTime(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Wednesday 4 March 2026, 10:00 in Berlin (09:00 UTC).
+	now := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		t     time.Time
+		loc   *time.Location
+		short string
+		full  string
+	}{
+		{"today", time.Date(2026, 3, 4, 7, 5, 0, 0, time.UTC), berlin, "08:05", "Wed, 4 Mar 2026, 08:05"},
+		{"today in Berlin, yesterday in UTC", time.Date(2026, 3, 3, 23, 30, 0, 0, time.UTC), berlin, "00:30", "Wed, 4 Mar 2026, 00:30"},
+		{"same instant in UTC", time.Date(2026, 3, 3, 23, 30, 0, 0, time.UTC), time.UTC, "Yesterday", "Tue, 3 Mar 2026, 23:30"},
+		{"sender's zone ignored", time.Date(2026, 3, 4, 1, 5, 0, 0, time.FixedZone("", -7*3600)), berlin, "09:05", "Wed, 4 Mar 2026, 09:05"},
+		{"yesterday", time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC), berlin, "Yesterday", "Tue, 3 Mar 2026, 13:00"},
+		{"within a week", time.Date(2026, 2, 26, 12, 0, 0, 0, time.UTC), berlin, "Thursday", "Thu, 26 Feb 2026, 13:00"},
+		{"a week ago", time.Date(2026, 2, 25, 12, 0, 0, 0, time.UTC), berlin, "25 Feb", "Wed, 25 Feb 2026, 13:00"},
+		{"last year", time.Date(2025, 12, 30, 12, 0, 0, 0, time.UTC), berlin, "30 Dec 2025", "Tue, 30 Dec 2025, 13:00"},
+		{"tomorrow (a clock ahead)", time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC), berlin, "5 Mar 2026", "Thu, 5 Mar 2026, 13:00"},
+		{"no zone means UTC", time.Date(2026, 3, 4, 7, 5, 0, 0, time.UTC), nil, "07:05", "Wed, 4 Mar 2026, 07:05"},
+	}
+	for _, tt := range tests {
+		got := shownTime(tt.t, now, tt.loc)
+		if got.Short != tt.short || got.Full != tt.full {
+			t.Errorf("%s: shownTime = %q / %q, want %q / %q", tt.name, got.Short, got.Full, tt.short, tt.full)
+		}
+		wantLong := tt.short
+		if !strings.Contains(tt.short, ":") {
+			wantLong += tt.full[strings.LastIndex(tt.full, ","):]
+		}
+		if got.Long != wantLong {
+			t.Errorf("%s: Long = %q, want %q", tt.name, got.Long, wantLong)
+		}
+		if got.ISO == "" {
+			t.Errorf("%s: no ISO time", tt.name)
+		}
+	}
+	if got := shownTime(time.Time{}, now, berlin); got.Short != "" || got.ISO != "" || got.Full != "(no date)" || got.Long != "(no date)" {
+		t.Errorf("zero time = %+v", got)
 	}
 }

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"time"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
@@ -28,10 +30,11 @@ func (s *Server) messageView(c echo.Context, msg app.MessageDisplay, links messa
 		From:     addressList(msg.From),
 		To:       addressList(msg.To),
 		Cc:       addressList(msg.Cc),
-		Date:     fullDate(msg.Date),
 		RawURL:   links.raw,
 		TextHTML: msg.TextHTML,
 	}
+	when := shownTime(msg.Date, time.Now(), msg.TimeZone)
+	view.Date, view.DateShort, view.DateISO = when.Full, when.Long, when.ISO
 	if view.From == "" {
 		view.From = "(unknown sender)"
 	}

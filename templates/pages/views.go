@@ -151,7 +151,9 @@ type MessageView struct {
 	From          string
 	To            string
 	Cc            string
-	Date          string
+	Date          string // in full, in the reader's time zone
+	DateShort     string // relative with the time ("14:05", "Yesterday, 14:05"), as the list shows it
+	DateISO       string // RFC 3339 for <time datetime>; "" when there is no date
 	TextHTML      string // plain-text body already escaped and linkified
 	BodyURL       string // iframe source for the sanitized HTML body; "" when there is none
 	BlockedRemote bool   // remote content was blocked in the HTML body
