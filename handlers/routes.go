@@ -11,7 +11,8 @@ import (
 // Routes builds the echo instance with every route and the middleware in
 // the order DESIGN.md gives:
 //
-//	request ID (also into the context, for log lines) -> panic recovery ->
+//	request ID (also into the context, for log lines) -> language (into
+//	the context, for i18n.T) -> panic recovery ->
 //	security headers -> metrics -> access log -> body limit -> client IP
 //	(trusted proxies only) -> session load -> CSRF check -> read-your-writes.
 //
@@ -34,7 +35,7 @@ func (s *Server) Routes() *echo.Echo {
 	// one path segment; handlers unescape parameters themselves.
 	e.Pre(rawPath)
 	bodies := newBodyLimits(s.MaxFormBytes)
-	e.Use(requestID, requestContext, s.recoverPanic, s.securityHeaders, s.observeRequest, s.accessLog,
+	e.Use(requestID, requestContext, localize, s.recoverPanic, s.securityHeaders, s.observeRequest, s.accessLog,
 		compressPages(), bodies.middleware, s.loadSession, s.checkCSRF, s.readYourWrites)
 
 	// Probes for the load balancer and process supervisors.

@@ -1,0 +1,106 @@
+package i18n
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Number writes n (an integer or a float) the way ctx's language does:
+// 1,234.5 in English, 1.234,5 in German. For counts inside a sentence, use
+// T or N with %d instead: they format the same way.
+func Number(ctx context.Context, n any) string {
+	return FromContext(ctx).printer.Sprint(n)
+}
+
+// Decimal writes f with the given number of fraction digits, localized:
+// Decimal(ctx, 3.25, 1) is "3.3" in English, "3,3" in German.
+func Decimal(ctx context.Context, f float64, digits int) string {
+	return FromContext(ctx).printer.Sprintf("%."+strconv.Itoa(digits)+"f", f)
+}
+
+// The catalog keys of month and weekday names are Go's English names
+// ("December", "Monday") and their first three letters ("Dec", "Mon");
+// the catalog check asks German for all of them.
+
+// MonthShort is the abbreviated month name in ctx's language ("Dez.").
+func MonthShort(ctx context.Context, m time.Month) string {
+	return T(ctx, m.String()[:3])
+}
+
+// Month is the month's full name in ctx's language ("Dezember").
+func Month(ctx context.Context, m time.Month) string {
+	return T(ctx, m.String())
+}
+
+// WeekdayShort is the abbreviated weekday in ctx's language ("Mo.").
+func WeekdayShort(ctx context.Context, d time.Weekday) string {
+	return T(ctx, d.String()[:3])
+}
+
+// Weekday is the weekday's full name in ctx's language ("Montag").
+func Weekday(ctx context.Context, d time.Weekday) string {
+	return T(ctx, d.String())
+}
+
+// Date writes t with pattern, an English pattern that is itself a catalog
+// key, so each language orders the parts its way: Date(ctx, t, "{month}
+// {day}") is "Dec 7" in English and "7. Dez." in German (whose catalog
+// maps "{month} {day}" to "{day}. {month}"). The placeholders:
+//
+//	{day}      day of the month, 7          {year}     2026
+//	{month}    short month name, Dec        {monthLong} December
+//	{monthNum} month number, 12             {dd} {mm}  07, 12 (two digits)
+//	{weekday}  short weekday, Mon           {weekdayLong} Monday
+//	{time}     24-hour time, 15:04          {zone}     -0700
+//
+// t is written in its own location: convert it to the user's time zone
+// first. Digits stay ASCII: a date is not a quantity.
+func Date(ctx context.Context, t time.Time, pattern string) string {
+	layout := T(ctx, pattern)
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(layout, '{')
+		if open < 0 {
+			b.WriteString(layout)
+			return b.String()
+		}
+		end := strings.IndexByte(layout[open:], '}')
+		if end < 0 {
+			b.WriteString(layout)
+			return b.String()
+		}
+		b.WriteString(layout[:open])
+		b.WriteString(datePart(ctx, t, layout[open+1:open+end]))
+		layout = layout[open+end+1:]
+	}
+}
+
+func datePart(ctx context.Context, t time.Time, name string) string {
+	switch name {
+	case "day":
+		return strconv.Itoa(t.Day())
+	case "dd":
+		return t.Format("02")
+	case "month":
+		return MonthShort(ctx, t.Month())
+	case "monthLong":
+		return Month(ctx, t.Month())
+	case "monthNum":
+		return strconv.Itoa(int(t.Month()))
+	case "mm":
+		return t.Format("01")
+	case "year":
+		return strconv.Itoa(t.Year())
+	case "weekday":
+		return WeekdayShort(ctx, t.Weekday())
+	case "weekdayLong":
+		return Weekday(ctx, t.Weekday())
+	case "time":
+		return t.Format("15:04")
+	case "zone":
+		return t.Format("-0700")
+	}
+	return "{" + name + "}"
+}
