@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/components"
 )
 
@@ -33,32 +35,34 @@ type mailTime struct {
 	ISO   string // RFC 3339, for <time datetime>; "" when there is no date
 }
 
-// shownTime formats t for a reader in loc at now: relative for recent mail
-// (the time today, "Yesterday", the weekday within the last week), the
-// day and month this year, the full date before, and the full date and
-// time for a tooltip. Dates in the future (a sender's clock ahead) show as
-// dates: "Tuesday" would be read as the past one.
-func shownTime(t, now time.Time, loc *time.Location) mailTime {
+// shownTime formats t for a reader in loc at now, in ctx's language:
+// relative for recent mail (the time today, "Yesterday", the weekday
+// within the last week), the day and month this year, the full date
+// before, and the full date and time for a tooltip. Dates in the future
+// (a sender's clock ahead) show as dates: "Tuesday" would be read as the
+// past one.
+func shownTime(ctx context.Context, t, now time.Time, loc *time.Location) mailTime {
 	if t.IsZero() {
-		return mailTime{Full: "(no date)", Long: "(no date)"}
+		noDate := i18n.T(ctx, "(no date)")
+		return mailTime{Full: noDate, Long: noDate}
 	}
 	if loc == nil {
 		loc = time.UTC
 	}
 	t, now = t.In(loc), now.In(loc)
-	out := mailTime{Full: t.Format("Mon, 2 Jan 2006, 15:04"), ISO: t.Format(time.RFC3339)}
+	out := mailTime{Full: i18n.Date(ctx, t, "{weekday}, {month} {day}, {year} {time}"), ISO: t.Format(time.RFC3339)}
 	days := daysBetween(t, now)
 	switch {
 	case days == 0:
 		out.Short = t.Format("15:04")
 	case days == 1:
-		out.Short = "Yesterday"
+		out.Short = i18n.T(ctx, "Yesterday")
 	case days > 1 && days < 7:
-		out.Short = t.Format("Monday")
+		out.Short = i18n.Weekday(ctx, t.Weekday())
 	case t.Year() == now.Year() && days > 0:
-		out.Short = t.Format("2 Jan")
+		out.Short = i18n.Date(ctx, t, "{month} {day}")
 	default:
-		out.Short = t.Format("2 Jan 2006")
+		out.Short = i18n.Date(ctx, t, "{month} {day}, {year}")
 	}
 	out.Long = out.Short
 	if days != 0 {
@@ -78,10 +82,10 @@ func daysBetween(t, now time.Time) int {
 	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
 }
 
-// listDate is the list's short date (shownTime's Short, in UTC until the
-// list passes the user's time zone).
+// listDate is the list's short date: shownTime's Short, in English and in
+// now's location until the list passes the request and the user's zone.
 func listDate(t, now time.Time) string {
-	return shownTime(t, now, now.Location()).Short
+	return shownTime(context.Background(), t, now, now.Location()).Short
 }
 
 func fullDate(t time.Time) string {

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/webmail/webmail/i18n"
 )
 
 func TestRelativeTime(t *testing.T) {
@@ -34,6 +37,7 @@ func TestShownTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	en := context.Background()
 	// Wednesday 4 March 2026, 10:00 in Berlin (09:00 UTC).
 	now := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -43,25 +47,25 @@ func TestShownTime(t *testing.T) {
 		short string
 		full  string
 	}{
-		{"today", time.Date(2026, 3, 4, 7, 5, 0, 0, time.UTC), berlin, "08:05", "Wed, 4 Mar 2026, 08:05"},
-		{"today in Berlin, yesterday in UTC", time.Date(2026, 3, 3, 23, 30, 0, 0, time.UTC), berlin, "00:30", "Wed, 4 Mar 2026, 00:30"},
-		{"same instant in UTC", time.Date(2026, 3, 3, 23, 30, 0, 0, time.UTC), time.UTC, "Yesterday", "Tue, 3 Mar 2026, 23:30"},
-		{"sender's zone ignored", time.Date(2026, 3, 4, 1, 5, 0, 0, time.FixedZone("", -7*3600)), berlin, "09:05", "Wed, 4 Mar 2026, 09:05"},
-		{"yesterday", time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC), berlin, "Yesterday", "Tue, 3 Mar 2026, 13:00"},
-		{"within a week", time.Date(2026, 2, 26, 12, 0, 0, 0, time.UTC), berlin, "Thursday", "Thu, 26 Feb 2026, 13:00"},
-		{"a week ago", time.Date(2026, 2, 25, 12, 0, 0, 0, time.UTC), berlin, "25 Feb", "Wed, 25 Feb 2026, 13:00"},
-		{"last year", time.Date(2025, 12, 30, 12, 0, 0, 0, time.UTC), berlin, "30 Dec 2025", "Tue, 30 Dec 2025, 13:00"},
-		{"tomorrow (a clock ahead)", time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC), berlin, "5 Mar 2026", "Thu, 5 Mar 2026, 13:00"},
-		{"no zone means UTC", time.Date(2026, 3, 4, 7, 5, 0, 0, time.UTC), nil, "07:05", "Wed, 4 Mar 2026, 07:05"},
+		{"today", time.Date(2026, 3, 4, 7, 5, 0, 0, time.UTC), berlin, "08:05", "Wed, Mar 4, 2026 08:05"},
+		{"today in Berlin, yesterday in UTC", time.Date(2026, 3, 3, 23, 30, 0, 0, time.UTC), berlin, "00:30", "Wed, Mar 4, 2026 00:30"},
+		{"same instant in UTC", time.Date(2026, 3, 3, 23, 30, 0, 0, time.UTC), time.UTC, "Yesterday", "Tue, Mar 3, 2026 23:30"},
+		{"sender's zone ignored", time.Date(2026, 3, 4, 1, 5, 0, 0, time.FixedZone("", -7*3600)), berlin, "09:05", "Wed, Mar 4, 2026 09:05"},
+		{"yesterday", time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC), berlin, "Yesterday", "Tue, Mar 3, 2026 13:00"},
+		{"within a week", time.Date(2026, 2, 26, 12, 0, 0, 0, time.UTC), berlin, "Thursday", "Thu, Feb 26, 2026 13:00"},
+		{"a week ago", time.Date(2026, 2, 25, 12, 0, 0, 0, time.UTC), berlin, "Feb 25", "Wed, Feb 25, 2026 13:00"},
+		{"last year", time.Date(2025, 12, 30, 12, 0, 0, 0, time.UTC), berlin, "Dec 30, 2025", "Tue, Dec 30, 2025 13:00"},
+		{"tomorrow (a clock ahead)", time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC), berlin, "Mar 5, 2026", "Thu, Mar 5, 2026 13:00"},
+		{"no zone means UTC", time.Date(2026, 3, 4, 7, 5, 0, 0, time.UTC), nil, "07:05", "Wed, Mar 4, 2026 07:05"},
 	}
 	for _, tt := range tests {
-		got := shownTime(tt.t, now, tt.loc)
+		got := shownTime(en, tt.t, now, tt.loc)
 		if got.Short != tt.short || got.Full != tt.full {
 			t.Errorf("%s: shownTime = %q / %q, want %q / %q", tt.name, got.Short, got.Full, tt.short, tt.full)
 		}
 		wantLong := tt.short
 		if !strings.Contains(tt.short, ":") {
-			wantLong += tt.full[strings.LastIndex(tt.full, ","):]
+			wantLong += ", " + tt.full[len(tt.full)-5:]
 		}
 		if got.Long != wantLong {
 			t.Errorf("%s: Long = %q, want %q", tt.name, got.Long, wantLong)
@@ -70,7 +74,26 @@ func TestShownTime(t *testing.T) {
 			t.Errorf("%s: no ISO time", tt.name)
 		}
 	}
-	if got := shownTime(time.Time{}, now, berlin); got.Short != "" || got.ISO != "" || got.Full != "(no date)" || got.Long != "(no date)" {
+	if got := shownTime(en, time.Time{}, now, berlin); got.Short != "" || got.ISO != "" || got.Full != "(no date)" || got.Long != "(no date)" {
 		t.Errorf("zero time = %+v", got)
+	}
+
+	// In German: the words and the order of the date's parts.
+	de := i18n.WithLocale(context.Background(), i18n.Negotiate("de", ""))
+	for _, tt := range []struct {
+		t     time.Time
+		short string
+	}{
+		{time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC), "Gestern"},
+		{time.Date(2026, 2, 26, 12, 0, 0, 0, time.UTC), "Donnerstag"},
+		{time.Date(2026, 2, 25, 12, 0, 0, 0, time.UTC), "25. Feb."},
+		{time.Date(2025, 12, 30, 12, 0, 0, 0, time.UTC), "30. Dez. 2025"},
+	} {
+		if got := shownTime(de, tt.t, now, berlin).Short; got != tt.short {
+			t.Errorf("German %v: %q, want %q", tt.t, got, tt.short)
+		}
+	}
+	if got := shownTime(de, time.Date(2026, 2, 25, 12, 0, 0, 0, time.UTC), now, berlin).Full; got != "Mi., 25. Feb. 2026, 13:00" {
+		t.Errorf("German full date %q", got)
 	}
 }

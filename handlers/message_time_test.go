@@ -23,7 +23,7 @@ func TestMessageTimeZone(t *testing.T) {
 		iso, _ = el.Attr("datetime")
 		return el.Text(), title, iso
 	}
-	if text, title, iso := dateOf(); text != "1 Mar 2024, 09:00" || title != "Fri, 1 Mar 2024, 09:00" || iso != "2024-03-01T09:00:01Z" {
+	if text, title, iso := dateOf(); text != "Mar 1, 2024, 09:00" || title != "Fri, Mar 1, 2024 09:00" || iso != "2024-03-01T09:00:01Z" {
 		t.Errorf("UTC reader: %q / %q / %q", text, title, iso)
 	}
 	user, err := f.db.UserByEmail(context.Background(), f.email)
@@ -33,7 +33,7 @@ func TestMessageTimeZone(t *testing.T) {
 	if err := f.db.SetPref(context.Background(), user.ID, "time_zone", "Asia/Tokyo"); err != nil {
 		t.Fatal(err)
 	}
-	if text, title, iso := dateOf(); text != "1 Mar 2024, 18:00" || title != "Fri, 1 Mar 2024, 18:00" || iso != "2024-03-01T18:00:01+09:00" {
+	if text, title, iso := dateOf(); text != "Mar 1, 2024, 18:00" || title != "Fri, Mar 1, 2024 18:00" || iso != "2024-03-01T18:00:01+09:00" {
 		t.Errorf("Tokyo reader: %q / %q / %q", text, title, iso)
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) messageView(c echo.Context, msg app.MessageDisplay, links messa
 		RawURL:   links.raw,
 		TextHTML: msg.TextHTML,
 	}
-	when := shownTime(msg.Date, time.Now(), msg.TimeZone)
+	when := shownTime(c.Request().Context(), msg.Date, time.Now(), msg.TimeZone)
 	view.Date, view.DateShort, view.DateISO = when.Full, when.Long, when.ISO
 	if view.From == "" {
 		view.From = "(unknown sender)"
