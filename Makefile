@@ -7,7 +7,7 @@ GO ?= go
 export WEBMAIL_TEST_BIN ?= $(HOME)/.cache/webmail/bin
 SHELL := /bin/bash
 
-.PHONY: test test-deps check generate bench load idle fuzz
+.PHONY: test test-deps check generate bench load idle fuzz screenshots
 # Every test, as JSON through internal/testreport: one line per test, the
 # real servers the helpers started, full output of failures, and a closing
 # "N passed, N failed, N skipped" line.
@@ -47,6 +47,15 @@ check:
 
 generate:
 	$(GO) tool templ generate
+
+# Full-page PNGs of every page at 1440, 390 and 320 px, light and dark
+# (page-width-scheme.png), and of the compose and sessions layouts, into
+# SCREENSHOTS (not committed), from the browser tests that check them:
+# e.g. `make screenshots SCREENSHOTS=/tmp/after`.
+SCREENSHOTS ?= screenshots
+screenshots: test-deps
+	mkdir -p $(SCREENSHOTS)
+	WEBMAIL_SCREENSHOTS=$(abspath $(SCREENSHOTS)) $(GO) test -count=1 -run '^(TestPagesAccessibleAndFit|TestComposeLayout|TestSessionsLayout)$$' ./handlers/
 
 # Reading benchmarks against Dovecot with a 5,000-message INBOX: list page,
 # message view, and the raw IMAP cost of the same work, with the CPU time of

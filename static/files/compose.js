@@ -119,7 +119,10 @@ document.addEventListener("DOMContentLoaded", function () {
       b.type = "button";
       b.textContent = t[0];
       b.title = t[1];
-      b.setAttribute("aria-label", t[1]);
+      // A symbol (B, ❝) gets the word as its name; a button that shows
+      // words keeps them as its name (WCAG 2.5.3: what you see is what
+      // you say to voice control), the title explains.
+      if (!/\p{L}{2}/u.test(t[0])) b.setAttribute("aria-label", t[1]);
       b.dataset.action = t[2];
       if (t[4]) {
         b.dataset.tag = t[4];

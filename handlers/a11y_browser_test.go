@@ -1,0 +1,189 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/webmail/webmail/internal/axe"
+)
+
+// a11yPage is one page the accessibility test visits: where, and what
+// shows that it is ready.
+type a11yPage struct {
+	name, path, ready string
+}
+
+// a11yViewports are the sizes the issue names: a desktop, a phone, and
+// the narrowest phone, where only the width is checked.
+var a11yViewports = []struct {
+	name          string
+	width, height int64
+	axe           bool
+}{{"1440", 1440, 900, true}, {"390", 390, 844, true}, {"320", 320, 640, false}}
+
+// TestPagesAccessibleAndFit visits every page of the webmail in Chromium
+// at a desktop and a phone size, in the light and the dark colour scheme:
+// no page scrolls sideways (at 320 px either), and axe-core finds no
+// serious or critical violation. With WEBMAIL_SCREENSHOTS=dir it leaves a
+// full-page PNG of each page, size and scheme there (make screenshots).
+func TestPagesAccessibleAndFit(t *testing.T) {
+	f := newListFixture(t)
+	pages := a11yPages(t, f)
+	b := newListBrowser(t)
+
+	// The login page, before signing in.
+	b.do(chromedp.Navigate(f.http.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	b.checkPage(t, "login")
+	b.signIn(f.http.URL)
+	for _, p := range pages {
+		b.do(chromedp.EmulateViewport(1440, 900), chromedp.Navigate(f.http.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+		b.checkPage(t, p.name)
+	}
+}
+
+// a11yPages are the pages behind the login, found in the demo mailbox.
+func a11yPages(t *testing.T, f *listFixture) []a11yPage {
+	t.Helper()
+	var plain, html uint32
+	for _, s := range summaries(t, f.mailClient(t), "INBOX") {
+		switch {
+		case s.Subject == "[webmail-dev] Proposal: drop the old polyfills":
+			plain = s.UID
+		case html == 0 && len(s.From) > 0 && strings.HasSuffix(s.From[0].Email, "@gopherweekly.example"):
+			html = s.UID // a fixed-width newsletter
+		}
+	}
+	if plain == 0 || html == 0 {
+		t.Fatalf("demo mailbox: plain-text message %d, HTML newsletter %d", plain, html)
+	}
+	list := `[data-testid="message-list"]`
+	return []a11yPage{
+		{"list", "/mail/INBOX", list},
+		{"conversations", "/mail/INBOX?view=threads", list},
+		{"search", "/search?" + url.Values{"q": {"library"}, "run": {"1"}}.Encode(), "main"},
+		{"message-plain", "/mail/INBOX/" + uidString(plain), "main"},
+		{"message-html", "/mail/INBOX/" + uidString(html), "main iframe"},
+		{"folders", "/folders", "main"},
+		{"settings", "/settings", "main"},
+		{"identities", "/settings/identities", `[data-testid="identity-form"]`},
+		{"sessions", "/settings/sessions", `[data-testid="session-end"]`},
+		{"compose", "/compose", `[data-testid="editor"]`},
+		{"outbox", "/outbox", "main"},
+		{"error", "/mail/INBOX/4000000000", "main"},
+	}
+}
+
+// checkPage checks the page the browser shows at each size and colour
+// scheme, and takes its screenshots.
+func (b *listBrowser) checkPage(t *testing.T, name string) {
+	t.Helper()
+	if !evalIn[bool](b, `typeof axe !== "undefined"`) {
+		evalIn[bool](b, axe.Script()+";\ntrue")
+	}
+	severe, minor, undecided := 0, 0, map[string]bool{}
+	for _, scheme := range []string{"light", "dark"} {
+		for _, vp := range a11yViewports {
+			where := fmt.Sprintf("%s at %d px, %s", name, vp.width, scheme)
+			var touch []chromedp.EmulateViewportOption
+			if vp.width < 800 {
+				touch = append(touch, chromedp.EmulateTouch) // (pointer: coarse), as on a phone
+			}
+			b.do(chromedp.EmulateViewport(vp.width, vp.height, touch...), emulateScheme(scheme))
+			b.laidOut()
+			if overflow := evalIn[string](b, a11yOverflow); overflow != "" {
+				t.Errorf("%s: the page scrolls sideways: %s", where, overflow)
+			}
+			if vp.axe {
+				result := b.axe()
+				for _, v := range result.Incomplete {
+					if v.Severe() {
+						undecided[v.ID] = true
+					}
+				}
+				for _, v := range result.Violations {
+					if !v.Severe() {
+						minor++
+						continue
+					}
+					severe++
+					t.Errorf("%s: axe: %s", where, v)
+				}
+			}
+			b.screenshot(fmt.Sprintf("%s-%d-%s", name, vp.width, scheme))
+		}
+	}
+	t.Logf("%s: axe-core violations: %d serious or critical, %d minor or moderate (light and dark, 1440 and 390 px); undecided serious checks: %v",
+		name, severe, minor, slices.Sorted(maps.Keys(undecided)))
+	b.do(chromedp.ResetViewport(), emulateScheme(""))
+}
+
+// emulateScheme makes the page see prefers-color-scheme: scheme ("" for
+// the browser's own).
+func emulateScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		params := emulation.SetEmulatedMediaParams{}
+		if scheme != "" {
+			params.Features = []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}
+		}
+		_, err := cdp.Call(ctx, target, emulation.SetEmulatedMedia, params)
+		return err
+	})
+}
+
+// a11yOverflow is "" when the page is no wider than the window, else by
+// how much it is wider and the elements that reach furthest right without
+// being clipped by an ancestor (off-canvas menus are left out: they do
+// not widen the page).
+const a11yOverflow = `(() => {
+	const width = document.scrollingElement.scrollWidth, inner = window.innerWidth;
+	if (width <= inner) return "";
+	const clipped = (e) => {
+		for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+			const s = getComputedStyle(p);
+			if (s.overflowX !== "visible" && p.getBoundingClientRect().right <= inner) return true;
+		}
+		return false;
+	};
+	const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+		(typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "") +
+		(e.dataset.testid ? "[" + e.dataset.testid + "]" : "");
+	const out = [...document.querySelectorAll("body *")]
+		.filter((e) => e.getBoundingClientRect().right > inner + 0.5 && e.checkVisibility() && !clipped(e))
+		.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
+		.slice(0, 8)
+		.map((e) => name(e) + " right " + Math.round(e.getBoundingClientRect().right));
+	return "scrollWidth " + width + " > " + inner + ": " + out.join(", ");
+})()`
+
+// laidOut waits until the browser has laid the page out again after a
+// size or scheme change: two animation frames.
+func (b *listBrowser) laidOut() {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))`, chromedp.EvalAwaitPromise)); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// axe runs axe-core (injected by checkPage) on the page.
+func (b *listBrowser) axe() axe.Result {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[axe.Result](axe.Run, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("axe-core: %v", err)
+	}
+	return v
+}
