@@ -25,6 +25,9 @@ type MessageList struct {
 	// PastEnd is set when the page asked for is past the last one (its
 	// last messages were moved away): the caller goes to page Pages.
 	PastEnd bool
+	// ReadingPane is where a wide screen opens a message: "right" or
+	// "below" the list, "" for the message page (the "off" setting).
+	ReadingPane string
 }
 
 // ListCounts are a list page's totals, whichever view it has.
@@ -55,7 +58,7 @@ func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMe
 	if err != nil {
 		return MessageList{}, err
 	}
-	out := MessageList{Params: params}
+	out := MessageList{Params: params, ReadingPane: settings.readingPane()}
 	err = a.withIMAP(ctx, sess, func(client *mail.Client) error {
 		var err error
 		if out.Folders, err = client.Mailboxes(ctx); err != nil {
@@ -74,4 +77,10 @@ func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMe
 	counts := out.Counts()
 	out.PastEnd = params.Page > counts.Pages && counts.Matches > 0
 	return out, nil
+}
+
+// readingPane is where the user's lists open a message ("" when the pane
+// is off).
+func (u UserSettings) readingPane() string {
+	return "right"
 }

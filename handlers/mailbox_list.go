@@ -46,7 +46,8 @@ func (s *Server) listMessages(c echo.Context) error {
 		Page:    list.Params.Page,
 		Threads: list.Params.Threads,
 		Total:   counts.Total, Unseen: counts.Unseen, Pages: counts.Pages, Matches: counts.Matches,
-		Messages: listRows(mailbox, list, time.Now()),
+		Messages:    listRows(mailbox, list, time.Now()),
+		ReadingPane: list.ReadingPane,
 	}
 	s.fillListChrome(c, &view, mailbox, list)
 	if counts.Approximate {

@@ -36,7 +36,11 @@
     listForm: listForm,
     post: post,
     redrawHooks: [], // called after the rows were replaced
+    cursorHooks: [], // called with (row, byKey) when the cursor moves
     help: null, // list_help.js: { open(), isOpen() }
+    openRow: null, // list_pane.js: opens a row in the reading pane, or returns false
+    setCursor: (row, focus) => setCursor(rows().indexOf(row), focus),
+    refresh: () => refresh(),
   };
   window.webmail.list = shared;
 
@@ -115,6 +119,16 @@
         link.focus();
       }
       row.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  // cursorMoved tells the other scripts the keyboard moved the cursor.
+  function cursorMoved() {
+    const row = cursorRow();
+    if (row) {
+      for (const hook of shared.cursorHooks) {
+        hook(row, true);
+      }
     }
   }
 
@@ -370,9 +384,11 @@
     switch (e.key) {
       case "j":
         setCursor(cursor + 1, true);
+        cursorMoved();
         break;
       case "k":
         setCursor(cursor < 0 ? 0 : cursor - 1, true);
+        cursorMoved();
         break;
       case "o":
       case "Enter": {
@@ -384,7 +400,9 @@
         if (!link) {
           return;
         }
-        location.href = link.href;
+        if (!shared.openRow || !shared.openRow(row)) {
+          location.href = link.href;
+        }
         break;
       }
       case "x": {

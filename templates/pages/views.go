@@ -76,6 +76,10 @@ type MailboxView struct {
 	Threads        bool   // the conversations view
 	Matches        int    // messages (or conversations) the list holds over all its pages
 	Actions        components.ListActions
+	// ReadingPane is where a wide screen shows an opened message:
+	// "right" or "below" the list; "" (the "off" setting) opens the
+	// message page, as a narrow screen always does.
+	ReadingPane string
 }
 
 // SearchView is the advanced search form and results from every folder.
