@@ -154,7 +154,8 @@ func (a *App) startSession(ctx context.Context, username, password string, route
 	if route.SMTP.Host != "" {
 		smtp = route.SMTP.String()
 	}
-	sess, err := a.Sessions.Start(ctx, session.Login{User: username, Password: password, IMAP: route.IMAP.String(), SMTP: smtp, Client: client})
+	sess, err := a.Sessions.Start(ctx, session.Login{User: username, Password: password, IMAP: route.IMAP.String(), SMTP: smtp, Client: client,
+		Display: a.loginDisplay(ctx, username)})
 	if err != nil {
 		a.Logger.ErrorContext(ctx, "login: creating the session failed", "err", err)
 		return LoginResult{}, &Error{Code: CodeUnavailable, Title: SignInUnavailableTitle, Message: SignInUnavailable, Err: err}

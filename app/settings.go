@@ -38,6 +38,9 @@ type SettingsForm struct {
 	// Plugins are the values of the plugins' user settings by preference
 	// key (plugin.<name>.<key>; see PluginSettingSections).
 	Plugins map[string]string
+	// Display are theme, density, reading pane, time zone, language,
+	// preview, notifications and plain-text font.
+	Display DisplayForm
 }
 
 // FieldError is a refused form: the field to correct and what is wrong,
@@ -61,6 +64,7 @@ func (a *App) Settings(ctx context.Context, sess *session.Session) (SettingsForm
 	form := formFromSettings(a.settingsFromPrefs(prefs))
 	form.UndoSend = strconv.Itoa(int(store.UndoSendDelay(prefs) / time.Second))
 	form.Plugins = a.pluginValues(prefs)
+	form.Display = displayForm(displayFromPrefs(prefs))
 	return form, nil
 }
 
@@ -78,6 +82,10 @@ func (a *App) SaveSettings(ctx context.Context, sess *session.Session, form Sett
 	if refused != nil {
 		return &Error{Code: CodeInvalid, Title: "Settings", Message: refused.Message, Err: refused}
 	}
+	display, refused := parseDisplayForm(form.Display)
+	if refused != nil {
+		return &Error{Code: CodeInvalid, Title: "Settings", Message: refused.Message, Err: refused}
+	}
 	prefs := settings.prefs()
 	if form.UndoSend != "" {
 		seconds, err := strconv.Atoi(form.UndoSend)
@@ -88,6 +96,7 @@ func (a *App) SaveSettings(ctx context.Context, sess *session.Session, form Sett
 		prefs[store.PrefUndoSendDelay] = strconv.Itoa(seconds)
 	}
 	maps.Copy(prefs, pluginPrefs)
+	maps.Copy(prefs, display)
 	user, err := a.userForSession(ctx, sess)
 	if err == nil {
 		err = a.DB.SetPrefs(ctx, user.ID, prefs)
@@ -95,6 +104,7 @@ func (a *App) SaveSettings(ctx context.Context, sess *session.Session, form Sett
 	if err != nil {
 		return storeError(err)
 	}
+	a.refreshSessionDisplay(ctx, sess)
 	return nil
 }
 

@@ -56,6 +56,7 @@ type Server struct {
 	endStreams  sync.Once
 	stylesheets []string // hashed URLs, computed once
 	scripts     []string
+	iconSprite  string                     // hashed URL of the icon sprite
 	proxyTrust  atomic.Pointer[proxyTrust] // reloadable (SIGHUP)
 }
 
@@ -85,6 +86,7 @@ func NewServer(deps Deps) *Server {
 	for _, name := range scriptNames {
 		s.scripts = append(s.scripts, deps.Assets.Path(name))
 	}
+	s.iconSprite = deps.Assets.Path(iconSpriteAsset)
 	return s
 }
 

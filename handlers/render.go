@@ -4,6 +4,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/templates/layout"
 )
 
@@ -29,6 +30,8 @@ func (s *Server) frame(c echo.Context, title string) layout.Frame {
 		IconURL: s.Assets.Path("favicon.svg"),
 	}
 	if sess := currentSession(c); sess != nil {
+		display := app.DisplayPrefsOf(sess) // from the session: no query
+		f.Theme, f.Density, f.Notifications = display.Theme, display.Density, display.Notifications
 		f.User = sess.User
 		f.CSRF = sess.CSRFToken
 		f.SendNotices = s.sendNotices(c)

@@ -35,7 +35,7 @@ func (s *Server) Routes() *echo.Echo {
 	// one path segment; handlers unescape parameters themselves.
 	e.Pre(rawPath)
 	bodies := newBodyLimits(s.MaxFormBytes)
-	e.Use(requestID, requestContext, localize, s.recoverPanic, s.securityHeaders, s.observeRequest, s.accessLog,
+	e.Use(requestID, requestContext, localize, s.withIconSprite, s.recoverPanic, s.securityHeaders, s.observeRequest, s.accessLog,
 		compressPages(), bodies.middleware, s.loadSession, s.checkCSRF, s.readYourWrites)
 
 	// Probes for the load balancer and process supervisors.

@@ -15,7 +15,11 @@ import (
 // sort choice, like "date-desc"); mark_read ("now", "delay" or "never")
 // and, with "delay", mark_read_delay (whole seconds, 1 to
 // app.MaxMarkReadDelay); undo_send (seconds a sent message waits so it
-// can be taken back, 0 to 30; optional: absent keeps the saved value). An
+// can be taken back, 0 to 30; optional: absent keeps the saved value);
+// the display settings theme (auto, light, dark), density (comfortable,
+// compact), reading_pane (right, below, off), time_zone (IANA), language
+// ("auto" or a language tag), list_preview and notifications (on, off),
+// plain_font (proportional, monospace), each optional likewise. An
 // invalid value shows the form again with a 400
 // and what to fix; nothing is saved then. A saved form goes back to the
 // page, which says so. While the primary database is down the save fails
@@ -29,6 +33,16 @@ func (s *Server) saveSettings(c echo.Context) error {
 		MarkReadDelay: strings.TrimSpace(c.FormValue("mark_read_delay")),
 		UndoSend:      strings.TrimSpace(c.FormValue("undo_send")),
 		Plugins:       pluginSettingsForm(c, s.App.PluginSettingSections()),
+		Display: app.DisplayForm{
+			Theme:         c.FormValue("theme"),
+			Density:       c.FormValue("density"),
+			ReadingPane:   c.FormValue("reading_pane"),
+			TimeZone:      strings.TrimSpace(c.FormValue("time_zone")),
+			Language:      c.FormValue("language"),
+			ListPreview:   c.FormValue("list_preview"),
+			Notifications: c.FormValue("notifications"),
+			PlainFont:     c.FormValue("plain_font"),
+		},
 	}
 	err := s.App.SaveSettings(c.Request().Context(), currentSession(c), form)
 	var refusal *app.FieldError

@@ -78,6 +78,9 @@ type Login struct {
 	User, Password string
 	IMAP, SMTP     string // the mail servers (URLs) it was routed to; "" for the defaults
 	Client         Client // the browser, for the user's list of sessions
+	// Display are the user's display settings (Session.Display) as the
+	// database had them at login; nil for the defaults.
+	Display map[string]string
 }
 
 // Start starts a session for a login with a fresh ID (never one the
@@ -98,6 +101,7 @@ func (m *Manager) Start(ctx context.Context, l Login) (*Session, error) {
 		LoginIP:   ip,
 		LastIP:    ip,
 		Version:   RecordVersion,
+		Display:   l.Display,
 	}
 	s.Credentials = m.sealer.Seal([]byte(l.Password), credentialContext(s.ID, l.User))
 	if err := m.store.Save(ctx, s, m.ttl(s, now)); err != nil {

@@ -54,6 +54,13 @@ type Session struct {
 	// empty field from a writer that did not know it is not taken for a
 	// choice.
 	Version int `json:"v,omitempty"`
+	// Display holds the user's display settings (theme, density, language,
+	// time zone...: the app's display prefs, by preference name), copied
+	// from the database at login and whenever the user saves them, so
+	// drawing a page costs no database query for them. Nil in sessions
+	// from before it (version < 3): the defaults then, until the next save
+	// or login.
+	Display map[string]string `json:"display,omitempty"`
 
 	// unknown holds the fields of the record this release does not know,
 	// written by a newer release during a rolling upgrade. They are
@@ -66,8 +73,8 @@ type Session struct {
 // Layouts only grow (migrations/README.md, rule 5): a field is added,
 // optional for every reader; none is removed or changes meaning. 1: user,
 // cred, csrf, created, seen, imap, smtp (the release before versions);
-// 2: v, device, login_ip, ip.
-const RecordVersion = 2
+// 2: v, device, login_ip, ip; 3: display.
+const RecordVersion = 3
 
 // Store keeps sessions. Implementations expire a session by themselves after
 // the TTL given to Save.
@@ -169,7 +176,7 @@ func decode(id string, data []byte) (*Session, error) {
 // fields.
 func knownField(name string) bool {
 	switch name {
-	case "user", "cred", "csrf", "created", "seen", "imap", "smtp", "device", "login_ip", "ip", "v":
+	case "user", "cred", "csrf", "created", "seen", "imap", "smtp", "device", "login_ip", "ip", "v", "display":
 		return true
 	}
 	return false

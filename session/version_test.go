@@ -36,7 +36,7 @@ func TestRecordVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rawField(t, client, prefix, created.ID, "v"); got != "2" || session.RecordVersion != 2 {
+	if got := rawField(t, client, prefix, created.ID, "v"); got != "3" || session.RecordVersion != 3 {
 		t.Errorf("a new session is written with v=%s, want %d", got, session.RecordVersion)
 	}
 
@@ -55,9 +55,9 @@ func TestRecordVersions(t *testing.T) {
 		t.Errorf("old record read as %+v, want version 1 with its user, csrf and imap", s)
 	}
 
-	// A newer release's record: version 3 and a field unknown here.
+	// A newer release's record: version 4 and a field unknown here.
 	newerID := session.NewID()
-	newer := `{"user":"next@example.test","cred":"AAAA","csrf":"tok","created":"` + seen + `","seen":"` + seen + `","v":3,"passkey":{"name":"laptop"}}`
+	newer := `{"user":"next@example.test","cred":"AAAA","csrf":"tok","created":"` + seen + `","seen":"` + seen + `","v":4,"passkey":{"name":"laptop"}}`
 	if err := client.Set(ctx, prefix+"session:"+newerID, newer, time.Hour).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +65,8 @@ func TestRecordVersions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("loading a newer release's record: %v", err)
 	}
-	if s.Version != 3 || s.User != "next@example.test" {
-		t.Errorf("newer record read as %+v, want version 3", s)
+	if s.Version != 4 || s.User != "next@example.test" {
+		t.Errorf("newer record read as %+v, want version 4", s)
 	}
 	if got := rawField(t, client, prefix, newerID, "seen"); got == `"`+seen+`"` {
 		t.Fatalf("the newer record was not refreshed (seen still %s); the test proves nothing", got)
@@ -74,8 +74,8 @@ func TestRecordVersions(t *testing.T) {
 	if got := rawField(t, client, prefix, newerID, "passkey"); got != `{"name":"laptop"}` {
 		t.Errorf("after a refresh the newer release's field is %s, want it kept", got)
 	}
-	if got := rawField(t, client, prefix, newerID, "v"); got != "3" {
-		t.Errorf("after a refresh v=%s, want the newer release's 3 kept", got)
+	if got := rawField(t, client, prefix, newerID, "v"); got != "4" {
+		t.Errorf("after a refresh v=%s, want the newer release's 4 kept", got)
 	}
 }
 

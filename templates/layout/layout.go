@@ -9,6 +9,15 @@ type Frame struct {
 	IconURL string   // hashed URL of the favicon
 	User    string   // logged-in user, "" on the login page
 	CSRF    string   // anti-forgery token for the logout form
+	// Theme ("auto", "light" or "dark") and Density ("comfortable" or
+	// "compact") go on <html> as data-theme and data-density, where the
+	// stylesheets pick them up; "" leaves the attribute out (auto and
+	// comfortable).
+	Theme   string
+	Density string
+	// Notifications is whether the user asked for desktop notifications
+	// of new mail (events.js reads it from <body data-notifications>).
+	Notifications bool
 	// SendNotices are messages the mail server refused, not yet
 	// dismissed: a banner each on every page.
 	SendNotices []SendNotice
