@@ -68,7 +68,8 @@ func inlineImages(raw []byte, msg *mime.Message) map[string]string {
 			continue
 		}
 		_, data, err := mime.PartContent(raw, p.ID)
-		if err != nil || len(data) > budget {
+		// Empty: an image a structured fetch left out (over the budget).
+		if err != nil || len(data) == 0 || len(data) > budget {
 			continue
 		}
 		budget -= len(data)

@@ -23,7 +23,14 @@ type dovecotApp struct {
 func newDovecotApp(t *testing.T) *dovecotApp {
 	t.Helper()
 	env := testenv.NewMail(t)
-	ep, err := mail.ParseIMAPURL("imap://" + env.IMAPAddr)
+	return newDovecotAppAt(t, env, "imap://"+env.IMAPAddr)
+}
+
+// newDovecotAppAt is an App against env's Dovecot reached at imapURL (a
+// proxy in front of it, say).
+func newDovecotAppAt(t *testing.T, env *testenv.Mail, imapURL string) *dovecotApp {
+	t.Helper()
+	ep, err := mail.ParseIMAPURL(imapURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ type PartWriter interface {
 // DownloadPart sends one part to the writer open returns; open is called
 // once, with the part's description, before its first byte.
 //
-// A message this instance has in its cache (the page was just shown: the
+// A message this instance has whole in its cache (the page was just shown: the
 // previews of its images follow) gives the part without asking the server
 // for it. Otherwise a message up to streamPartsAbove is fetched whole and
 // its part cut out by the same parser that listed it: exact, even where
@@ -51,7 +51,8 @@ func (a *App) DownloadPart(ctx context.Context, sess *session.Session, in PartIn
 		if err != nil {
 			return err
 		}
-		if cached, ok := a.messages.get(messageKey(client.Endpoint().String(), sess, messageRef{mailbox: in.Mailbox, uid: in.UID}, uidValidity)); ok {
+		cached, ok := a.messages.get(messageKey(client.Endpoint().String(), sess, messageRef{mailbox: in.Mailbox, uid: in.UID}, uidValidity))
+		if ok && !cached.(*parsedMessage).partial {
 			raw = cached.(*parsedMessage).raw
 			return nil
 		}

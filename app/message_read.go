@@ -34,6 +34,12 @@ type parsedMessage struct {
 	// unreadable says the parser failed (a bug it caught); msg is then a
 	// stand-in whose text says so.
 	unreadable bool
+	// partial says raw is not the message but the stand-in a structured
+	// fetch built (see mail.FetchForDisplay): its headers and shown parts
+	// are the message's, the attachments' bodies are missing (their sizes
+	// in msg.Parts come from the server's structure). Whoever needs the
+	// message's bytes reads it again with readNeeds.whole.
+	partial bool
 }
 
 // unreadableText stands in for the text of a message the parser failed on.
@@ -66,44 +72,80 @@ func messageKey(server string, sess *session.Session, ref messageRef, uidValidit
 	}
 }
 
-// readMessage returns the message ref names, parsed, and its cache key.
+// readNeeds is what a caller of readMessageFor needs beyond the display.
+type readNeeds struct {
+	// whole asks for the message's own bytes in parsedMessage.raw (its
+	// source, parts cut from it), never a stand-in.
+	whole bool
+	// markSeen asks to set \Seen with the fetch, in the same round trip.
+	// On a cache hit nothing is fetched: the caller must then do it (see
+	// readMessageFor's marked).
+	markSeen bool
+}
+
+// readMessage returns the message ref names, parsed for display, and its
+// cache key; see readMessageFor.
+func (a *App) readMessage(ctx context.Context, client *mail.Client, sess *session.Session, ref messageRef) (*parsedMessage, cacheKey, error) {
+	parsed, key, _, err := a.readMessageFor(ctx, client, sess, ref, readNeeds{})
+	return parsed, key, err
+}
+
+// readMessageFor returns the message ref names, parsed, and its cache key.
 // It asks the server for the mailbox's UIDVALIDITY (a SELECT, or a NOOP
 // when the connection has the mailbox selected already) and looks in the
-// cache; only on a miss is the message fetched (once: BODY.PEEK[]) and
-// parsed, and the result cached for the requests that follow. An attached
-// message is cut from its parent, which is read the same way.
-func (a *App) readMessage(ctx context.Context, client *mail.Client, sess *session.Session, ref messageRef) (*parsedMessage, cacheKey, error) {
+// cache; only on a miss is the message fetched and parsed, and the result
+// cached for the requests that follow. A mailbox message is fetched for
+// display (mail.FetchForDisplay: the parts the page shows, never the
+// attachments' bodies) unless needs.whole. An attached message is cut from
+// its parent, which is read whole. marked says \Seen was set by the fetch.
+func (a *App) readMessageFor(ctx context.Context, client *mail.Client, sess *session.Session, ref messageRef, needs readNeeds) (parsed *parsedMessage, key cacheKey, marked bool, err error) {
 	uidValidity, err := client.UIDValidity(ctx, ref.mailbox)
 	if err != nil {
-		return nil, cacheKey{}, err
+		return nil, cacheKey{}, false, err
 	}
-	key := messageKey(client.Endpoint().String(), sess, ref, uidValidity)
-	if cached, ok := a.messages.get(key); ok {
-		return cached.(*parsedMessage), key, nil
+	key = messageKey(client.Endpoint().String(), sess, ref, uidValidity)
+	if cached, ok := a.messages.get(key); ok && (!needs.whole || !cached.(*parsedMessage).partial) {
+		return cached.(*parsedMessage), key, false, nil
 	}
-	var raw []byte
-	if len(ref.part) == 0 {
-		if raw, err = client.FetchRaw(ctx, ref.mailbox, ref.uid, a.MaxMessageBytes); err != nil {
-			return nil, key, err
-		}
-	} else {
-		parent, _, err := a.readMessage(ctx, client, sess, messageRef{mailbox: ref.mailbox, uid: ref.uid})
+	switch {
+	case len(ref.part) > 0:
+		parent, _, _, err := a.readMessageFor(ctx, client, sess, messageRef{mailbox: ref.mailbox, uid: ref.uid}, readNeeds{whole: true})
 		if err != nil {
-			return nil, key, err
+			return nil, key, false, err
 		}
 		part, content, err := resolvePart(parent.raw, ref.part)
 		if err != nil {
-			return nil, key, err
+			return nil, key, false, err
 		}
 		if !attachedMessage(part.ContentType) {
-			return nil, key, &Error{Code: CodeNotFound, Title: "Not a message",
+			return nil, key, false, &Error{Code: CodeNotFound, Title: "Not a message",
 				Message: "This attachment is not an email message. Download it instead."}
 		}
-		raw = content
+		parsed = a.parse(ctx, content)
+	case needs.whole:
+		raw, err := client.FetchRaw(ctx, ref.mailbox, ref.uid, a.MaxMessageBytes)
+		if err != nil {
+			return nil, key, false, err
+		}
+		parsed = a.parse(ctx, raw)
+	default:
+		fetched, err := client.FetchForDisplay(ctx, ref.mailbox, ref.uid, mail.DisplayOptions{MaxBytes: a.MaxMessageBytes, MarkSeen: needs.markSeen})
+		if err != nil {
+			return nil, key, false, err
+		}
+		marked = needs.markSeen
+		parsed = a.parse(ctx, fetched.Raw)
+		if !fetched.Whole {
+			parsed.partial = true
+			for i, p := range parsed.msg.Parts {
+				if size, ok := fetched.LeftOut[p.ID]; ok {
+					parsed.msg.Parts[i].Size = size
+				}
+			}
+		}
 	}
-	parsed := a.parse(ctx, raw)
 	a.messages.add(key, parsed, parsed.size())
-	return parsed, key, nil
+	return parsed, key, marked, nil
 }
 
 // parse parses raw. ParseMessage degrades instead of failing; if it does

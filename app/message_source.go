@@ -28,7 +28,7 @@ func (a *App) ShowMessageSource(ctx context.Context, sess *session.Session, mail
 	var parsed *parsedMessage
 	err := a.withIMAP(ctx, sess, func(client *mail.Client) error {
 		var err error
-		parsed, _, err = a.readMessage(ctx, client, sess, messageRef{mailbox: mailbox, uid: uid})
+		parsed, _, _, err = a.readMessageFor(ctx, client, sess, messageRef{mailbox: mailbox, uid: uid}, readNeeds{whole: true})
 		return err
 	})
 	if err != nil {

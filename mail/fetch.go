@@ -21,12 +21,10 @@ func (c *Client) FetchRaw(ctx context.Context, mailbox string, uid uint32, maxBy
 	if _, err := c.selectMailbox(ctx, mailbox); err != nil {
 		return nil, err
 	}
-	uids := imap.UIDSetNum(imap.UID(uid))
 	op := fmt.Sprintf("fetch %s UID %d", mailbox, uid)
-
 	var size int64 = -1
 	err := c.do(ctx, op, func() error {
-		msgs, err := c.imap.Fetch(uids, &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
+		msgs, err := c.imap.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
 		for _, m := range msgs {
 			if m.UID == imap.UID(uid) {
 				size = m.RFC822Size
@@ -37,19 +35,26 @@ func (c *Client) FetchRaw(ctx context.Context, mailbox string, uid uint32, maxBy
 	if err != nil {
 		return nil, err
 	}
+	return c.fetchWhole(ctx, op, uid, size, maxBytes, true)
+}
+
+// fetchWhole fetches BODY.PEEK[] of uid in the selected mailbox, whose
+// RFC822.SIZE is size (-1: the server listed no such message); BODY[],
+// which sets \Seen, when !peek.
+func (c *Client) fetchWhole(ctx context.Context, op string, uid uint32, size, maxBytes int64, peek bool) ([]byte, error) {
 	if size < 0 {
 		return nil, fmt.Errorf("mail: %s: %w", op, ErrNotFound)
 	}
 	if maxBytes > 0 && size > maxBytes {
 		return nil, fmt.Errorf("mail: %s: %d bytes, limit %d: %w", op, size, maxBytes, ErrTooLarge)
 	}
-
+	uids := imap.UIDSetNum(imap.UID(uid))
 	var (
 		raw   []byte
 		found bool
 	)
-	section := &imap.FetchItemBodySection{Peek: true}
-	err = c.do(ctx, op, func() error {
+	section := &imap.FetchItemBodySection{Peek: peek}
+	err := c.do(ctx, op, func() error {
 		cmd := c.imap.Fetch(uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
 		defer cmd.Close()
 		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {

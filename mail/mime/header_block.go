@@ -88,3 +88,8 @@ func (h PartHeader) TransferEncoding() string { return h.e.declaredEncoding() }
 // Part describes the part from its header alone: everything but ID and
 // Size.
 func (h PartHeader) Part() Part { return partHeader(h.e) }
+
+// BodyLeaf reports whether ParseMessage takes the part, a leaf inside a
+// multipart, as message text (text/plain or text/html not marked as an
+// attachment) rather than as one of the message's Parts.
+func (h PartHeader) BodyLeaf() bool { return isBodyLeaf(h.e, false) }

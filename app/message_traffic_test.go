@@ -1,0 +1,239 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"hash"
+	"io"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/webmail/webmail/internal/testenv"
+	"github.com/webmail/webmail/mail/mime"
+)
+
+// countingProxy forwards TCP connections to target and counts the bytes the
+// server sends: what the webmail reads from IMAP.
+type countingProxy struct {
+	addr       string
+	fromServer atomic.Int64
+	mu         sync.Mutex
+	commands   bytes.Buffer // what clients sent
+}
+
+func newCountingProxy(t *testing.T, target string) *countingProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &countingProxy{addr: ln.Addr().String()}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			server, err := net.Dial("tcp", target)
+			if err != nil {
+				client.Close()
+				continue
+			}
+			wg.Add(2)
+			go func() { defer wg.Done(); io.Copy(server, io.TeeReader(client, p)); server.Close() }()
+			go func() {
+				defer wg.Done()
+				io.Copy(trafficCounter{client, &p.fromServer}, server)
+				client.Close()
+			}()
+		}
+	}()
+	return p
+}
+
+// Write records what clients send.
+func (p *countingProxy) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.commands.Write(b)
+}
+
+// sent returns what clients sent since the last call.
+func (p *countingProxy) sent() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.commands.String()
+	p.commands.Reset()
+	return out
+}
+
+// read is the bytes the server sent so far: every byte a client has read
+// is counted before it reaches the client.
+func (p *countingProxy) read() int64 { return p.fromServer.Load() }
+
+// trafficCounter counts the bytes written through it.
+type trafficCounter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c trafficCounter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// hashWriter is a PartWriter that keeps only a hash.
+type hashWriter struct {
+	hash.Hash
+	n int64
+}
+
+func (h *hashWriter) Write(b []byte) (int, error) { h.n += int64(len(b)); return h.Hash.Write(b) }
+func (h *hashWriter) Started() bool               { return h.n > 0 }
+
+// TestMessageViewLeavesAttachmentsOnServer opens, through a proxy that
+// counts what Dovecot sends, the page and body of a message carrying a 4 MB
+// attachment: the view fetches the structure and the text, never the
+// attachment, yet lists it with its size. The attachment's download and the
+// message's source that follow still get the real bytes, not the view's
+// stand-in from the cache.
+func TestMessageViewLeavesAttachmentsOnServer(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.NewMail(t)
+	proxy := newCountingProxy(t, env.IMAPAddr)
+	d := newDovecotAppAt(t, env, "imap://"+proxy.addr)
+	sess, email, password := d.user(t)
+	const attachmentSize = 4 << 20
+	raw, sum := testenv.LargeAttachmentMessage(attachmentSize, 7)
+	uid := uint32(env.AppendRaw(t, email, password, "INBOX", raw))
+
+	page, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "INBOX", UID: uid}); err != nil {
+		t.Fatal(err)
+	}
+	viewBytes := proxy.read()
+	t.Logf("page and body of a %d-byte message: %d bytes from IMAP", len(raw), viewBytes)
+	if viewBytes > 64<<10 {
+		t.Errorf("the view read %d bytes from IMAP for a %d-byte message, want the text and structure only (< 64 KiB)", viewBytes, len(raw))
+	}
+	if !strings.Contains(page.Message.TextHTML, "The attachment is large.") {
+		t.Errorf("text %q, want the message's text", page.Message.TextHTML)
+	}
+	if len(page.Message.Attachments) != 1 {
+		t.Fatalf("attachments %+v, want large.bin", page.Message.Attachments)
+	}
+	att := page.Message.Attachments[0].Part
+	if att.Filename != "large.bin" || att.ID != "2" || att.Size < attachmentSize*99/100 || att.Size > attachmentSize*101/100 {
+		t.Errorf("attachment %+v, want large.bin, part 2, about %d bytes", att, attachmentSize)
+	}
+
+	d2 := newDovecotAppAt(t, env, "imap://"+env.IMAPAddr)
+	d2.messages = d.messages // the view's entry is in the cache
+	w := &hashWriter{Hash: sha256.New()}
+	err = d2.DownloadPart(ctx, sess, PartInput{Mailbox: "INBOX", UID: uid, Part: []string{"2"}}, func(mime.Part) PartWriter { return w })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.n != attachmentSize || !bytes.Equal(w.Sum(nil), sum[:]) {
+		t.Errorf("download after the view: %d bytes, SHA-256 %x; want %d bytes, %x", w.n, w.Sum(nil), attachmentSize, sum)
+	}
+	source, err := d2.ShowMessageSource(ctx, sess, "INBOX", uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := raw[:MaxSourceBytes]; source.Source != string(want) {
+		t.Errorf("source after the view: %d bytes, not the message's first %d", len(source.Source), len(want))
+	}
+}
+
+// seen reports whether message uid of the INBOX has \Seen, as another
+// IMAP client sees it; set changes it first when not nil.
+func seen(t *testing.T, env *testenv.Mail, email, password string, uid uint32, set *bool) bool {
+	t.Helper()
+	c := env.IMAPClient(t, email, password)
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	uids := imap.UIDSetNum(imap.UID(uid))
+	if set != nil {
+		op := imap.StoreFlagsDel
+		if *set {
+			op = imap.StoreFlagsAdd
+		}
+		if err := c.Store(uids, &imap.StoreFlags{Op: op, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs, err := c.Fetch(uids, &imap.FetchOptions{Flags: true}).Collect()
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("flags of UID %d: %v", uid, err)
+	}
+	return slices.Contains(msgs[0].Flags, imap.FlagSeen)
+}
+
+// TestMarkReadRidesOnTheFetch opens messages with the default setting
+// (mark read on opening): the fetch itself marks the message read (BODY[],
+// no STORE of its own); a message that comes from the cache is marked by a
+// STORE sent with the flags' FETCH. A cross-site navigation marks nothing.
+func TestMarkReadRidesOnTheFetch(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.NewMail(t)
+	proxy := newCountingProxy(t, env.IMAPAddr)
+	d := newDovecotAppAt(t, env, "imap://"+proxy.addr)
+	sess, email, password := d.user(t)
+	large, _ := testenv.LargeAttachmentMessage(1<<20, 5)
+	uids := env.AppendMessages(t, email, password, "INBOX", [][]byte{htmlMessage("small"), large, htmlMessage("cross-site")})
+	unseen := false
+
+	for _, uid := range uids[:2] {
+		proxy.sent()
+		if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uid)}); err != nil {
+			t.Fatal(err)
+		}
+		sent := proxy.sent()
+		if strings.Contains(sent, "STORE") || !strings.Contains(sent, "BODY[") {
+			t.Errorf("opening UID %d sent %q: want the fetch (BODY[...]) to mark it read, without a STORE", uid, sent)
+		}
+		if !seen(t, env, email, password, uint32(uid), nil) {
+			t.Errorf("UID %d not marked read on opening", uid)
+		}
+	}
+
+	seen(t, env, email, password, uint32(uids[0]), &unseen) // another client marks it unread
+	proxy.sent()
+	if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[0])}); err != nil {
+		t.Fatal(err)
+	}
+	if sent := proxy.sent(); strings.Contains(sent, "BODY") || strings.Count(sent, "STORE") != 1 {
+		t.Errorf("opening a cached message sent %q: want no fetch of it, one STORE", sent)
+	}
+	if !seen(t, env, email, password, uint32(uids[0]), nil) {
+		t.Error("a cached message not marked read on opening")
+	}
+
+	proxy.sent()
+	if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[2]), CrossSite: true}); err != nil {
+		t.Fatal(err)
+	}
+	if sent := proxy.sent(); strings.Contains(sent, "STORE") || strings.Contains(strings.ReplaceAll(sent, "BODY.PEEK[", ""), "BODY[") {
+		t.Errorf("a cross-site opening sent %q: want nothing that marks it read", sent)
+	}
+	if seen(t, env, email, password, uint32(uids[2]), nil) {
+		t.Error("a cross-site opening marked the message read")
+	}
+}
