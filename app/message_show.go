@@ -40,7 +40,9 @@ type MessagePage struct {
 // ShowMessage reads a message for its page: it is fetched and parsed once
 // and its HTML body sanitized once, all kept in the cache for the body
 // document the page frames. Opening it marks it read, unless the user's
-// mark-read delay hands that to the page (or turns it off).
+// mark-read delay hands that to the page (or turns it off): the fetch does
+// it (BODY[] rather than BODY.PEEK[]), or, when the message came from the
+// cache, a STORE in the flags' and neighbours' round trip.
 func (a *App) ShowMessage(ctx context.Context, sess *session.Session, in ShowMessageInput) (MessagePage, error) {
 	prefs := a.readerPrefs(ctx, sess)
 	markNow := prefs.markReadDelay == 0 && !in.CrossSite
@@ -50,16 +52,19 @@ func (a *App) ShowMessage(ctx context.Context, sess *session.Session, in ShowMes
 		key    cacheKey
 	)
 	err := a.withIMAP(ctx, sess, func(client *mail.Client) error {
-		var err error
-		if parsed, key, err = a.readMessage(ctx, client, sess, messageRef{mailbox: in.Mailbox, uid: in.UID}); err != nil {
+		var (
+			err    error
+			marked bool
+		)
+		ref := messageRef{mailbox: in.Mailbox, uid: in.UID}
+		if parsed, key, marked, err = a.readMessageFor(ctx, client, sess, ref, readNeeds{markSeen: markNow}); err != nil {
 			return err
 		}
-		if markNow {
-			if err := client.SetSeen(ctx, in.Mailbox, true, in.UID); err != nil {
-				return err
-			}
+		nav := client.MessageNav
+		if markNow && !marked {
+			nav = client.MessageNavMarkingSeen
 		}
-		if page.Nav, err = client.MessageNav(ctx, in.Mailbox, in.UID); err != nil {
+		if page.Nav, err = nav(ctx, in.Mailbox, in.UID); err != nil {
 			return err
 		}
 		page.Folders, err = client.Mailboxes(ctx)

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 )
 
 // MessageNav is what the message view needs besides the message itself:
@@ -26,6 +27,19 @@ type MessageNav struct {
 // UID SEARCH RETURN (MIN/MAX) where the server has ESEARCH, else from the
 // plain UID list. An unknown UID is ErrNotFound.
 func (c *Client) MessageNav(ctx context.Context, mailbox string, uid uint32) (MessageNav, error) {
+	return c.messageNav(ctx, mailbox, uid, false)
+}
+
+// MessageNavMarkingSeen is MessageNav that sets \Seen on the message in
+// the same round trip (UID STORE +FLAGS.SILENT pipelined after the FETCH,
+// so go-imap cannot hand the FETCH's answer to the STORE). It marks a
+// message read on opening when its fetch did not (the message came from a
+// cache).
+func (c *Client) MessageNavMarkingSeen(ctx context.Context, mailbox string, uid uint32) (MessageNav, error) {
+	return c.messageNav(ctx, mailbox, uid, true)
+}
+
+func (c *Client) messageNav(ctx context.Context, mailbox string, uid uint32, markSeen bool) (MessageNav, error) {
 	var nav MessageNav
 	if uid == 0 {
 		return nav, fmt.Errorf("mail: message nav UID 0: %w", ErrNotFound)
@@ -51,6 +65,10 @@ func (c *Client) MessageNav(ctx context.Context, mailbox string, uid uint32) (Me
 		}
 		if uid < 1<<32-1 {
 			newerCmd = c.imap.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{newer}}, searchOptions(esearch, true))
+		}
+		var store *imapclient.FetchCommand
+		if markSeen {
+			store = c.imap.Store(imap.UIDSetNum(imap.UID(uid)), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}, nil)
 		}
 		msgs, err := fetch.Collect()
 		if err != nil {
@@ -85,6 +103,12 @@ func (c *Client) MessageNav(ctx context.Context, mailbox string, uid uint32) (Me
 				return err
 			}
 			nav.Newer = pickUID(data, esearch, uid, true)
+		}
+		if store != nil {
+			if err := store.Close(); err != nil {
+				return err
+			}
+			nav.Seen = found
 		}
 		return nil
 	})
