@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
@@ -28,6 +30,8 @@ type MessageList struct {
 	// ReadingPane is where a wide screen opens a message: "right" or
 	// "below" the list, "" for the message page (the "off" setting).
 	ReadingPane string
+	// TimeZone is the reader's, for the rows' dates.
+	TimeZone *time.Location
 }
 
 // ListCounts are a list page's totals, whichever view it has.
@@ -83,4 +87,21 @@ func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMe
 // is off).
 func (u UserSettings) readingPane() string {
 	return "right"
+}
+
+// ShowsRecipients reports a folder of the user's own outgoing mail (Sent,
+// Drafts, an Outbox), whose lists name whom each message is to: the
+// sender would be the user on every line.
+func ShowsRecipients(boxes []mail.Mailbox, name string) bool {
+	switch SpecialUse(boxes, name) {
+	case "sent", "drafts":
+		return true
+	}
+	leaf := name
+	for _, b := range boxes {
+		if b.Name == name && b.Delimiter != 0 {
+			leaf = name[strings.LastIndex(name, string(b.Delimiter))+1:]
+		}
+	}
+	return strings.EqualFold(leaf, "Outbox")
 }

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"time"
-
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
@@ -11,13 +9,13 @@ import (
 )
 
 // listRows are the rows of a list page, messages or conversations.
-func listRows(mailbox string, list app.MessageList, now time.Time) []components.MessageRow {
+func listRows(mailbox string, list app.MessageList, f rowFormat) []components.MessageRow {
 	if list.Params.Threads {
-		return threadRows(mailbox, list.Threads.Conversations, now)
+		return threadRows(mailbox, list.Threads.Conversations, f)
 	}
 	var rows []components.MessageRow
 	for _, m := range list.Flat.Messages {
-		rows = append(rows, summaryRow(mailbox, m, now, false))
+		rows = append(rows, summaryRow(mailbox, m, f, false))
 	}
 	return rows
 }

@@ -62,10 +62,10 @@ func TestListSorting(t *testing.T) {
 	_, doc := f.open(t, "/mail/INBOX")
 	var dates []time.Time
 	doc.Find(`[data-testid="message-row"] td.date`).Each(func(_ int, s *goquery.Selection) {
-		title, _ := s.Attr("title")
-		d, err := time.Parse("Mon, 2 Jan 2006 15:04 -0700", title)
+		stamp, _ := s.Find("time").Attr("datetime")
+		d, err := time.Parse(time.RFC3339, stamp)
 		if err != nil {
-			t.Fatalf("date %q: %v", title, err)
+			t.Fatalf("date %q: %v", stamp, err)
 		}
 		dates = append(dates, d)
 	})

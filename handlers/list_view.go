@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"maps"
 	"net/url"
 	"slices"
@@ -9,19 +10,33 @@ import (
 	"time"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
 
+// rowFormat is how the rows of one list are drawn: in the request's
+// language and the reader's time zone, at one moment for every row.
+type rowFormat struct {
+	ctx context.Context
+	now time.Time
+	loc *time.Location
+	// boxes tells which folders hold the user's own outgoing mail, whose
+	// rows name the recipients (app.ShowsRecipients).
+	boxes []app.Mailbox
+}
+
 // summaryRow is one line of a message list. With crossFolder the row names
 // its folder and its checkbox carries the folder too.
-func summaryRow(mailbox string, m app.MessageSummary, now time.Time, crossFolder bool) components.MessageRow {
+func summaryRow(mailbox string, m app.MessageSummary, f rowFormat, crossFolder bool) components.MessageRow {
+	when := shownTime(f.ctx, m.Date, f.now, f.loc)
 	row := components.MessageRow{
 		URL:        messageURL(mailbox, m.UID),
 		From:       senderName(m.From),
 		Subject:    subjectOrPlaceholder(m.Subject),
-		Date:       listDate(m.Date, now),
-		DateTitle:  fullDate(m.Date),
+		Date:       when.Short,
+		DateTitle:  when.Full,
+		DateISO:    when.ISO,
 		Size:       formatSize(m.Size),
 		Unread:     !m.Seen,
 		Flagged:    m.Flagged,
@@ -31,6 +46,10 @@ func summaryRow(mailbox string, m app.MessageSummary, now time.Time, crossFolder
 		Select:     strconv.FormatUint(uint64(m.UID), 10),
 		SelectName: "uid",
 	}
+	if app.ShowsRecipients(f.boxes, mailbox) {
+		row.From = recipientNames(f.ctx, m.To)
+		row.ToRecipients = true
+	}
 	if crossFolder {
 		row.Select = url.PathEscape(mailbox) + "/" + row.Select
 		row.SelectName = "msg"
@@ -39,14 +58,27 @@ func summaryRow(mailbox string, m app.MessageSummary, now time.Time, crossFolder
 	return row
 }
 
+// recipientNames is "To: Ann, Bob" for a row of the user's own mail: the
+// short name of each recipient, as senderName gives the sender's.
+func recipientNames(ctx context.Context, to []app.Address) string {
+	if len(to) == 0 {
+		return i18n.T(ctx, "To: (no recipients)")
+	}
+	names := make([]string, 0, len(to))
+	for _, a := range to {
+		names = append(names, senderName([]app.Address{a}))
+	}
+	return i18n.T(ctx, "To: %s", strings.Join(names, ", "))
+}
+
 // threadRows flattens conversations into rows: the first message of each
 // carries the conversation's size, replies their depth.
-func threadRows(mailbox string, convs []app.Conversation, now time.Time) []components.MessageRow {
+func threadRows(mailbox string, convs []app.Conversation, f rowFormat) []components.MessageRow {
 	var rows []components.MessageRow
 	for _, conv := range convs {
 		id := "t" + strconv.FormatUint(uint64(conv.Messages[0].UID), 10)
 		for i, m := range conv.Messages {
-			row := summaryRow(mailbox, m.Summary, now, false)
+			row := summaryRow(mailbox, m.Summary, f, false)
 			row.Depth = m.Depth
 			row.ThreadID = id
 			if i == 0 {

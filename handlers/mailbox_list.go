@@ -46,7 +46,7 @@ func (s *Server) listMessages(c echo.Context) error {
 		Page:    list.Params.Page,
 		Threads: list.Params.Threads,
 		Total:   counts.Total, Unseen: counts.Unseen, Pages: counts.Pages, Matches: counts.Matches,
-		Messages:    listRows(mailbox, list, time.Now()),
+		Messages:    listRows(mailbox, list, rowFormat{ctx: c.Request().Context(), now: time.Now(), loc: list.TimeZone, boxes: list.Folders}),
 		ReadingPane: list.ReadingPane,
 	}
 	s.fillListChrome(c, &view, mailbox, list)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,7 +45,7 @@ func (s *Server) searchMessages(c echo.Context) error {
 		view.Error, status = res.Refused.Message, appStatus[res.Refused.Code]
 	}
 	if res.Searched {
-		fillSearchResults(&view, res.Folders, res.Results)
+		fillSearchResults(c.Request().Context(), &view, res.Folders, res.Results)
 	}
 	return render(c, status, pages.Search(view))
 }
@@ -61,10 +62,10 @@ func searchFormView(p app.SearchFields, mailbox string, boxes []app.Mailbox) pag
 
 // fillSearchResults turns the hits of every folder into rows with their
 // folder, and says how many there were.
-func fillSearchResults(view *pages.SearchView, boxes []app.Mailbox, res app.SearchMatches) {
-	now := time.Now()
+func fillSearchResults(ctx context.Context, view *pages.SearchView, boxes []app.Mailbox, res app.SearchMatches) {
+	format := rowFormat{ctx: ctx, now: time.Now(), boxes: boxes}
 	for _, hit := range res.Hits {
-		row := summaryRow(hit.Mailbox, hit.Summary, now, true)
+		row := summaryRow(hit.Mailbox, hit.Summary, format, true)
 		row.Folder = app.DisplayName(boxes, hit.Mailbox)
 		view.Messages = append(view.Messages, row)
 	}

@@ -40,6 +40,11 @@ type MessageRow struct {
 	Depth      int    // reply depth in a conversation, 0 for its root and in flat lists
 	ThreadSize int    // on a conversation's first row: its number of messages; 0 elsewhere
 	ThreadID   string // rows of one conversation share it; "" in flat lists
+
+	// Fields below were added with the reading pane and the phone layout
+	// (issue 11).
+	ToRecipients bool   // From holds "To: …": a folder of the user's own mail
+	DateISO      string // RFC 3339, for <time datetime>; "" without a date
 }
 
 // SortColumn is a column header of the message list; clicking it sorts by
