@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/webmail/webmail/mail"
@@ -46,11 +47,19 @@ const (
 )
 
 // Error is a failure with a message prepared for the user. Err, the cause,
-// is logged and never shown.
+// is logged and never shown. Title and Message are in English and are
+// catalog keys (package i18n): the handlers translate them into the user's
+// language when they show them. A message with variable parts is made by
+// Errorf, which keeps its format (the key) and arguments for that. The
+// catalog check reads the literals given as Title, Message and to Errorf.
 type Error struct {
-	Code       Code
-	Title      string // short, for a page title or heading
-	Message    string // one or two sentences the user reads
+	Code    Code
+	Title   string // short, for a page title or heading
+	Message string // one or two sentences the user reads, in English
+	// Format and Args, when Format is set, are Message before formatting:
+	// the catalog key and what fills it in the user's language.
+	Format     string
+	Args       []any
 	RetryAfter time.Duration
 	// Confirmable says the user may go on anyway (a plugin's warning;
 	// SendInput.SendAnyway).
@@ -75,6 +84,12 @@ func AsError(err error) *Error {
 		return e
 	}
 	return nil
+}
+
+// Errorf is an *Error whose message has variable parts: format is an
+// English catalog key ("There is no %s folder."), args fill it.
+func Errorf(code Code, title, format string, args ...any) *Error {
+	return &Error{Code: code, Title: title, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Invalid is an *Error for input the user can correct.

@@ -203,8 +203,9 @@ func createSpecial(ctx context.Context, client *mail.Client, use string, folders
 		if errors.Is(err, mail.ErrUnavailable) {
 			return "", err
 		}
-		return "", &Error{Code: CodeMailServer, Title: "No " + name + " folder",
-			Message: "There is no " + name + " folder, and the mail server would not create one. Nothing was changed.", Err: err}
+		e := Errorf(CodeMailServer, "Folder missing", "There is no %s folder, and the mail server would not create one. Nothing was changed.", name)
+		e.Err = err
+		return "", e
 	}
 	folders.exists[name] = true
 	return name, nil

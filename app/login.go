@@ -172,7 +172,12 @@ func (a *App) startSession(ctx context.Context, username, password string, route
 // loginLimited logs and reports an attempt refused by a limit.
 func (a *App) loginLimited(ctx context.Context, username, clientIP string, wait time.Duration) error {
 	a.Logger.InfoContext(ctx, "login refused: too many failed attempts", "user", username, "client_ip", clientIP, "wait", wait.Round(time.Second))
-	return &Error{Code: CodeLimited, Title: "Sign in", Message: loginlimit.TooManyAttempts(wait), RetryAfter: wait}
+	e := &Error{Code: CodeLimited, Title: "Sign in", Message: "Too many attempts. Try again in 1 minute."}
+	if minutes := loginlimit.WaitMinutes(wait); minutes > 1 {
+		e = Errorf(CodeLimited, "Sign in", "Too many attempts. Try again in %d minutes.", minutes)
+	}
+	e.RetryAfter = wait
+	return e
 }
 
 // afterLogin asks the plugins whether this user may sign in (the password

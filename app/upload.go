@@ -123,9 +123,9 @@ func (a *App) deleteObject(ctx context.Context, key string) {
 
 // uploadTooLarge is the *Error for a file over the limit.
 func uploadTooLarge(limit int64) *Error {
-	return &Error{Code: CodeTooLarge, Title: "File too large",
-		Message: "This file is too large to attach: the attachments of one message can be at most " + FormatBytes(limit) + " altogether.",
-		Err:     errUploadTooLarge}
+	e := Errorf(CodeTooLarge, "File too large", "This file is too large to attach: the attachments of one message can be at most %s altogether.", FormatBytes(limit))
+	e.Err = errUploadTooLarge
+	return e
 }
 
 // limitReader counts what passes and fails once more than limit bytes

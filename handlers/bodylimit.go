@@ -107,8 +107,8 @@ func bodyError(err error) error {
 
 func tooLarge(limit int64, err error) error {
 	return &UserError{Status: http.StatusRequestEntityTooLarge, Title: "Too large",
-		Message: fmt.Sprintf("That request is larger than this server accepts (%s). Please send less at once.", formatSize(limit)),
-		Err:     err}
+		Message: "That request is larger than this server accepts (%s). Please send less at once.",
+		Args:    []any{formatSize(limit)}, Err: err}
 }
 
 // uploadParts returns the multipart reader of a streaming route's body,

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -124,14 +125,15 @@ func checkFuture(t, now time.Time) (time.Time, error) {
 // renderSendRefusal shows why the message cannot be sent (a bad address
 // names itself) with the way back to the message, which is still open.
 func (s *Server) renderSendRefusal(c echo.Context, id string, e *app.Error) error {
+	title, message := appErrorText(c, e)
 	view := pages.ErrorView{
-		Frame: s.frame(c, e.Title), Status: http.StatusBadRequest, Title: e.Title, Message: e.Message,
+		Frame: s.frame(c, title), Status: http.StatusBadRequest, Title: title, Message: message,
 		BackURL: "/compose/" + url.PathEscape(id),
 	}
 	if e.Confirmable {
 		// The compose was saved before the plugin's warning: sending
 		// it as saved, confirmed, is one button.
-		view.ConfirmURL, view.ConfirmField, view.ConfirmLabel = "/compose/"+url.PathEscape(id)+"/send", "send_anyway", "Send anyway"
+		view.ConfirmURL, view.ConfirmField, view.ConfirmLabel = "/compose/"+url.PathEscape(id)+"/send", "send_anyway", i18n.T(c.Request().Context(), "Send anyway")
 	}
 	return render(c, http.StatusBadRequest, pages.Error(view))
 }

@@ -8,15 +8,19 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
 // UserError is an error with a message prepared for the user. Err, the
-// cause, is logged and never shown.
+// cause, is logged and never shown. Title and Message are English catalog
+// keys (package i18n), Message a format when Args is set; userError
+// translates them for the request.
 type UserError struct {
 	Status  int
 	Title   string
 	Message string
+	Args    []any
 	Err     error
 }
 
@@ -75,7 +79,7 @@ func (s *Server) userError(c echo.Context, err error) *UserError {
 	case app.AsError(err) != nil:
 		ue = s.appError(c, app.AsError(err))
 	case errors.As(err, &he):
-		ue = &UserError{Status: he.Code, Title: http.StatusText(he.Code), Message: httpMessage(he.Code), Err: err}
+		ue = &UserError{Status: he.Code, Title: httpTitle(he.Code), Message: httpMessage(he.Code), Err: err}
 	case app.DependencyError(err) != nil:
 		// A database failure no use case mapped (a write while the
 		// primary is down).
@@ -87,7 +91,38 @@ func (s *Server) userError(c echo.Context, err error) *UserError {
 	if ue.Status == 0 {
 		ue.Status = http.StatusInternalServerError
 	}
-	return ue
+	return translated(c, ue)
+}
+
+// translated is ue in the request's language, its message formatted.
+func translated(c echo.Context, ue *UserError) *UserError {
+	ctx := c.Request().Context()
+	out := *ue
+	out.Title = i18n.T(ctx, ue.Title)
+	out.Message = i18n.T(ctx, ue.Message, ue.Args...)
+	out.Args = nil
+	return &out
+}
+
+// appErrorText is an application error's title and message in the
+// request's language, for a page that shows it in place (a form).
+func appErrorText(c echo.Context, e *app.Error) (title, message string) {
+	ue := translated(c, appUserText(e))
+	return ue.Title, ue.Message
+}
+
+// appUserText is what the user reads of e, still in English: a generic
+// text for an internal failure, the format and its arguments when e has
+// them.
+func appUserText(e *app.Error) *UserError {
+	if e.Code == app.CodeInternal || e.Message == "" {
+		return &UserError{Title: i18n.Mark("Something went wrong"),
+			Message: i18n.Mark("Something went wrong on our side. It has been logged; please try again.")}
+	}
+	if e.Format != "" {
+		return &UserError{Title: e.Title, Message: e.Format, Args: e.Args}
+	}
+	return &UserError{Title: e.Title, Message: e.Message}
 }
 
 // appStatus is the HTTP status of each application error code.
@@ -121,25 +156,38 @@ func (s *Server) appError(c echo.Context, e *app.Error) *UserError {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())+1))
 		}
 	}
-	title, message := e.Title, e.Message
-	if e.Code == app.CodeInternal || message == "" {
-		title, message = "Something went wrong", "Something went wrong on our side. It has been logged; please try again."
+	ue := appUserText(e)
+	ue.Status, ue.Err = status, e
+	return ue
+}
+
+// httpTitle is the heading for an HTTP error echo raised.
+func httpTitle(code int) string {
+	switch {
+	case code == http.StatusNotFound:
+		return i18n.Mark("Not found")
+	case code == http.StatusMethodNotAllowed:
+		return i18n.Mark("Not allowed")
+	case code == http.StatusRequestEntityTooLarge:
+		return i18n.Mark("Too large")
+	case code >= 500:
+		return i18n.Mark("Something went wrong")
 	}
-	return &UserError{Status: status, Title: title, Message: message, Err: e}
+	return i18n.Mark("Bad request")
 }
 
 func httpMessage(code int) string {
 	switch code {
 	case http.StatusNotFound:
-		return "There is nothing at this address."
+		return i18n.Mark("There is nothing at this address.")
 	case http.StatusMethodNotAllowed:
-		return "This address does not accept that kind of request."
+		return i18n.Mark("This address does not accept that kind of request.")
 	case http.StatusRequestEntityTooLarge:
-		return "That is too large."
+		return i18n.Mark("That is too large.")
 	default:
 		if code >= 500 {
-			return "Something went wrong on our side. Please try again."
+			return i18n.Mark("Something went wrong on our side. Please try again.")
 		}
-		return "The request could not be handled."
+		return i18n.Mark("The request could not be handled.")
 	}
 }

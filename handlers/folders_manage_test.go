@@ -154,7 +154,7 @@ func TestFoldersManage(t *testing.T) {
 		t.Fatalf("after delete: %v", folderNames(r))
 	}
 	resp, doc = submit("/folders/delete", "folder", "Trash")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(doc.Find(`[data-testid="delete-confirm"]`).Text(), "This is your trash folder") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(doc.Find(`[data-testid="delete-confirm"]`).Text(), "This is your Trash folder") {
 		t.Errorf("deleting Trash does not warn: %q", doc.Find(`[data-testid="delete-confirm"]`).Text())
 	}
 	resp, doc = submit("/folders/delete", "folder", "INBOX", "confirm", "yes")

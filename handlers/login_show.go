@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) showLogin(c echo.Context) error {
 	view := pages.LoginView{Frame: s.frame(c, "Sign in"), CSRF: s.loginCSRFToken(c)}
 	if s.App.SessionsDown() {
 		// Said before the user types a password that cannot be used.
-		view.Error = app.SignInUnavailable
+		view.Error = i18n.T(c.Request().Context(), app.SignInUnavailable)
 	}
 	return render(c, http.StatusOK, pages.Login(view))
 }

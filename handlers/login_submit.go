@@ -31,11 +31,12 @@ func (s *Server) submitLogin(c echo.Context) error {
 		if e.Code == app.CodeLimited {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())+1))
 		}
+		_, message := appErrorText(c, e)
 		return render(c, appStatus[e.Code], pages.Login(pages.LoginView{
 			Frame:    s.frame(c, "Sign in"),
 			CSRF:     s.loginCSRFToken(c),
 			Username: username,
-			Error:    e.Message,
+			Error:    message,
 		}))
 	}
 	if err != nil {

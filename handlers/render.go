@@ -5,6 +5,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/layout"
 )
 
@@ -21,10 +22,12 @@ func render(c echo.Context, status int, component templ.Component) error {
 	return component.Render(c.Request().Context(), res)
 }
 
-// frame fills the layout's view model for this request.
+// frame fills the layout's view model for this request. title is an
+// English catalog key ("Settings"), translated here; a title that is no
+// key (a subject, a folder's name) stays as it is.
 func (s *Server) frame(c echo.Context, title string) layout.Frame {
 	f := layout.Frame{
-		Title:   title,
+		Title:   i18n.T(c.Request().Context(), title),
 		CSSURLs: s.stylesheets,
 		JSURLs:  s.scripts,
 		IconURL: s.Assets.Path("favicon.svg"),

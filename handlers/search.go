@@ -42,7 +42,8 @@ func (s *Server) searchMessages(c echo.Context) error {
 	}
 	status := http.StatusOK
 	if res.Refused != nil {
-		view.Error, status = res.Refused.Message, appStatus[res.Refused.Code]
+		_, view.Error = appErrorText(c, res.Refused)
+		status = appStatus[res.Refused.Code]
 	}
 	if res.Searched {
 		fillSearchResults(c.Request().Context(), &view, res.Folders, res.Results)

@@ -28,10 +28,11 @@ func (s *Server) saveIdentity(c echo.Context) error {
 		if listErr != nil {
 			return listErr
 		}
+		_, message := appErrorText(c, e)
 		form := pages.IdentityForm{ID: c.FormValue("id"), Email: in.Email, Name: in.Name, ReplyTo: in.ReplyTo,
 			Bcc: in.Bcc, SignatureText: in.SignatureText, SignatureHTML: in.SignatureHTML}
 		form.Login = len(ids) > 0 && form.ID == strconv.FormatInt(ids[0].ID, 10)
-		return render(c, http.StatusBadRequest, pages.Identities(s.identitiesView(c, ids, form, "", e.Message)))
+		return render(c, http.StatusBadRequest, pages.Identities(s.identitiesView(c, ids, form, "", message)))
 	}
 	if err != nil {
 		return err

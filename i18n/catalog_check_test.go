@@ -23,14 +23,30 @@ type keyUse struct {
 	pos    string // file:line, relative to the module root
 }
 
-// keyArgs says which argument of each i18n function is a catalog key.
+// keyArgs says which arguments of each i18n function are catalog keys.
 // N's key is its "other" text; its "one" text is English only.
-var keyArgs = map[string]int{"T": 1, "N": 3, "Date": 2, "Mark": 0}
+var keyArgs = map[string][]int{"T": {1}, "N": {3}, "Date": {2}, "Mark": {0}}
+
+// messageArgs are the functions outside package i18n whose literal
+// arguments are catalog keys, translated where they are shown: the error
+// constructors of package app and handlers (their Title and Message) and
+// the page title of the layout (handlers' s.frame(c, "Sign in")).
+var messageArgs = map[string][]int{
+	"Errorf": {1, 2}, "Invalid": {0, 1}, "signedOut": {0}, "folderNameRefused": {0},
+	"badAction": {0}, "vetoError": {0}, "formRefused": {0}, "frame": {1}, "setListStatus": {1},
+}
+
+// messageFields are the fields of error types (app.Error, handlers'
+// UserError, app.FieldError) whose literal values are catalog keys.
+var messageFields = map[string]bool{"Title": true, "Message": true}
+var messageTypes = map[string]bool{"Error": true, "UserError": true, "FieldError": true}
 
 // TestCatalogHasEveryKey is the catalog check of `make test`: every key the
 // code passes as a literal to i18n.T, N, Date or Mark (generated *_templ.go
-// included, since templates call T there) must be in the German catalog,
-// with plural forms for N. It names the file and line of each missing one.
+// included, since templates call T there), and every literal title and
+// message of an error (app.Error, UserError, their constructors) and of a
+// page (s.frame), must be in the German catalog, with plural forms for N.
+// It names the file and line of each missing one.
 func TestCatalogHasEveryKey(t *testing.T) {
 	uses := scanKeyUses(t, "..")
 	if len(uses) == 0 {
@@ -74,7 +90,12 @@ func builtinKeys() []string {
 // literal keys of i18n calls, sorted by position.
 func scanKeyUses(t *testing.T, root string) []keyUse {
 	t.Helper()
-	var uses []keyUse
+	type scannedFile struct {
+		path, pkg string
+		file      *ast.File
+	}
+	var files []scannedFile
+	consts := map[string]string{} // "pkg.Name" -> value of string constants
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -94,37 +115,141 @@ func scanKeyUses(t *testing.T, root string) []keyUse {
 		if err != nil {
 			return err
 		}
-		inPackage := file.Name.Name == "i18n"
-		ast.Inspect(file, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			name := i18nFunc(call.Fun, inPackage)
-			index, ok := keyArgs[name]
-			if !ok || len(call.Args) <= index {
-				return true
-			}
-			lit, ok := call.Args[index].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			key, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				return true
-			}
-			p := fset.Position(lit.Pos())
-			rel, _ := filepath.Rel(root, p.Filename)
-			uses = append(uses, keyUse{key: key, plural: name == "N", pos: fmt.Sprintf("%s:%d", filepath.ToSlash(rel), p.Line)})
-			return true
-		})
+		rel, _ := filepath.Rel(root, path)
+		files = append(files, scannedFile{path: filepath.ToSlash(rel), pkg: file.Name.Name, file: file})
+		for _, decl := range file.Decls {
+			collectConsts(consts, file.Name.Name, decl)
+		}
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("scanning the module: %v", err)
 	}
+	var uses []keyUse
+	for _, f := range files {
+		add := func(expr ast.Expr, plural bool) {
+			key, ok := stringValue(expr, f.pkg, consts)
+			if !ok || key == "" {
+				return
+			}
+			uses = append(uses, keyUse{key: key, plural: plural, pos: fmt.Sprintf("%s:%d", f.path, fset.Position(expr.Pos()).Line)})
+		}
+		ast.Inspect(f.file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if name := i18nFunc(n.Fun, f.pkg == "i18n"); name != "" {
+					for _, i := range keyArgs[name] {
+						if i < len(n.Args) {
+							add(n.Args[i], name == "N")
+						}
+					}
+					return true
+				}
+				if !userFacing(f.path, f.pkg) {
+					return true
+				}
+				for _, i := range messageArgs[funcName(n.Fun)] {
+					if i < len(n.Args) {
+						add(n.Args[i], false)
+					}
+				}
+			case *ast.CompositeLit:
+				if !userFacing(f.path, f.pkg) || !messageTypes[typeName(n.Type)] {
+					return true
+				}
+				for _, elt := range n.Elts {
+					if kv, ok := elt.(*ast.KeyValueExpr); ok {
+						if field, ok := kv.Key.(*ast.Ident); ok && messageFields[field.Name] {
+							add(kv.Value, false)
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
 	sort.Slice(uses, func(i, j int) bool { return uses[i].pos < uses[j].pos })
 	return uses
+}
+
+// userFacing says whether the error messages of a file reach the webmail
+// user: the application and HTTP layers do, except the admin API's use
+// cases (tokens, provisioning), whose answers are for operators' scripts.
+func userFacing(path, pkg string) bool {
+	if pkg != "app" && pkg != "handlers" {
+		return false
+	}
+	base := filepath.Base(path)
+	return !strings.HasPrefix(base, "admin_") && !strings.HasPrefix(base, "provision_")
+}
+
+// collectConsts records the package-level string constants of decl, so a
+// message given by name (Message: msgWrongCredentials) is checked too.
+func collectConsts(consts map[string]string, pkg string, decl ast.Decl) {
+	gen, ok := decl.(*ast.GenDecl)
+	if !ok || gen.Tok != token.CONST {
+		return
+	}
+	for _, spec := range gen.Specs {
+		vs := spec.(*ast.ValueSpec)
+		for i, name := range vs.Names {
+			if i >= len(vs.Values) {
+				continue
+			}
+			if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if v, err := strconv.Unquote(lit.Value); err == nil {
+					consts[pkg+"."+name.Name] = v
+				}
+			}
+		}
+	}
+}
+
+// stringValue is the string expr stands for when it is a literal or a
+// string constant of the module (pkg is the package expr is written in).
+func stringValue(expr ast.Expr, pkg string, consts map[string]string) (string, bool) {
+	switch e := expr.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		v, err := strconv.Unquote(e.Value)
+		return v, err == nil
+	case *ast.Ident:
+		v, ok := consts[pkg+"."+e.Name]
+		return v, ok
+	case *ast.SelectorExpr:
+		if x, ok := e.X.(*ast.Ident); ok {
+			v, ok := consts[x.Name+"."+e.Sel.Name]
+			return v, ok
+		}
+	case *ast.CallExpr:
+		// i18n.Mark("...") inside a message field: its own call is
+		// checked already.
+	}
+	return "", false
+}
+
+// funcName is the name a call calls: f(...), x.f(...), s.f(...).
+func funcName(fun ast.Expr) string {
+	switch f := fun.(type) {
+	case *ast.Ident:
+		return f.Name
+	case *ast.SelectorExpr:
+		return f.Sel.Name
+	}
+	return ""
+}
+
+// typeName is the name of a composite literal's type: Error, app.Error.
+func typeName(t ast.Expr) string {
+	switch t := t.(type) {
+	case *ast.Ident:
+		return t.Name
+	case *ast.SelectorExpr:
+		return t.Sel.Name
+	}
+	return ""
 }
 
 // i18nFunc is the name of the i18n function fun calls ("T"), or "".

@@ -2,7 +2,6 @@ package loginlimit
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/netip"
 	"strings"
@@ -235,13 +234,10 @@ func (l *Limiter) Clear(ctx context.Context, in Login) {
 	}
 }
 
-// TooManyAttempts is the message a limited login shows.
-func TooManyAttempts(wait time.Duration) string {
-	minutes := int((wait + time.Minute - 1) / time.Minute)
-	if minutes <= 1 {
-		return "Too many attempts. Try again in 1 minute."
-	}
-	return fmt.Sprintf("Too many attempts. Try again in %d minutes.", minutes)
+// WaitMinutes is wait in whole minutes, rounded up, at least 1: what a
+// limited login tells the user to wait.
+func WaitMinutes(wait time.Duration) int {
+	return max(1, int((wait+time.Minute-1)/time.Minute))
 }
 
 func userKey(username string) string {
