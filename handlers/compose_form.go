@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 )
 
 // composeInput reads the compose form (see pages.ComposeView) as posted
@@ -43,6 +45,6 @@ func normalizeNewlines(s string) string {
 
 // overwroteBanner is what the page says after a save over another
 // window's.
-func overwroteBanner(at string) string {
-	return "This draft was also changed in another window at " + at + "; your version was saved over it."
+func overwroteBanner(ctx context.Context, at string) string {
+	return i18n.T(ctx, "This draft was also changed in another window at %s; your version was saved over it.", at)
 }

@@ -49,7 +49,7 @@ func (s *Server) saveCompose(c echo.Context) error {
 		if result.Overwrote {
 			out.OtherSavedAt = app.SavedAt(result.OtherSavedAt)
 			out.OtherSavedAtTime = result.OtherSavedAt.Format(time.RFC3339)
-			out.Banner = overwroteBanner(out.OtherSavedAt)
+			out.Banner = overwroteBanner(c.Request().Context(), out.OtherSavedAt)
 		}
 		return c.JSON(http.StatusOK, out)
 	}

@@ -1,14 +1,15 @@
 package handlers
 
 import (
+	"context"
 	"math"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -17,19 +18,20 @@ import (
 // Undo, "scheduled for …" with Undo, or the server's refusal. While the
 // message waits the page reloads itself when it is due.
 func (s *Server) showSendResult(c echo.Context) error {
-	res, err := s.App.SendStatus(c.Request().Context(), currentSession(c), c.Param("id"))
+	ctx := c.Request().Context()
+	res, err := s.App.SendStatus(ctx, currentSession(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	view := pages.SendResultView{
-		Frame: s.frame(c, sendTitle(res.State)), ComposeID: res.ComposeID, State: string(res.State),
+		Frame: s.frame(c, sendTitle(ctx, res.State)), ComposeID: res.ComposeID, State: string(res.State),
 		Recipients: res.Recipients, Answer: res.ServerAnswer, SendLater: res.SendLater,
 		CanUndo: res.State == app.SendScheduled || res.State == app.SendQueued,
 	}
 	switch res.State {
 	case app.SendScheduled:
 		view.Seconds = max(0, int(math.Ceil(time.Until(res.DueAt).Seconds())))
-		view.When = res.DueAt.Local().Format("Mon 2 Jan 2006 15:04 MST")
+		view.When = i18n.Date(ctx, res.DueAt.Local(), "{weekday} {day} {month} {year} {time} {zoneName}")
 		if !res.SendLater {
 			view.RefreshSeconds = view.Seconds + 1
 		}
@@ -40,14 +42,14 @@ func (s *Server) showSendResult(c echo.Context) error {
 }
 
 // sendTitle is the result page's title.
-func sendTitle(state app.SendState) string {
+func sendTitle(ctx context.Context, state app.SendState) string {
 	switch state {
 	case app.SendSent:
-		return "Sent"
+		return i18n.T(ctx, "Sent")
 	case app.SendQueued:
-		return "Queued"
+		return i18n.T(ctx, "Queued")
 	case app.SendFailed:
-		return "Not sent"
+		return i18n.T(ctx, "Not sent")
 	}
-	return strings.ToUpper(string(state[:1])) + string(state[1:])
+	return i18n.T(ctx, "Sending…")
 }

@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -24,21 +26,22 @@ func (s *Server) showCompose(c echo.Context) error {
 	}
 	view := s.composeView(c, page)
 	if at := c.QueryParam("saved"); validClock(at) {
-		view.Status = "Draft saved at " + at + "."
+		view.Status = i18n.T(c.Request().Context(), "Draft saved at %s.", at)
 	}
 	if at := c.QueryParam("overwrote"); validClock(at) {
-		view.Overwrote = overwroteBanner(at)
+		view.Overwrote = overwroteBanner(c.Request().Context(), at)
 	}
 	return render(c, http.StatusOK, pages.Compose(view))
 }
 
 // composeView fills the compose page's view model.
 func (s *Server) composeView(c echo.Context, page app.ComposePage) pages.ComposeView {
+	ctx := c.Request().Context()
 	cm := page.Compose
 	base := composeURL(cm.ID)
 	view := pages.ComposeView{
-		Frame:   s.frame(c, composeHeading(cm)),
-		Heading: composeHeading(cm),
+		Frame:   s.frame(c, composeHeading(ctx, cm)),
+		Heading: composeHeading(ctx, cm),
 		SaveURL: base, SendURL: base + "/send", DiscardURL: base + "/discard", UploadURL: base + "/attachments",
 		BackURL:  "/mail/INBOX",
 		Revision: strconv.FormatInt(cm.Revision, 10),
@@ -48,7 +51,7 @@ func (s *Server) composeView(c echo.Context, page app.ComposePage) pages.Compose
 		UploadLimit: page.UploadLimit, Remaining: page.Remaining,
 		UploadLimitText: app.FormatBytes(page.UploadLimit), RemainingText: app.FormatBytes(page.Remaining),
 		EditorScripts: []string{s.Assets.Path("vendor/dompurify/purify.min.js"), s.Assets.Path("vendor/squire-rte/squire.js")},
-		Lang:          "en",
+		Lang:          i18n.Lang(ctx),
 	}
 	if cm.OrigMailbox != "" && cm.Kind != app.ComposeDraft {
 		view.BackURL = messageURL(cm.OrigMailbox, cm.OrigUID)
@@ -68,7 +71,9 @@ func (s *Server) composeView(c echo.Context, page app.ComposePage) pages.Compose
 	case cm.Priority > 3:
 		priority = "low"
 	}
-	for _, p := range []pages.ComposeChoice{{Value: "high", Label: "High"}, {Value: "normal", Label: "Normal"}, {Value: "low", Label: "Low"}} {
+	for _, p := range []pages.ComposeChoice{
+		{Value: "high", Label: i18n.T(ctx, "High")}, {Value: "normal", Label: i18n.T(ctx, "Normal")}, {Value: "low", Label: i18n.T(ctx, "Low")},
+	} {
 		p.Selected = p.Value == priority
 		view.Priorities = append(view.Priorities, p)
 	}
@@ -83,16 +88,16 @@ func (s *Server) composeView(c echo.Context, page app.ComposePage) pages.Compose
 }
 
 // composeHeading names what is being written.
-func composeHeading(c app.Compose) string {
+func composeHeading(ctx context.Context, c app.Compose) string {
 	switch c.Kind {
 	case app.ComposeReply, app.ComposeReplyAll:
-		return "Reply"
+		return i18n.T(ctx, "Reply")
 	case app.ComposeForward, app.ComposeForwardAttached:
-		return "Forward"
+		return i18n.T(ctx, "Forward")
 	case app.ComposeDraft:
-		return "Draft"
+		return i18n.T(ctx, "Draft")
 	}
-	return "New message"
+	return i18n.T(ctx, "New message")
 }
 
 // validClock reports whether s is an HH:MM time, so a query parameter

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -27,22 +29,22 @@ func folderEdit(boxes []app.Mailbox, name string) *pages.FolderEdit {
 
 // folderStatus is the confirmation shown on /folders after a change, from
 // its ?done= code; unknown codes show nothing.
-func folderStatus(done string) string {
+func folderStatus(ctx context.Context, done string) string {
 	switch done {
 	case "created":
-		return "Folder created."
+		return i18n.T(ctx, "Folder created.")
 	case "renamed":
-		return "Folder renamed."
+		return i18n.T(ctx, "Folder renamed.")
 	case "moved":
-		return "Folder moved."
+		return i18n.T(ctx, "Folder moved.")
 	case "unchanged":
-		return "Nothing changed."
+		return i18n.T(ctx, "Nothing changed.")
 	case "deleted":
-		return "Folder deleted."
+		return i18n.T(ctx, "Folder deleted.")
 	case "subscribed":
-		return "Subscribed to the folder."
+		return i18n.T(ctx, "Subscribed to the folder.")
 	case "unsubscribed":
-		return "Unsubscribed from the folder."
+		return i18n.T(ctx, "Unsubscribed from the folder.")
 	}
 	return ""
 }

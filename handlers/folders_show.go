@@ -14,7 +14,7 @@ import (
 // showFolders shows the folder management page at /folders; ?edit={name}
 // opens the rename/move/delete form of one folder.
 func (s *Server) showFolders(c echo.Context) error {
-	return s.renderFolders(c, http.StatusOK, folderForm{status: folderStatus(c.QueryParam("done")), edit: c.QueryParam("edit")})
+	return s.renderFolders(c, http.StatusOK, folderForm{status: folderStatus(c.Request().Context(), c.QueryParam("done")), edit: c.QueryParam("edit")})
 }
 
 // folderForm is what a folder page shows besides the folders: a status, a

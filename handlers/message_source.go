@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -23,7 +24,7 @@ func (s *Server) showMessageSource(c echo.Context) error {
 	subject := subjectOrPlaceholder(src.Subject)
 	base := messageURL(mailbox, uid)
 	return render(c, http.StatusOK, pages.MessageSource(pages.MessageSourceView{
-		Frame:     s.frame(c, "Source of "+subject),
+		Frame:     s.frame(c, i18n.T(c.Request().Context(), "Source of “%s”", subject)),
 		Subject:   subject,
 		BackURL:   base,
 		RawURL:    base + "/raw",

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -73,10 +74,12 @@ func fillSearchResults(ctx context.Context, view *pages.SearchView, boxes []app.
 	view.Capped = res.Capped
 	switch {
 	case res.Capped:
-		view.Summary = "Showing the newest " + app.CountNoun(len(res.Hits), "message") + " of at least " + app.CountNoun(res.Matches, "match") +
-			" (" + app.CountNoun(res.Folders, "folder") + " searched). Narrow the search to see the rest."
+		view.Summary = i18n.T(ctx, "Showing the newest %s of at least %s (%s searched). Narrow the search to see the rest.",
+			i18n.N(ctx, len(res.Hits), "%d message", "%d messages"), i18n.N(ctx, res.Matches, "%d match", "%d matches"),
+			i18n.N(ctx, res.Folders, "%d folder", "%d folders"))
 	default:
-		view.Summary = app.CountNoun(len(res.Hits), "message") + " found; " + app.CountNoun(res.Folders, "folder") + " searched."
+		view.Summary = i18n.T(ctx, "%s found; %s searched.",
+			i18n.N(ctx, len(res.Hits), "%d message", "%d messages"), i18n.N(ctx, res.Folders, "%d folder", "%d folders"))
 	}
 	for _, name := range res.Skipped {
 		view.Skipped = append(view.Skipped, app.DisplayName(boxes, name))

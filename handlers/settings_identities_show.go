@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -26,7 +27,13 @@ func (s *Server) showIdentities(c echo.Context) error {
 			}
 		}
 	}
-	status := map[string]string{"saved": "Identity saved.", "deleted": "Identity deleted."}[c.QueryParam("done")]
+	var status string
+	switch c.QueryParam("done") {
+	case "saved":
+		status = i18n.T(c.Request().Context(), "Identity saved.")
+	case "deleted":
+		status = i18n.T(c.Request().Context(), "Identity deleted.")
+	}
 	return render(c, http.StatusOK, pages.Identities(s.identitiesView(c, ids, form, status, "")))
 }
 

@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -17,28 +19,32 @@ func (s *Server) showSessions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	status := map[string]string{
-		"ended":  "That device is signed out.",
-		"others": "Every other device is signed out.",
-	}[c.QueryParam("done")]
+	ctx := c.Request().Context()
+	var status string
+	switch c.QueryParam("done") {
+	case "ended":
+		status = i18n.T(ctx, "That device is signed out.")
+	case "others":
+		status = i18n.T(ctx, "Every other device is signed out.")
+	}
 	view := pages.SessionsView{Frame: s.frame(c, "Signed-in devices"), Status: status}
 	now := time.Now()
 	for _, sess := range sessions {
-		view.Sessions = append(view.Sessions, sessionRow(sess, now))
+		view.Sessions = append(view.Sessions, sessionRow(ctx, sess, now))
 		view.Others = view.Others || !sess.Current
 	}
 	return render(c, http.StatusOK, pages.Sessions(view))
 }
 
 // sessionRow is one session as the page shows it.
-func sessionRow(sess app.MySession, now time.Time) pages.SessionRow {
+func sessionRow(ctx context.Context, sess app.MySession, now time.Time) pages.SessionRow {
 	row := pages.SessionRow{
 		Device: sess.Device, LoginIP: sess.LoginIP, LastIP: sess.LastIP, Current: sess.Current,
 		LastSeen: relativeTime(sess.LastSeen, now), LastSeenExact: fullDate(sess.LastSeen), LastSeenISO: sess.LastSeen.Format(time.RFC3339),
 		Created: fullDate(sess.CreatedAt), CreatedISO: sess.CreatedAt.Format(time.RFC3339),
 	}
 	if row.Device == "" {
-		row.Device = "Unknown device"
+		row.Device = i18n.T(ctx, "Unknown device")
 	}
 	if !sess.Current {
 		row.EndURL = "/settings/sessions/" + sess.Ref + "/end"

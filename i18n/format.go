@@ -54,6 +54,7 @@ func Weekday(ctx context.Context, d time.Weekday) string {
 //	{monthNum} month number, 12             {dd} {mm}  07, 12 (two digits)
 //	{weekday}  short weekday, Mon           {weekdayLong} Monday
 //	{time}     24-hour time, 15:04          {zone}     -0700
+//	{zoneName} the zone's abbreviation, CET
 //
 // t is written in its own location: convert it to the user's time zone
 // first. Digits stay ASCII: a date is not a quantity.
@@ -101,6 +102,8 @@ func datePart(ctx context.Context, t time.Time, name string) string {
 		return t.Format("15:04")
 	case "zone":
 		return t.Format("-0700")
+	case "zoneName":
+		return t.Format("MST")
 	}
 	return "{" + name + "}"
 }
