@@ -32,6 +32,9 @@ type MessageList struct {
 	ReadingPane string
 	// TimeZone is the reader's, for the rows' dates.
 	TimeZone *time.Location
+	// Preview asks for a preview line under each row (the list_preview
+	// setting), where the server offers one.
+	Preview bool
 }
 
 // ListCounts are a list page's totals, whichever view it has.
@@ -62,7 +65,11 @@ func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMe
 	if err != nil {
 		return MessageList{}, err
 	}
-	out := MessageList{Params: params, ReadingPane: settings.readingPane()}
+	display := DisplayPrefsOf(sess)
+	out := MessageList{Params: params, TimeZone: display.Location(), Preview: display.ListPreview}
+	if display.ReadingPane != PaneOff {
+		out.ReadingPane = display.ReadingPane
+	}
 	err = a.withIMAP(ctx, sess, func(client *mail.Client) error {
 		var err error
 		if out.Folders, err = client.Mailboxes(ctx); err != nil {
@@ -81,12 +88,6 @@ func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMe
 	counts := out.Counts()
 	out.PastEnd = params.Page > counts.Pages && counts.Matches > 0
 	return out, nil
-}
-
-// readingPane is where the user's lists open a message ("" when the pane
-// is off).
-func (u UserSettings) readingPane() string {
-	return "right"
 }
 
 // ShowsRecipients reports a folder of the user's own outgoing mail (Sent,

@@ -61,3 +61,34 @@ func TestMessagePaneFragment(t *testing.T) {
 		t.Error("without the header the message URL is not the full page")
 	}
 }
+
+// TestReadingPaneSetting: the list page has the pane on the right by
+// default, below or none as the reading_pane setting says, and the rows'
+// times follow the time_zone setting.
+func TestReadingPaneSetting(t *testing.T) {
+	f := newListFixture(t)
+	for _, tc := range []struct{ setting, want string }{
+		{"", "right"},
+		{"below", "below"},
+		{"off", ""},
+		{"right", "right"},
+	} {
+		if tc.setting != "" {
+			f.saveSettings(t, "reading_pane", tc.setting)
+		}
+		_, doc := f.open(t, "/mail/INBOX")
+		pane := doc.Find(`[data-testid="reading-pane"]`)
+		if got := doc.Find(`main.listpage`).AttrOr("data-pane", ""); got != tc.want || (pane.Length() == 1) != (tc.want != "") {
+			t.Errorf("reading_pane %q: data-pane %q and %d panes, want %q", tc.setting, got, pane.Length(), tc.want)
+		}
+	}
+
+	_, doc := f.open(t, "/mail/INBOX")
+	utc := doc.Find(`[data-testid="message-row"] td.date time`).First().AttrOr("datetime", "")
+	f.saveSettings(t, "time_zone", "Asia/Kolkata")
+	_, doc = f.open(t, "/mail/INBOX")
+	kolkata := doc.Find(`[data-testid="message-row"] td.date time`).First().AttrOr("datetime", "")
+	if !strings.HasSuffix(utc, "Z") || !strings.HasSuffix(kolkata, "+05:30") {
+		t.Errorf("row times %q (UTC) and %q (Asia/Kolkata): not in the reader's zone", utc, kolkata)
+	}
+}

@@ -47,7 +47,7 @@ func (s *Server) searchMessages(c echo.Context) error {
 		status = appStatus[res.Refused.Code]
 	}
 	if res.Searched {
-		fillSearchResults(c.Request().Context(), &view, res.Folders, res.Results)
+		fillSearchResults(c.Request().Context(), app.DisplayPrefsOf(currentSession(c)).Location(), &view, res.Folders, res.Results)
 	}
 	return render(c, status, pages.Search(view))
 }
@@ -64,8 +64,8 @@ func searchFormView(p app.SearchFields, mailbox string, boxes []app.Mailbox) pag
 
 // fillSearchResults turns the hits of every folder into rows with their
 // folder, and says how many there were.
-func fillSearchResults(ctx context.Context, view *pages.SearchView, boxes []app.Mailbox, res app.SearchMatches) {
-	format := rowFormat{ctx: ctx, now: time.Now(), boxes: boxes}
+func fillSearchResults(ctx context.Context, loc *time.Location, view *pages.SearchView, boxes []app.Mailbox, res app.SearchMatches) {
+	format := rowFormat{ctx: ctx, now: time.Now(), loc: loc, boxes: boxes}
 	for _, hit := range res.Hits {
 		row := summaryRow(hit.Mailbox, hit.Summary, format, true)
 		row.Folder = app.DisplayName(boxes, hit.Mailbox)
