@@ -14,7 +14,8 @@ import (
 //	request ID (also into the context, for log lines) -> language (into
 //	the context, for i18n.T) -> panic recovery ->
 //	security headers -> metrics -> access log -> body limit -> client IP
-//	(trusted proxies only) -> session load -> CSRF check -> read-your-writes.
+//	(trusted proxies only) -> session load -> the user's language setting
+//	-> CSRF check -> read-your-writes.
 //
 // Every request body is capped at MaxFormBytes before anything reads it.
 // A route that takes uploads opts into a larger limit by wrapping its
@@ -36,7 +37,7 @@ func (s *Server) Routes() *echo.Echo {
 	e.Pre(rawPath)
 	bodies := newBodyLimits(s.MaxFormBytes)
 	e.Use(requestID, requestContext, localize, s.withIconSprite, s.recoverPanic, s.securityHeaders, s.observeRequest, s.accessLog,
-		compressPages(), bodies.middleware, s.loadSession, s.checkCSRF, s.readYourWrites)
+		compressPages(), bodies.middleware, s.loadSession, localizeForUser, s.checkCSRF, s.readYourWrites)
 
 	// Probes for the load balancer and process supervisors.
 	e.GET("/healthz", s.showHealth)
