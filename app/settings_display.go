@@ -51,13 +51,13 @@ func parseDisplayForm(f DisplayForm) (map[string]string, *FieldError) {
 		valid       func(string) bool
 		refusal     string
 	}{
-		{PrefTheme, f.Theme, validTheme, "Choose a theme: automatic, light or dark."},
-		{PrefDensity, f.Density, validDensity, "Choose comfortable or compact lists."},
-		{PrefReadingPane, f.ReadingPane, validReadingPane, "Choose where messages open: on the right, below the list, or on their own page."},
-		{PrefTimeZone, f.TimeZone, ValidTimeZone, "Choose a time zone from the list, like Europe/Berlin."},
-		{PrefListPreview, f.ListPreview, validOnOff, "Choose whether lists show a preview line."},
-		{PrefNotifications, f.Notifications, validOnOff, "Choose whether new mail shows a desktop notification."},
-		{PrefPlainFont, f.PlainFont, validPlainFont, "Choose the font for plain-text messages."},
+		{PrefTheme, f.Theme, validTheme, i18n.Mark("Choose a theme: automatic, light or dark.")},
+		{PrefDensity, f.Density, validDensity, i18n.Mark("Choose comfortable or compact lists.")},
+		{PrefReadingPane, f.ReadingPane, validReadingPane, i18n.Mark("Choose where messages open: on the right, below the list, or on their own page.")},
+		{PrefTimeZone, f.TimeZone, ValidTimeZone, i18n.Mark("Choose a time zone from the list, like Europe/Berlin.")},
+		{PrefListPreview, f.ListPreview, validOnOff, i18n.Mark("Choose whether lists show a preview line.")},
+		{PrefNotifications, f.Notifications, validOnOff, i18n.Mark("Choose whether new mail shows a desktop notification.")},
+		{PrefPlainFont, f.PlainFont, validPlainFont, i18n.Mark("Choose the font for plain-text messages.")},
 	}
 	for _, field := range fields {
 		if field.value == "" {
@@ -75,7 +75,7 @@ func parseDisplayForm(f DisplayForm) (map[string]string, *FieldError) {
 	case i18n.Supported(f.Language):
 		out[PrefLanguage] = f.Language
 	default:
-		return nil, &FieldError{PrefLanguage, "Choose a language from the menu."}
+		return nil, &FieldError{PrefLanguage, i18n.Mark("Choose a language from the menu.")}
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
 )
@@ -43,7 +44,7 @@ func pageSizeList(sizes []int) string {
 // SortChoice is one "sort by" choice of the settings page.
 type SortChoice struct {
 	Value string // the form and stored value
-	Label string
+	Label string // English, marked for the catalog: i18n.T translates it
 	Key   mail.SortKey
 	Desc  bool
 }
@@ -52,12 +53,12 @@ type SortChoice struct {
 // first.
 func SortChoices() []SortChoice {
 	return []SortChoice{
-		{"date-desc", "Date, newest first", mail.SortDate, true},
-		{"date-asc", "Date, oldest first", mail.SortDate, false},
-		{"from-asc", "Sender, A to Z", mail.SortFrom, false},
-		{"subject-asc", "Subject, A to Z", mail.SortSubject, false},
-		{"size-desc", "Size, largest first", mail.SortSize, true},
-		{"size-asc", "Size, smallest first", mail.SortSize, false},
+		{"date-desc", i18n.Mark("Date, newest first"), mail.SortDate, true},
+		{"date-asc", i18n.Mark("Date, oldest first"), mail.SortDate, false},
+		{"from-asc", i18n.Mark("Sender, A to Z"), mail.SortFrom, false},
+		{"subject-asc", i18n.Mark("Subject, A to Z"), mail.SortSubject, false},
+		{"size-desc", i18n.Mark("Size, largest first"), mail.SortSize, true},
+		{"size-asc", i18n.Mark("Size, smallest first"), mail.SortSize, false},
 	}
 }
 

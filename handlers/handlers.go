@@ -64,7 +64,7 @@ type Server struct {
 // has its own file so the code for one page stays together.
 var (
 	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css", "settings.css", "compose.css"}
-	scriptNames     = []string{"app.js", "list.js", "list_drag.js", "list_help.js", "message.js", "list_pane.js", "events.js", "compose.js"}
+	scriptNames     = []string{"app.js", "list.js", "list_drag.js", "list_help.js", "message.js", "list_pane.js", "events.js", "compose.js", "settings.js"}
 )
 
 // NewServer returns the handlers for deps. deps.App is required.

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) showSettings(c echo.Context) error {
 	}
 	status := ""
 	if c.QueryParam("done") == "saved" {
-		status = "Settings saved."
+		status = i18n.T(c.Request().Context(), "Settings saved.")
 	}
 	return s.renderSettings(c, http.StatusOK, form, status, nil)
 }
@@ -37,8 +38,18 @@ func (s *Server) renderSettings(c echo.Context, status int, form app.SettingsFor
 		MarkReadDelay:    form.MarkReadDelay,
 		MaxMarkReadDelay: app.MaxMarkReadDelay,
 		UndoSend:         form.UndoSend,
-		UndoSendChoices:  undoSendChoices(form.UndoSend),
+		UndoSendChoices:  undoSendChoices(c.Request().Context(), form.UndoSend),
 		PluginSections:   pluginSettingsView(s.App.PluginSettingSections(), form),
+		Theme:            form.Display.Theme,
+		Density:          form.Display.Density,
+		ReadingPane:      form.Display.ReadingPane,
+		ListPreview:      form.Display.ListPreview,
+		PlainFont:        form.Display.PlainFont,
+		Notifications:    form.Display.Notifications,
+		Language:         form.Display.Language,
+		Languages:        languageChoices(),
+		TimeZone:         form.Display.TimeZone,
+		TimeZones:        timeZoneChoices(form.Display.TimeZone),
 	}
 	if refusal != nil {
 		view.Error, view.ErrorField = refusal.Message, refusal.Field
@@ -46,7 +57,7 @@ func (s *Server) renderSettings(c echo.Context, status int, form app.SettingsFor
 	for _, n := range app.PageSizes(s.App.PageSize) {
 		label := strconv.Itoa(n)
 		if n == s.App.PageSize {
-			label += " (default)"
+			label = i18n.T(c.Request().Context(), "%s (default)", label)
 		}
 		view.PageSizes = append(view.PageSizes, pages.SettingsChoice{Value: strconv.Itoa(n), Label: label})
 	}

@@ -83,7 +83,9 @@ func TestSettingsPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /settings = %d", resp.StatusCode)
 	}
-	want := map[string]string{"page_size": "50", "list_sort": "date-desc", "list_view": "messages", "mark_read": "now", "mark_read_delay": "5", "undo_send": "10"}
+	want := map[string]string{"page_size": "50", "list_sort": "date-desc", "list_view": "messages", "mark_read": "now", "mark_read_delay": "5", "undo_send": "10",
+		"theme": "auto", "density": "comfortable", "reading_pane": "right", "list_preview": "on", "plain_font": "proportional",
+		"notifications": "off", "language": "auto", "time_zone": ""}
 	if got := settingsValues(t, doc); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("defaults shown %v, want %v", got, want)
 	}

@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"slices"
 	"strconv"
 
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -13,7 +15,7 @@ import (
 var undoSendOffered = []int{0, 5, 10, 20, 30}
 
 // undoSendChoices is the settings menu of undo-send delays.
-func undoSendChoices(current string) []pages.SettingsChoice {
+func undoSendChoices(ctx context.Context, current string) []pages.SettingsChoice {
 	offered := undoSendOffered
 	if n, err := strconv.Atoi(current); err == nil && !slices.Contains(offered, n) {
 		offered = append(slices.Clone(offered), n)
@@ -21,12 +23,12 @@ func undoSendChoices(current string) []pages.SettingsChoice {
 	}
 	var out []pages.SettingsChoice
 	for _, n := range offered {
-		label := strconv.Itoa(n) + " seconds"
+		label := i18n.N(ctx, n, "%d second", "%d seconds", n)
 		switch n {
 		case 0:
-			label = "No delay: send at once"
+			label = i18n.T(ctx, "No delay: send at once")
 		case 10:
-			label += " (default)"
+			label = i18n.T(ctx, "%s (default)", label)
 		}
 		out = append(out, pages.SettingsChoice{Value: strconv.Itoa(n), Label: label})
 	}

@@ -11,6 +11,7 @@
   }
   var baseTitle = document.title.replace(/^\(\d+\) /, "");
   var lastMessages = null;
+  var lastUnseen = 0;
   var requested = 0; // refreshes asked for; an answer to an older one is dropped
   var waiting = null; // the timer of a refresh put off while list.js is busy
 
@@ -85,12 +86,38 @@
       .catch(function () { /* the next event tries again */ });
   }
 
+  // notifyNewMail shows a desktop notification when new mail arrives
+  // while the page is out of sight, if the user switched them on in the
+  // settings (<body data-notifications>) and the browser allows them.
+  // One notification (tag) stands for all: a burst of mail replaces it.
+  function notifyNewMail(unseen) {
+    var body = document.body;
+    if (body.dataset.notifications !== "on" || !document.hidden ||
+      !("Notification" in window) || Notification.permission !== "granted") {
+      return;
+    }
+    var note = new Notification(body.dataset.notifyTitle || "New mail", {
+      body: (body.dataset.notifyBody || "%s").replace("%s", String(unseen)),
+      tag: "webmail-new-mail",
+      icon: (document.querySelector('link[rel="icon"]') || {}).href
+    });
+    note.onclick = function () {
+      window.focus();
+      if (!onInboxList()) location.href = "/mail/INBOX";
+      note.close();
+    };
+  }
+
   var source = new EventSource("/events");
   source.addEventListener("status", function (e) {
     var st;
     try { st = JSON.parse(e.data); } catch (err) { return; }
     setTitle(st.unseen);
     setInboxCount(st.unseen);
+    if (lastMessages !== null && st.messages > lastMessages && st.unseen > lastUnseen) {
+      notifyNewMail(st.unseen); // more mail, and unread: new, not moved in read
+    }
+    lastUnseen = st.unseen;
     if (lastMessages !== null && st.messages !== lastMessages && onInboxList()) {
       refreshList();
     }

@@ -311,6 +311,19 @@ type SettingsView struct {
 
 	// PluginSections are the plugins' user settings, one fieldset each.
 	PluginSections []SettingsPluginSection
+
+	// Display settings: the values as the form sends them ("auto", "on",
+	// "monospace"...; see app.DisplayForm).
+	Theme         string
+	Density       string
+	ReadingPane   string
+	ListPreview   string
+	PlainFont     string
+	Notifications string
+	Language      string           // "auto" or a language code
+	Languages     []SettingsChoice // the languages with a catalog
+	TimeZone      string           // IANA name, "" until chosen
+	TimeZones     []SettingsChoice
 }
 
 // SettingsPluginSection is one plugin's user settings.
