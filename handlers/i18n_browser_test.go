@@ -1,0 +1,73 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// browserLanguage makes the browser ask for pages in accept, as one set
+// to that language does (Accept-Language on every request).
+func browserLanguage(accept string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, target, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, target, network.SetExtraHTTPHeaders,
+			network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": accept}})
+		return err
+	})
+}
+
+// TestRightToLeftLayoutInBrowser opens every page in Arabic, a language
+// written right to left, at a desktop and a phone width: the document says
+// dir="rtl", the text starts on the right (the main heading's right edge
+// is nearer the window's right edge than its left edge is to the left),
+// and nothing scrolls sideways. WEBMAIL_SCREENSHOTS=dir keeps a PNG of
+// each.
+func TestRightToLeftLayoutInBrowser(t *testing.T) {
+	f := newListFixture(t)
+	pages := a11yPages(t, f)
+	b := newListBrowser(t)
+	b.do(browserLanguage("ar"))
+	b.do(chromedp.Navigate(f.http.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	b.checkRightToLeft(t, "login", "h1")
+	b.signIn(f.http.URL)
+	for _, p := range pages {
+		b.do(chromedp.EmulateViewport(1440, 900), chromedp.Navigate(f.http.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+		b.checkRightToLeft(t, p.name, "main h1, main h2")
+	}
+}
+
+// checkRightToLeft checks the page in the browser at 1440 and 390 px.
+func (b *listBrowser) checkRightToLeft(t *testing.T, name, heading string) {
+	t.Helper()
+	if lang, dir := evalIn[string](b, `document.documentElement.lang`), evalIn[string](b, `document.documentElement.dir`); lang != "ar" || dir != "rtl" {
+		t.Errorf("%s: <html lang=%q dir=%q>, want ar, rtl", name, lang, dir)
+	}
+	for _, width := range []int64{1440, 390} {
+		b.do(chromedp.EmulateViewport(width, 900))
+		b.laidOut()
+		where := fmt.Sprintf("%s at %d px", name, width)
+		if overflow := evalIn[string](b, a11yOverflow); overflow != "" {
+			t.Errorf("%s in Arabic: the page scrolls sideways: %s", where, overflow)
+		}
+		side := evalIn[string](b, `(() => {
+			const h = [...document.querySelectorAll(`+fmt.Sprintf("%q", heading)+`)].find((e) => e.checkVisibility());
+			if (!h) return "no heading";
+			const r = h.getBoundingClientRect(), range = document.createRange();
+			range.selectNodeContents(h);
+			const text = range.getBoundingClientRect();
+			return getComputedStyle(h).direction + " " + (window.innerWidth - text.right < text.left ? "right" : "left");
+		})()`)
+		if side != "rtl right" && side != "no heading" {
+			t.Errorf("%s in Arabic: the heading is %q, want rtl and on the right", where, side)
+		}
+		b.screenshot(fmt.Sprintf("rtl-%s-%d", name, width))
+	}
+	b.do(chromedp.ResetViewport())
+}
