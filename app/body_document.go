@@ -20,13 +20,23 @@ type BodyInput struct {
 	AllowRemote bool
 }
 
-// MessageBody returns the sanitized HTML body of a message, for the
+// BodyDocument is what a message's body document shows.
+type BodyDocument struct {
+	// HTML is the sanitized HTML body, or the text body made into HTML
+	// (escaped, linkified, quotes folding: see textBodyHTML) when Text.
+	HTML string
+	// Text says the message has no HTML body: HTML is its text.
+	Text bool
+}
+
+// MessageBody returns the sanitized HTML body of a message (or its text
+// made into HTML, for a conversation's message that has no HTML), for the
 // document the message page frames in a sandboxed iframe. Right after the
 // page on the same instance it is served from what the page built (one
 // SELECT or NOOP to check UIDVALIDITY, no fetch); elsewhere it is fetched,
 // parsed and sanitized again.
-func (a *App) MessageBody(ctx context.Context, sess *session.Session, in BodyInput) (string, error) {
-	var body *sanitizedBody
+func (a *App) MessageBody(ctx context.Context, sess *session.Session, in BodyInput) (BodyDocument, error) {
+	var doc BodyDocument
 	err := a.withIMAP(ctx, sess, func(client *mail.Client) error {
 		parsed, key, err := a.readMessage(ctx, client, sess, messageRef{mailbox: in.Mailbox, uid: in.UID, part: in.Part})
 		if err != nil {
@@ -36,11 +46,15 @@ func (a *App) MessageBody(ctx context.Context, sess *session.Session, in BodyInp
 			return &Error{Code: CodeUnreadable, Title: "Unreadable message", Message: "This message could not be read.",
 				Err: errors.New("app: message parse failed")}
 		}
-		body = a.body(key, parsed, in.AllowRemote)
+		if parsed.msg.HTML == "" {
+			doc = BodyDocument{HTML: textHTML(ctx, parsed.msg), Text: true}
+			return nil
+		}
+		doc.HTML = a.body(key, parsed, in.AllowRemote).html
 		return nil
 	})
 	if err != nil {
-		return "", err
+		return BodyDocument{}, err
 	}
-	return body.html, nil
+	return doc, nil
 }

@@ -48,6 +48,6 @@ func (a *App) ShowAttachedMessage(ctx context.Context, sess *session.Session, in
 		return AttachedPage{}, err
 	}
 	page.Message = a.display(ctx, displayInput{parsed: parsed, key: key, depth: len(in.Part),
-		showImages: in.ShowImages, userID: prefs.userID, timeZone: prefs.timeZone})
+		showImages: in.ShowImages, userID: prefs.userID, timeZone: prefs.timeZone, monospace: prefs.monospace})
 	return page, nil
 }

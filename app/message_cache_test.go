@@ -94,10 +94,11 @@ func TestMessageCacheNeverServesAnotherUser(t *testing.T) {
 	if page.Message.Subject != "Bob's own message" {
 		t.Errorf("Bob's page shows %q", page.Message.Subject)
 	}
-	body, err := d.MessageBody(ctx, bob, BodyInput{Mailbox: ref.mailbox, UID: ref.uid})
+	doc, err := d.MessageBody(ctx, bob, BodyInput{Mailbox: ref.mailbox, UID: ref.uid})
 	if err != nil {
 		t.Fatal(err)
 	}
+	body := doc.HTML
 	if !strings.Contains(body, "Bob&#39;s own message") && !strings.Contains(body, "Bob's own message") || strings.Contains(body, "Alice") {
 		t.Errorf("Bob's body document: %q", body)
 	}
@@ -119,8 +120,8 @@ func TestMessageCacheFollowsUIDValidity(t *testing.T) {
 	}
 	uid := uint32(d.env.AppendRaw(t, email, password, "Box", htmlMessage("First mailbox")))
 	before := d.uidValidity(t, email, password, "Box")
-	if body, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "Box", UID: uid}); err != nil || !strings.Contains(body, "First mailbox") {
-		t.Fatalf("first body %q, %v", body, err)
+	if body, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "Box", UID: uid}); err != nil || !strings.Contains(body.HTML, "First mailbox") {
+		t.Fatalf("first body %q, %v", body.HTML, err)
 	}
 
 	if err := c.Delete("Box").Wait(); err != nil {
@@ -147,10 +148,11 @@ func TestMessageCacheFollowsUIDValidity(t *testing.T) {
 	if page.Message.Subject != "Second mailbox" {
 		t.Errorf("page after the mailbox was replaced shows %q", page.Message.Subject)
 	}
-	body, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "Box", UID: uid})
+	doc, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "Box", UID: uid})
 	if err != nil {
 		t.Fatal(err)
 	}
+	body := doc.HTML
 	if !strings.Contains(body, "Second mailbox") {
 		t.Errorf("body after the mailbox was replaced: %q", body)
 	}
@@ -174,10 +176,11 @@ func TestShowMessageLeavesTheBodyReady(t *testing.T) {
 			t.Errorf("images=%v: remote content %+v", images, page.Message.Remote)
 		}
 		entries, _ := d.messages.stats()
-		body, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "INBOX", UID: uid, AllowRemote: images})
+		doc, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "INBOX", UID: uid, AllowRemote: images})
 		if err != nil {
 			t.Fatal(err)
 		}
+		body := doc.HTML
 		if strings.Contains(body, "tracker.example") != images {
 			t.Errorf("images=%v: body %q", images, body)
 		}

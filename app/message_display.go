@@ -6,7 +6,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/webmail/webmail/mail/htmlsafe"
 	"github.com/webmail/webmail/mail/mime"
 )
 
@@ -31,9 +30,13 @@ type MessageDisplay struct {
 	// HasHTML says the body is an HTML document, served sanitized by
 	// MessageBody for the page to frame; TextHTML is empty then.
 	HasHTML bool
-	// TextHTML is the text body, escaped and with its links made
-	// clickable; a placeholder when the message has no text.
+	// TextHTML is the text body, escaped, its links made clickable and
+	// its quotes folding blocks (see textBodyHTML); a placeholder when the
+	// message has no text.
 	TextHTML string
+	// MonospaceText asks for the text body in a fixed-width font (the
+	// plain_font setting); proportional by default.
+	MonospaceText bool
 	// Remote is the decision about remote content in the HTML body.
 	Remote RemoteContent
 	// Attachments are the parts offered for download, in order.
@@ -80,6 +83,7 @@ type displayInput struct {
 	showImages bool     // the user asked to see remote content
 	userID     int64    // 0 when the database could not say: no trusted senders then
 	timeZone   *time.Location
+	monospace  bool // the plain_font setting says monospace
 }
 
 // display builds what the page shows of a message. For an HTML body it
@@ -89,11 +93,11 @@ func (a *App) display(ctx context.Context, in displayInput) MessageDisplay {
 	msg := in.parsed.msg
 	d := MessageDisplay{
 		Subject: msg.Subject, From: msg.From, To: msg.To, Cc: msg.Cc, ReplyTo: msg.ReplyTo,
-		Date: msg.Date, TimeZone: in.timeZone, Headers: msg.Headers,
+		Date: msg.Date, TimeZone: in.timeZone, Headers: msg.Headers, MonospaceText: in.monospace,
 		Attachments: attachmentList(msg, in.depth),
 	}
 	if msg.HTML == "" {
-		d.TextHTML = textHTML(msg)
+		d.TextHTML = textHTML(ctx, msg)
 		return d
 	}
 	d.HasHTML = true
@@ -102,12 +106,12 @@ func (a *App) display(ctx context.Context, in displayInput) MessageDisplay {
 }
 
 // textHTML is the text body for display, with the "no text" placeholder.
-func textHTML(msg *mime.Message) string {
+func textHTML(ctx context.Context, msg *mime.Message) string {
 	text := msg.Text
 	if text == "" {
 		text = noText
 	}
-	return htmlsafe.LinkifyText(text)
+	return textBodyHTML(ctx, text)
 }
 
 // remoteContent decides whether the HTML body loads remote content: when

@@ -46,7 +46,13 @@ func (a *App) PrintMessage(ctx context.Context, sess *session.Session, in PrintI
 	}}
 	view.SafeHTML, _ = sanitizeBody(parsed, htmlsafe.Options{AllowRemote: in.AllowRemote, RemoteURL: a.proxiedImageURL, DropStyleBlocks: true})
 	if view.SafeHTML == "" {
-		view.Message.TextHTML = textHTML(msg)
+		// Printed as written, quotes included: a folded quote would
+		// print as its summary line.
+		text := msg.Text
+		if text == "" {
+			text = noText
+		}
+		view.Message.TextHTML = htmlsafe.LinkifyText(text)
 	}
 	return view, nil
 }

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/plugins"
@@ -18,6 +20,8 @@ type ShowMessageInput struct {
 	// mail from elsewhere): a GET must not change state for it, so the
 	// message is not marked read on opening; the page does it itself.
 	CrossSite bool
+	// Thread asks for the message's conversation too (?thread=1).
+	Thread bool
 }
 
 // MessagePage is what the page of a message in a mailbox shows.
@@ -35,6 +39,9 @@ type MessagePage struct {
 	// Banners are the plugins' lines of text for above the body (plain
 	// text: the page escapes them).
 	Banners []plugins.PluginBanner
+	// Conversation is the message's conversation, oldest first, the
+	// message itself included; nil unless asked for (Thread).
+	Conversation []MessageSummary
 }
 
 // ShowMessage reads a message for its page: it is fetched and parsed once
@@ -67,16 +74,42 @@ func (a *App) ShowMessage(ctx context.Context, sess *session.Session, in ShowMes
 		if page.Nav, err = nav(ctx, in.Mailbox, in.UID); err != nil {
 			return err
 		}
+		if in.Thread {
+			if page.Conversation, err = conversationOf(ctx, client, in.Mailbox, in.UID); err != nil {
+				return err
+			}
+		}
 		page.Folders, err = client.Mailboxes(ctx)
 		return err
 	})
 	if err != nil {
 		return MessagePage{}, err
 	}
-	page.Message = a.display(ctx, displayInput{parsed: parsed, key: key, showImages: in.ShowImages, userID: prefs.userID, timeZone: prefs.timeZone})
+	page.Message = a.display(ctx, displayInput{parsed: parsed, key: key, showImages: in.ShowImages, userID: prefs.userID, timeZone: prefs.timeZone, monospace: prefs.monospace})
 	page.Banners = a.messageBanners(ctx, sess, in, page.Message, prefs.all)
 	if (prefs.markReadDelay > 0 || in.CrossSite && prefs.markReadDelay == 0) && !page.Nav.Seen {
 		page.MarkReadAfter = max(prefs.markReadDelay, 1)
 	}
 	return page, nil
+}
+
+// conversationOf is the conversation of a message, oldest first: the
+// list's threading (and its cache) gives the members, one FETCH their
+// summaries.
+func conversationOf(ctx context.Context, client *mail.Client, mailbox string, uid uint32) ([]MessageSummary, error) {
+	conv, err := client.ThreadOf(ctx, mailbox, uid)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MessageSummary, 0, len(conv.Messages))
+	for _, m := range conv.Messages {
+		out = append(out, m.Summary)
+	}
+	slices.SortStableFunc(out, func(a, b MessageSummary) int {
+		if c := a.Date.Compare(b.Date); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.UID, b.UID)
+	})
+	return out, nil
 }

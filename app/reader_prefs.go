@@ -19,6 +19,7 @@ type readerPrefs struct {
 	markReadDelay int               // seconds; 0 marks read on opening, -1 never
 	all           map[string]string // every setting, for the plugins' hooks; nil when unread
 	timeZone      *time.Location    // where the user reads: dates are shown there (UTC by default)
+	monospace     bool              // text bodies in a fixed-width font (plain_font = monospace)
 }
 
 // readerPrefs loads the user's row and settings. Any failure gives the
@@ -35,7 +36,7 @@ func (a *App) readerPrefs(ctx context.Context, sess *session.Session) readerPref
 		return readerPrefs{timeZone: time.UTC}
 	}
 	return readerPrefs{userID: userID, markReadDelay: ParseMarkReadDelay(prefs[PrefMarkReadDelay]), all: prefs,
-		timeZone: TimeZone(prefs[PrefTimeZone])}
+		timeZone: TimeZone(prefs[PrefTimeZone]), monospace: prefs[PrefPlainFont] == "monospace"}
 }
 
 func (a *App) logPrefsError(ctx context.Context, err error) {

@@ -11,6 +11,10 @@ import (
 // "Europe/Berlin"); "" or an unknown name means UTC.
 const PrefTimeZone = "time_zone"
 
+// PrefPlainFont is the setting for the font of text bodies:
+// "proportional" (the default) or "monospace".
+const PrefPlainFont = "plain_font"
+
 // TimeZone is the location named by a time_zone setting: UTC when the name
 // is empty or unknown, so a bad stored value never breaks a page.
 func TimeZone(name string) *time.Location {

@@ -121,6 +121,7 @@ func TestMessageKeyboard(t *testing.T) {
 	}
 
 	// Keys typed into a form field are not shortcuts.
+	run(t, ctx, "open the more menu", chromedp.Click(`details[data-testid="more"] > summary`), chromedp.WaitVisible(`select[name="target"]`))
 	run(t, ctx, "typing in the folder menu", chromedp.Focus(`select[name="target"]`), chromedp.KeyEvent("u"))
 	if loc := location(t, ctx); !strings.HasPrefix(loc, msg(u[2])) {
 		t.Fatalf("a key in a form field navigated to %s", loc)

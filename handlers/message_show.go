@@ -20,6 +20,7 @@ func (s *Server) showMessage(c echo.Context) error {
 	}
 	page, err := s.App.ShowMessage(c.Request().Context(), currentSession(c), app.ShowMessageInput{
 		Mailbox: mailbox, UID: uid, ShowImages: remoteImagesAsked(c), CrossSite: crossSite(c),
+		Thread: conversationAsked(c),
 	})
 	if err != nil {
 		return err
@@ -45,6 +46,10 @@ func (s *Server) showMessage(c echo.Context) error {
 	}
 	if page.Nav.Older != 0 {
 		view.OlderURL = messageURL(mailbox, page.Nav.Older)
+	}
+	view.ConversationURL = toggledQuery(c, "thread", "1")
+	if page.Conversation != nil {
+		view.Conversation = s.conversationView(c, mailbox, uid, page.Conversation, page.Message.TimeZone)
 	}
 	view.Status = actionStatus(c.QueryParam("done"))
 	view.Actions = messageActions(base, mailbox, page.Folders, page.Nav)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,7 +59,9 @@ func TestMessageViewHTML(t *testing.T) {
 	}
 	frame := doc.Find(`iframe[data-testid="html-body"]`)
 	src, _ := frame.Attr("src")
-	if sandbox, ok := frame.Attr("sandbox"); !ok || strings.Contains(sandbox, "allow-scripts") || strings.Contains(sandbox, "allow-same-origin") {
+	// Same-origin (so the page can size the frame to its content), never
+	// with scripts, forms or top navigation: see bodySandboxTokens.
+	if sandbox, ok := frame.Attr("sandbox"); !ok || !bodySandboxTokens(sandbox) {
 		t.Fatalf("iframe sandbox %q", sandbox)
 	}
 	if src != base+"/body" {
@@ -66,7 +69,7 @@ func TestMessageViewHTML(t *testing.T) {
 	}
 	resp, body := f.fetch(t, src)
 	csp := resp.Header.Get("Content-Security-Policy")
-	if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "sandbox") || strings.Contains(csp, "https:") {
+	if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") || !bodySandboxTokens(cspSandbox(csp)) || strings.Contains(csp, "https:") {
 		t.Errorf("body CSP %q", csp)
 	}
 	text := string(body)
@@ -225,7 +228,7 @@ func TestMessageViewText(t *testing.T) {
 	f := newMsgFixture(t)
 	uid := f.appendMessages(t, "INBOX", loadEML(t, "text-links.eml"))[0]
 	_, doc := f.page(t, fmt.Sprintf("/mail/INBOX/%d", uid))
-	pre := doc.Find(`pre[data-testid="text-body"]`)
+	pre := doc.Find(`[data-testid="text-body"]`)
 	links := pre.Find("a")
 	if links.Length() != 1 {
 		t.Fatalf("%d links in the text, want 1", links.Length())
@@ -315,4 +318,26 @@ func TestMessageTooLarge(t *testing.T) {
 	if resp, _ := f.fetch(t, "/mail/INBOX/999999/raw"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("download of a missing message = %d", resp.StatusCode)
 	}
+}
+
+// bodySandboxTokens reports whether a message body's sandbox (the iframe's
+// attribute, or the sandbox directive of the body's CSP) is exactly the
+// one we allow: same-origin and popups that leave the sandbox, so links
+// open normally and the page can measure the frame. Never allow-scripts
+// (with allow-same-origin a script could lift the sandbox), forms,
+// top navigation, modals or downloads.
+func bodySandboxTokens(sandbox string) bool {
+	tokens := strings.Fields(sandbox)
+	slices.Sort(tokens)
+	return slices.Equal(tokens, []string{"allow-popups", "allow-popups-to-escape-sandbox", "allow-same-origin"})
+}
+
+// cspSandbox is the value of a CSP's sandbox directive ("" without one).
+func cspSandbox(csp string) string {
+	for _, directive := range strings.Split(csp, ";") {
+		if name, value, _ := strings.Cut(strings.TrimSpace(directive), " "); name == "sandbox" {
+			return value
+		}
+	}
+	return "(no sandbox directive)"
 }

@@ -44,8 +44,16 @@ func (s *Server) messageView(c echo.Context, msg app.MessageDisplay, links messa
 	for _, h := range msg.Headers {
 		view.Headers = append(view.Headers, pages.HeaderLine{Name: h.Key, Value: h.Value})
 	}
+	view.MonospaceText = msg.MonospaceText
 	if msg.HasHTML {
 		remoteContentView(&view, msg.Remote, links)
+		// The colours switch: in place with JavaScript, by reloading
+		// without (the body document then leaves the colours alone too).
+		view.OriginalColours = c.QueryParam("colours") == "original"
+		view.ColoursURL = toggledQuery(c, "colours", "original")
+		if view.OriginalColours {
+			view.BodyURL = withQuery(view.BodyURL, "original", "1")
+		}
 	}
 	view.Attachments = attachmentItems(msg.Attachments, links)
 	return view

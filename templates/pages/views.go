@@ -184,6 +184,35 @@ type MessageView struct {
 	Write *MessageWriteLinks
 	// Banners are the plugins' lines above the body, plain text.
 	Banners []PluginBanner
+
+	// Fields below were added with the reading pane (issue 11).
+	MonospaceText   bool   // the text body in a fixed-width font (the plain_font setting)
+	OriginalColours bool   // dark mode leaves the HTML body's colours alone
+	ColoursURL      string // the page with the colours switch flipped (without JavaScript)
+	// ConversationURL shows or hides the conversation (?thread=1); "" when
+	// the message has no conversation view (an attached message).
+	ConversationURL string
+	// Conversation is the rest of the message's conversation, when shown.
+	Conversation *ConversationView
+}
+
+// ConversationView is the other messages of a message's conversation, in
+// order, split around the message shown.
+type ConversationView struct {
+	Before, After []ConversationItem
+}
+
+// ConversationItem is one other message of a conversation, folded: its
+// header line, and its body loaded when it is opened.
+type ConversationItem struct {
+	From      string
+	Date      string // short, relative ("Yesterday, 14:05")
+	DateTitle string // in full, for the tooltip
+	DateISO   string
+	Snippet   string // the start of its text, "" when unknown
+	Unread    bool
+	URL       string // its own page
+	BodyURL   string // its body document (HTML, or the text made into HTML)
 }
 
 // PluginBanner is a plugin's line of text above a message body; the
