@@ -36,7 +36,7 @@ func (a *App) readerPrefs(ctx context.Context, sess *session.Session) readerPref
 		return readerPrefs{timeZone: time.UTC}
 	}
 	return readerPrefs{userID: userID, markReadDelay: ParseMarkReadDelay(prefs[PrefMarkReadDelay]), all: prefs,
-		timeZone: TimeZone(prefs[PrefTimeZone]), monospace: prefs[PrefPlainFont] == "monospace"}
+		timeZone: TimeZone(prefs[PrefTimeZone]), monospace: prefs[PrefPlainFont] == FontMonospace}
 }
 
 func (a *App) logPrefsError(ctx context.Context, err error) {

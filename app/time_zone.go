@@ -11,15 +11,11 @@ import (
 // "Europe/Berlin"); "" or an unknown name means UTC.
 const PrefTimeZone = "time_zone"
 
-// PrefPlainFont is the setting for the font of text bodies:
-// "proportional" (the default) or "monospace".
-const PrefPlainFont = "plain_font"
-
 // TimeZone is the location named by a time_zone setting: UTC when the name
 // is empty or unknown, so a bad stored value never breaks a page.
 func TimeZone(name string) *time.Location {
-	if name == "" {
-		return time.UTC
+	if !ValidTimeZone(name) {
+		return time.UTC // "Local" too: the server's zone is nobody's
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
