@@ -301,21 +301,13 @@ func chunks(uids []uint32, n int) [][]uint32 {
 // fetchSummaries returns the list lines of uids in the selected mailbox,
 // in the order given; UIDs expunged meanwhile are left out.
 func (c *Client) fetchSummaries(ctx context.Context, mailbox string, uids []uint32) ([]Summary, error) {
-	options := &imap.FetchOptions{
-		Envelope:      true,
-		Flags:         true,
-		InternalDate:  true,
-		RFC822Size:    true,
-		UID:           true,
-		BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
-	}
+	options := listFetchOptions()
 	found := make(map[uint32]Summary, len(uids))
 	for _, part := range chunks(uids, fetchChunk) {
 		err := c.fetchEach(ctx, "list messages in "+mailbox, uidSet(part), options, func(m *imapclient.FetchMessageBuffer) {
-			if m.Envelope == nil {
-				return // a flag update, not our answer
+			if line, ok := listLine(m); ok {
+				found[line.UID] = line
 			}
-			found[uint32(m.UID)] = summarize(m.UID, m.Envelope, m.Flags, m.InternalDate, m.RFC822Size, m.BodyStructure)
 		})
 		if err != nil {
 			return nil, err

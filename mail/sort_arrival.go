@@ -27,18 +27,16 @@ func (c *Client) arrivalPage(ctx context.Context, mailbox string, q ListQuery, t
 	}
 	var set imap.SeqSet
 	set.AddRange(first, last)
-	options := &imap.FetchOptions{Envelope: true, Flags: true, InternalDate: true, RFC822Size: true, UID: true,
-		BodyStructure: &imap.FetchItemBodyStructure{Extended: true}}
+	options := listFetchOptions()
 	type row struct {
 		seq     uint32
 		summary Summary
 	}
 	var rows []row
 	err := c.fetchEach(ctx, "list messages in "+mailbox, set, options, func(m *imapclient.FetchMessageBuffer) {
-		if m.Envelope == nil {
-			return // a flag update, not our answer
+		if line, ok := listLine(m); ok {
+			rows = append(rows, row{m.SeqNum, line})
 		}
-		rows = append(rows, row{m.SeqNum, summarize(m.UID, m.Envelope, m.Flags, m.InternalDate, m.RFC822Size, m.BodyStructure)})
 	})
 	if err != nil {
 		return nil, err
