@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -70,4 +71,41 @@ func (b *listBrowser) checkRightToLeft(t *testing.T, name, heading string) {
 		b.screenshot(fmt.Sprintf("rtl-%s-%d", name, width))
 	}
 	b.do(chromedp.ResetViewport())
+}
+
+// TestLanguageSwitchInBrowser: choosing Deutsch in the settings turns the
+// pages German at once (the settings page itself after saving, then the
+// list), Arabic turns them right to left, and the browser's language
+// comes back with "auto".
+func TestLanguageSwitchInBrowser(t *testing.T) {
+	f := newListFixture(t)
+	b := newListBrowser(t)
+	b.do(browserLanguage("en-US,en;q=0.9"))
+	b.signIn(f.http.URL)
+	page := func() string {
+		return evalIn[string](b, `document.documentElement.lang + " " + document.documentElement.dir + " | " +
+			document.querySelector('[data-testid="settings-link"]').textContent.trim() + " | " + document.title`)
+	}
+	if got := page(); !strings.HasPrefix(got, "en ltr | Settings") {
+		t.Fatalf("before switching: %q", got)
+	}
+	choose := func(language string) {
+		b.do(chromedp.Navigate(f.http.URL+"/settings"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="language"]`)))
+		b.do(chromedp.SetValue(chromedp.CSS(`[data-testid="language"]`), language))
+		b.do(chromedp.Click(chromedp.CSS(`[data-testid="settings-save"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="status"]`)))
+	}
+	for _, step := range []struct{ language, want, list string }{
+		{"de", "de ltr | Einstellungen", "Posteingang"},
+		{"ar", "ar rtl | الإعدادات", "البريد الوارد"},
+		{"auto", "en ltr | Settings", "Inbox"},
+	} {
+		choose(step.language)
+		if got := page(); !strings.HasPrefix(got, step.want) {
+			t.Errorf("settings page after choosing %s: %q, want %q…", step.language, got, step.want)
+		}
+		b.do(chromedp.Navigate(f.http.URL+"/mail/INBOX"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)))
+		if got := page(); !strings.HasPrefix(got, step.want) || !strings.Contains(got, step.list) {
+			t.Errorf("inbox after choosing %s: %q, want %q… and the title %q", step.language, got, step.want, step.list)
+		}
+	}
 }
