@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
@@ -65,6 +66,13 @@ type ActionResult struct {
 	// Confirm is set, and nothing was done, when the action cannot be
 	// undone and was not confirmed.
 	Confirm *Confirmation
+	// Undo is the token UndoListAction takes to move the messages back,
+	// for UndoWindow; "" when the action moved nothing, or when the mail
+	// server did not say where the messages went (no UIDPLUS COPYUID):
+	// then no undo is offered rather than one that guesses.
+	Undo string
+
+	undo []undoMove // what Undo says, before it is signed
 }
 
 // Confirmation is the question to ask before an action that cannot be
@@ -92,6 +100,9 @@ func (a *App) RunListAction(ctx context.Context, sess *session.Session, act List
 		res, err = runListAction(ctx, client, act, count) // may run twice on a dead pooled connection
 		return err
 	})
+	if err == nil && len(res.undo) > 0 {
+		res.Undo = a.signUndo(sess.User, undoTicket{Expires: time.Now().Add(UndoWindow).Unix(), Message: res.Message, Moves: res.undo})
+	}
 	return res, err
 }
 
@@ -155,6 +166,7 @@ func applyPlans(ctx context.Context, client *mail.Client, act ListAction, plans 
 	var res ActionResult
 	where := ""
 	first := -1
+	undoable := true
 	for i, g := range act.Groups {
 		if skip[i] {
 			continue
@@ -170,8 +182,15 @@ func applyPlans(ctx context.Context, client *mail.Client, act ListAction, plans 
 			}
 			p.moveTo = name
 		}
-		if err := applyListPlan(ctx, client, g, p); err != nil {
+		undo, err := applyListPlan(ctx, client, g, p)
+		if err != nil {
 			return ActionResult{}, err
+		}
+		if p.moveTo != "" {
+			undoable = undoable && undo != nil
+			if undo != nil {
+				res.undo = append(res.undo, *undo)
+			}
 		}
 		res.Removed = res.Removed || p.removes()
 		res.ForGood = res.ForGood || p.expunge || p.empty
@@ -189,6 +208,9 @@ func applyPlans(ctx context.Context, client *mail.Client, act ListAction, plans 
 		where = DisplayName(boxes, act.Groups[0].Mailbox)
 	}
 	res.Message = listActionDone(act.Action, count, plans[first], where)
+	if !undoable {
+		res.undo = nil // half an undo would surprise more than none
+	}
 	return res, nil
 }
 
@@ -245,27 +267,40 @@ func confirmation(act ListAction, g MessageGroup, count int, boxes []mail.Mailbo
 }
 
 // applyListPlan does p to the messages of g: flags first (so $Junk travels
-// with the message), then copy, move, expunge or empty.
-func applyListPlan(ctx context.Context, client *mail.Client, g MessageGroup, p listPlan) error {
+// with the message), then copy, move, expunge or empty. For a move it
+// returns how to undo it, nil when the server did not say where the
+// messages went.
+func applyListPlan(ctx context.Context, client *mail.Client, g MessageGroup, p listPlan) (*undoMove, error) {
+	var before map[uint32][]string
+	if p.moveTo != "" && len(p.addFlags)+len(p.removeFlags) > 0 {
+		var err error
+		if before, err = client.MessageFlags(ctx, g.Mailbox, g.UIDs...); err != nil {
+			return nil, err
+		}
+	}
 	if len(p.addFlags) > 0 {
 		if err := client.SetFlags(ctx, g.Mailbox, p.addFlags, true, g.UIDs...); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if len(p.removeFlags) > 0 {
 		if err := client.SetFlags(ctx, g.Mailbox, p.removeFlags, false, g.UIDs...); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	switch {
 	case p.copyTo != "":
-		return client.Copy(ctx, g.Mailbox, p.copyTo, g.UIDs...)
+		return nil, client.Copy(ctx, g.Mailbox, p.copyTo, g.UIDs...)
 	case p.moveTo != "":
-		return client.Move(ctx, g.Mailbox, p.moveTo, g.UIDs...)
+		moved, err := client.MoveReporting(ctx, g.Mailbox, p.moveTo, g.UIDs...)
+		if err != nil || !moved.Reported() {
+			return nil, err
+		}
+		return undoMoveOf(g.Mailbox, p, before, moved), nil
 	case p.expunge:
-		return client.Expunge(ctx, g.Mailbox, g.UIDs...)
+		return nil, client.Expunge(ctx, g.Mailbox, g.UIDs...)
 	case p.empty:
-		return client.EmptyMailbox(ctx, g.Mailbox)
+		return nil, client.EmptyMailbox(ctx, g.Mailbox)
 	}
-	return nil
+	return nil, nil
 }

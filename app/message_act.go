@@ -23,8 +23,9 @@ type MessageActionResult struct {
 	// "moved", "copied", "deleted" (to Trash), "expunged" (for good),
 	// "archived".
 	Done    string
-	Removed bool // the message left the mailbox
-	ToList  bool // the user is done with it (marked unread)
+	Removed bool   // the message left the mailbox
+	ToList  bool   // the user is done with it (marked unread)
+	Undo    string // the token that moves it back (ActionResult.Undo), "" when there is none
 }
 
 // ActOnMessage does one action on one message. Read and flag changes set
@@ -68,5 +69,6 @@ func (a *App) ActOnMessage(ctx context.Context, sess *session.Session, in Messag
 		}
 	}
 	out.Removed = res.Removed
+	out.Undo = res.Undo
 	return out, nil
 }

@@ -55,23 +55,10 @@ func (c *Client) SetFlags(ctx context.Context, mailbox string, flags []string, a
 
 // Move moves messages to another mailbox: MOVE where the server has it,
 // else COPY, flag \Deleted and expunge exactly those UIDs (UIDPLUS) or the
-// mailbox.
+// mailbox. MoveReporting also says where they landed.
 func (c *Client) Move(ctx context.Context, from, to string, uids ...uint32) error {
-	set := uidSet(uids)
-	if len(set) == 0 {
-		return nil
-	}
-	if from == to {
-		return nil
-	}
-	if _, err := c.selectMailbox(ctx, from); err != nil {
-		return err
-	}
-	defer c.forgetSelection()
-	return c.do(ctx, fmt.Sprintf("move %s to %s", from, to), func() error {
-		_, err := c.imap.Move(set, to).Wait()
-		return err
-	})
+	_, err := c.MoveReporting(ctx, from, to, uids...)
+	return err
 }
 
 // forgetSelection makes the next command SELECT again, so message counts
