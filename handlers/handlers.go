@@ -63,8 +63,8 @@ type Server struct {
 // Stylesheets and scripts every page loads, in order. Each area of the UI
 // has its own file so the code for one page stays together.
 var (
-	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css", "settings.css", "compose.css"}
-	scriptNames     = []string{"app.js", "list.js", "list_drag.js", "list_help.js", "message.js", "list_pane.js", "events.js", "compose.js", "settings.js"}
+	stylesheetNames = []string{"app.css", "list.css", "message.css", "folders.css", "settings.css", "compose.css", "feedback.css"}
+	scriptNames     = []string{"app.js", "progress.js", "list.js", "list_drag.js", "list_help.js", "message.js", "list_pane.js", "events.js", "compose.js", "settings.js", "undo.js"}
 )
 
 // NewServer returns the handlers for deps. deps.App is required.

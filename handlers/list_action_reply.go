@@ -76,6 +76,18 @@ func (s *Server) listActionRefused(c echo.Context, req listActionRequest, err er
 	return ue
 }
 
+// listActionDone answers list.js for an action done: {ok, message,
+// removed}, and undo (the token for POST /undo) with undo_label (the
+// button's words) when the action can be undone.
+func (s *Server) listActionDone(c echo.Context, res app.ActionResult) error {
+	out := map[string]any{"ok": true, "message": res.Message, "removed": res.Removed}
+	if res.Undo != "" {
+		out["undo"] = res.Undo
+		out["undo_label"] = "Undo"
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 // wantsJSON reports whether the request comes from list.js, which asks for
 // JSON.
 func wantsJSON(c echo.Context) bool {

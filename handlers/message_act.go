@@ -30,6 +30,7 @@ func (s *Server) actOnMessage(c echo.Context) error {
 	if c.FormValue("async") == "1" {
 		return c.NoContent(http.StatusNoContent)
 	}
+	s.offerUndo(c, out.Undo)
 	url := messageURL(mailbox, uid)
 	switch {
 	case out.ToList:
@@ -65,6 +66,8 @@ func actionStatus(done string) string {
 		return "Message deleted for good."
 	case "archived":
 		return "Message archived."
+	case "restored":
+		return "Message moved back."
 	case "junk":
 		return "Marked as junk."
 	case "notjunk":

@@ -14,7 +14,8 @@ import (
 // undone) and return (the list to go back to).
 //
 // A script asking for JSON (Accept: application/json) gets {ok, message,
-// removed} or, when the action needs confirming, 409 with {confirm}.
+// removed, undo} (see listActionDone) or, when the action needs
+// confirming, 409 with {confirm}.
 // A plain form post is redirected (303) back to the list, whose status
 // line then says what happened, or shown a confirmation page.
 func (s *Server) actOnMessages(c echo.Context) error {
@@ -29,8 +30,9 @@ func (s *Server) actOnMessages(c echo.Context) error {
 	case res.Confirm != nil:
 		return s.confirmListAction(c, req, res)
 	case wantsJSON(c):
-		return c.JSON(http.StatusOK, map[string]any{"ok": true, "message": res.Message, "removed": res.Removed})
+		return s.listActionDone(c, res)
 	}
+	s.offerUndo(c, res.Undo)
 	setListStatus(c, res.Message, s.isTLS(c))
 	return c.Redirect(http.StatusSeeOther, req.returnURL)
 }

@@ -38,6 +38,7 @@ func (s *Server) frame(c echo.Context, title string) layout.Frame {
 		f.User = sess.User
 		f.CSRF = sess.CSRFToken
 		f.SendNotices = s.sendNotices(c)
+		f.Undo = s.takeUndoOffer(c)
 	}
 	return f
 }

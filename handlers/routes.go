@@ -81,6 +81,9 @@ func (s *Server) Routes() *echo.Echo {
 	app.GET("/search", s.searchMessages)
 	app.POST("/mail/:mailbox/actions", s.actOnMessages)
 	app.POST("/actions", s.actOnMessages)
+	// Undo of a move, archive, delete or junk, by the signed token the
+	// action returned (any instance can undo what another did).
+	app.POST("/undo", s.undoListAction)
 
 	// The message view's other views and actions. A {part} is a part path:
 	// "2", or "2:1.3" for part 1.3 of the message attached as part 2.

@@ -35,6 +35,7 @@
     selectedRows: selectedRows,
     listForm: listForm,
     post: post,
+    refresh: refresh, // undo.js redraws the list after an undo
     redrawHooks: [], // called after the rows were replaced
     cursorHooks: [], // called with (row, byKey) when the cursor moves
     help: null, // list_help.js: { open(), isOpen() }
@@ -275,6 +276,7 @@
     }
     showLocally(action, targets, data.removed);
     say(data.message);
+    document.dispatchEvent(new CustomEvent("webmail:action-done", { detail: data })); // undo.js offers the undo
     await refresh();
   }
 

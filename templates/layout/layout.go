@@ -21,4 +21,7 @@ type Frame struct {
 	// SendNotices are messages the mail server refused, not yet
 	// dismissed: a banner each on every page.
 	SendNotices []SendNotice
+	// Undo offers to undo the action the previous request did (a move,
+	// archive, delete or junk posted as a form); nil when there is none.
+	Undo *UndoOffer
 }
