@@ -59,7 +59,7 @@ func (s *Server) takeUndoOffer(c echo.Context) *layout.UndoOffer {
 // undo was offered on). It moves the messages back (app.UndoListAction).
 //
 // A script asking for JSON gets {ok, message, location}: location is the
-// message that came back when it was one, else its folder. A form post
+// page of the message that came back when it was one, else its folder. A form post
 // goes back to the list or search page it came from, whose status line
 // says what happened; from a message page it goes to the message that
 // came back (or its folder).
@@ -71,7 +71,7 @@ func (s *Server) undoListAction(c echo.Context) error {
 	}
 	location := mailboxURL(res.Mailbox)
 	if len(res.UIDs) == 1 {
-		location = messageURL(res.Mailbox, res.UIDs[0])
+		location = messageURL(res.Mailbox, res.UIDs[0]) + "?done=restored" // its page says it is back
 	}
 	if wantsJSON(c) {
 		return c.JSON(http.StatusOK, map[string]any{"ok": true, "message": res.Message, "location": location})
@@ -83,7 +83,7 @@ func (s *Server) undoListAction(c echo.Context) error {
 		setListStatus(c, res.Message, s.isTLS(c))
 		return c.Redirect(http.StatusSeeOther, req.returnURL)
 	}
-	return c.Redirect(http.StatusSeeOther, location+"?done=restored")
+	return c.Redirect(http.StatusSeeOther, location)
 }
 
 // isListPage reports whether a safeListReturn URL is a folder's list or

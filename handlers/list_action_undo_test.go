@@ -118,7 +118,7 @@ func TestUndoForScripts(t *testing.T) {
 	status, answer = f.call(t, "/undo", url.Values{"token": {token}, "return": {"/mail/INBOX"}})
 	back := findCopy(t, direct, "INBOX", moved)
 	if status != http.StatusOK || answer["message"] != "Moved 1 message back to Inbox." ||
-		answer["location"] != "/mail/INBOX/"+strconv.FormatUint(uint64(back), 10) {
+		answer["location"] != "/mail/INBOX/"+strconv.FormatUint(uint64(back), 10)+"?done=restored" {
 		t.Fatalf("undo: %d %v (the message is UID %d in INBOX)", status, answer, back)
 	}
 	status, answer = f.call(t, "/undo", url.Values{"token": {token[:len(token)-2]}})
