@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
 )
@@ -112,7 +113,7 @@ func undoMoves(ctx context.Context, client *mail.Client, moves []undoMove) (Undo
 	back := map[string]bool{}
 	for _, m := range moves {
 		if !folders.exists[m.From] {
-			return UndoResult{}, Invalid("Cannot undo", "The folder the messages came from does not exist any more, so they cannot be moved back.")
+			return UndoResult{}, Invalid(i18n.Mark("Cannot undo"), i18n.Mark("The folder the messages came from does not exist any more, so they cannot be moved back."))
 		}
 		moved, err := undoMove1(ctx, client, m)
 		if err != nil {
@@ -128,13 +129,13 @@ func undoMoves(ctx context.Context, client *mail.Client, moves []undoMove) (Undo
 	}
 	switch {
 	case res.Moved == 0:
-		res.Message = "Nothing was moved back: the messages are no longer in " + DisplayName(boxes, moves[0].To) + "."
+		res.Message = i18n.T(ctx, "Nothing was moved back: the messages are no longer in %s.", DisplayName(boxes, moves[0].To))
 	case len(back) == 1:
 		for from := range back {
-			res.Message = "Moved " + CountNoun(res.Moved, "message") + " back to " + DisplayName(boxes, from) + "."
+			res.Message = i18n.N(ctx, res.Moved, "Moved %d message back to %s.", "Moved %d messages back to %s.", res.Moved, DisplayName(boxes, from))
 		}
 	default:
-		res.Message = "Moved " + CountNoun(res.Moved, "message") + " back to their folders."
+		res.Message = i18n.N(ctx, res.Moved, "Moved %d message back to their folders.", "Moved %d messages back to their folders.")
 	}
 	return res, nil
 }
@@ -144,11 +145,11 @@ func undoMoves(ctx context.Context, client *mail.Client, moves []undoMove) (Undo
 func undoMove1(ctx context.Context, client *mail.Client, m undoMove) (mail.Moved, error) {
 	uids, ok := parseUIDs(m.UIDs)
 	if !ok {
-		return mail.Moved{}, Invalid("Cannot undo", "This action cannot be undone from here any more.")
+		return mail.Moved{}, undoRefused()
 	}
 	validity, err := client.UIDValidity(ctx, m.To)
 	if errors.Is(err, mail.ErrNotFound) || (err == nil && validity != m.Validity) {
-		return mail.Moved{}, Invalid("Cannot undo", "The folder the messages were moved to was deleted or replaced since, so they cannot be moved back.")
+		return mail.Moved{}, Invalid(i18n.Mark("Cannot undo"), i18n.Mark("The folder the messages were moved to was deleted or replaced since, so they cannot be moved back."))
 	}
 	if err != nil {
 		return mail.Moved{}, err

@@ -201,6 +201,9 @@ func TestUndoTokenRefusals(t *testing.T) {
 		{"empty", "alice@example.test", "", now, "This action cannot be undone from here any more."},
 		{"too late", "alice@example.test", token, now.Add(UndoWindow + 2*undoSkew), "It is too late to undo that: an action can be undone for 5 minutes. Move the messages back yourself."},
 	}
+	if UndoWindow != 5*time.Minute {
+		t.Fatal("the too-late message says 5 minutes: change it with UndoWindow")
+	}
 	for _, tt := range tests {
 		_, err := d.openUndo(tt.user, tt.token, tt.at)
 		wantCode(t, tt.name, err, CodeInvalid, tt.message)

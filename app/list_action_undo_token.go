@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/webmail/webmail/i18n"
 )
 
 // UndoWindow is how long after an action its undo token is accepted. The
@@ -70,7 +72,7 @@ func (a *App) signUndo(user string, t undoTicket) string {
 // of another user, a changed one, or one from before the window is
 // refused with a message the user reads.
 func (a *App) openUndo(user, token string, now time.Time) (undoTicket, error) {
-	refused := Invalid("Cannot undo", "This action cannot be undone from here any more.")
+	refused := undoRefused()
 	var t undoTicket
 	body64, mac64, ok := strings.Cut(token, ".")
 	if !ok || a.Sessions == nil {
@@ -86,10 +88,15 @@ func (a *App) openUndo(user, token string, now time.Time) (undoTicket, error) {
 	}
 	expires := time.Unix(t.Expires, 0)
 	if now.After(expires.Add(undoSkew)) {
-		return t, Invalid("Too late to undo", "It is too late to undo that: an action can be undone for "+
-			strconv.Itoa(int(UndoWindow/time.Minute))+" minutes. Move the messages back yourself.")
+		return t, Invalid(i18n.Mark("Too late to undo"), i18n.Mark("It is too late to undo that: an action can be undone for 5 minutes. Move the messages back yourself."))
 	}
 	return t, nil
+}
+
+// undoRefused is the refusal of a token that is not good here: changed,
+// another user's, or naming what cannot be read.
+func undoRefused() error {
+	return Invalid(i18n.Mark("Cannot undo"), i18n.Mark("This action cannot be undone from here any more."))
 }
 
 // undoSigned is what the MAC covers: the user, so a token copied into

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -83,7 +84,7 @@ func (s *Server) listActionDone(c echo.Context, res app.ActionResult) error {
 	out := map[string]any{"ok": true, "message": res.Message, "removed": res.Removed}
 	if res.Undo != "" {
 		out["undo"] = res.Undo
-		out["undo_label"] = "Undo"
+		out["undo_label"] = i18n.T(c.Request().Context(), "Undo")
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/templates/layout"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -59,7 +61,10 @@ func (s *Server) showMessage(c echo.Context) error {
 		view.MarkReadAfter = page.MarkReadAfter
 	}
 	if paneFragment(c) {
-		return render(c, http.StatusOK, pages.MessageArticle(view))
+		// An action posted from the pane redirects here: its undo comes
+		// along, for list_pane.js to hand to undo.js.
+		undo := layout.UndoNotice(currentSession(c).CSRFToken, s.takeUndoOffer(c))
+		return render(c, http.StatusOK, templ.Join(undo, pages.MessageArticle(view)))
 	}
 	return render(c, http.StatusOK, pages.Message(view))
 }

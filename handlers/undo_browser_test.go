@@ -9,6 +9,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/webmail/webmail/mail"
 )
 
 // toastSays is the condition that the undo toast shows text, with the
@@ -28,9 +30,9 @@ func toastSays(text string, button bool) string {
 
 // TestUndoInBrowser runs undo.js in Chromium against the demo mailbox: a
 // move with the list's menu is undone with the toast's button, an archive
-// with the e key is undone with z, both without a reload; an archive on
-// the message page offers the undo on the next page, whose z leads back
-// to the message.
+// with the e key is undone with z, an archive in the reading pane with the
+// toast again, all without a reload; an archive on the message page
+// offers the undo on the next page, whose z leads back to the message.
 func TestUndoInBrowser(t *testing.T) {
 	f := newListFixture(t)
 	direct := f.mailClient(t)
@@ -71,6 +73,31 @@ func TestUndoInBrowser(t *testing.T) {
 	b.do(chromedp.KeyEvent("z"))
 	b.until("the toast saying it is undone", toastSays("Moved 1 message back to Inbox.", false))
 	b.until("the message back in the list", `[...document.querySelectorAll('[data-testid="message-link"]')].some((a) => a.textContent.trim() === `+strconv.Quote(subject)+`)`)
+
+	// The reading pane: its Archive posts from the pane, the toast comes
+	// with the next message, and its Undo puts the message back.
+	b.until("the list settled", `!document.querySelector('[aria-busy="true"]')`)
+	paneUID := evalIn[string](b, `document.querySelectorAll('[data-testid="message-row"]')[2].dataset.uid`)
+	var inPane mail.Summary
+	for _, m := range summaries(t, direct, "INBOX") {
+		if uidString(m.UID) == paneUID {
+			inPane = m
+		}
+	}
+	b.click(`tr[data-uid="` + paneUID + `"] [data-testid="message-link"]`)
+	b.until("the message in the pane", `document.querySelector('#reading-pane [data-testid="action-archive"]') !== null`)
+	b.click(`#reading-pane [data-testid="action-archive"]`)
+	b.until("the toast offering the undo", toastSays("Archived 1 message in Archive.", true))
+	if findCopy(t, direct, "INBOX", inPane) != 0 {
+		t.Fatal("the pane's archive did not move the message")
+	}
+	b.click(`[data-testid="toast-undo"]`)
+	b.until("the toast saying it is undone", toastSays("Moved 1 message back to Inbox.", false))
+	if back := findCopy(t, direct, "INBOX", inPane); back == 0 {
+		t.Fatal("the undo did not move the message back")
+	} else {
+		b.until("the message back in the list", listed(back))
+	}
 	if !evalIn[bool](b, `window.noReload === true`) {
 		t.Fatal("the page reloaded")
 	}

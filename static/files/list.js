@@ -35,7 +35,6 @@
     selectedRows: selectedRows,
     listForm: listForm,
     post: post,
-    refresh: refresh, // undo.js redraws the list after an undo
     redrawHooks: [], // called after the rows were replaced
     cursorHooks: [], // called with (row, byKey) when the cursor moves
     help: null, // list_help.js: { open(), isOpen() }

@@ -130,6 +130,10 @@
       throw new Error("status " + res.status);
     }
     const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+    const undo = doc.querySelector('[data-testid="undo-notice"]');
+    if (undo) {
+      document.dispatchEvent(new CustomEvent("webmail:undo-offered", { detail: undo })); // undo.js shows the toast
+    }
     const article = doc.querySelector('body > article[data-testid="message"]');
     const path = messagePath(res.url);
     if (article && path && !doc.querySelector("body > header, body > .app")) {

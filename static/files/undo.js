@@ -2,7 +2,8 @@
 // offers the undo of the action the last form post did as a notice with a
 // form (pages without scripts use that); list.js announces the actions it
 // did with fetch as a "webmail:action-done" event carrying the server's
-// answer. Either way this shows a toast with an Undo button for 10
+// answer, and list_pane.js hands over the notice that came with the
+// reading pane's next message ("webmail:undo-offered"). Either way this shows a toast with an Undo button for 10
 // seconds, and z undoes the last action for as long as the server accepts
 // its token. After the undo the list is redrawn, or, away from a list,
 // the message that came back is shown.
@@ -131,9 +132,8 @@
     }
   }
 
-  // The notice a form post left on this page becomes the toast.
-  const notice = document.querySelector('[data-testid="undo-notice"]');
-  if (notice) {
+  // fromNotice turns the server's notice (its form) into the toast.
+  function fromNotice(notice) {
     const token = notice.querySelector('input[name="token"]');
     const button = notice.querySelector('button[type="submit"]');
     const text = notice.querySelector(".undo-message");
@@ -142,6 +142,20 @@
       offer(text ? text.textContent : "", token.value, button ? button.textContent : "");
     }
   }
+
+  // The notice a form post left on this page becomes the toast.
+  const notice = document.querySelector('[data-testid="undo-notice"]');
+  if (notice) {
+    fromNotice(notice);
+  }
+
+  // The reading pane (list_pane.js) posted an action: the notice came with
+  // the message it shows next.
+  document.addEventListener("webmail:undo-offered", (e) => {
+    if (e.detail && e.detail.querySelector) {
+      fromNotice(e.detail);
+    }
+  });
 
   // list.js did an action with fetch.
   document.addEventListener("webmail:action-done", (e) => {

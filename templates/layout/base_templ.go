@@ -265,7 +265,7 @@ func Base(f Frame) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = undoNotice(f.CSRF, f.Undo).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = UndoNotice(f.CSRF, f.Undo).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
