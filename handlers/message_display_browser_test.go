@@ -218,3 +218,65 @@ func TestMessageDarkMode(t *testing.T) {
 		t.Errorf("body %s does not keep its colours", src)
 	}
 }
+
+// TestMessagePhoneLayout: at 1440, 390 and 320 px, light and dark, the
+// message page (a text reply in its conversation) is never wider than the
+// screen, its actions are one bar (one row), with 44 px targets on
+// phones, the subject comes before the bar, and an older message of the
+// conversation opens in place with its body fitted.
+func TestMessagePhoneLayout(t *testing.T) {
+	f := newMsgFixture(t)
+	original := []byte("From: Anna <anna@example.org>\r\nTo: reader@example.test\r\nSubject: Thursday\r\n" +
+		"Date: Mon, 2 Mar 2026 09:00:00 +0000\r\nMessage-ID: <thursday-0@example.org>\r\n\r\nShall we meet on Thursday?\r\n")
+	uids := f.appendMessages(t, "INBOX", original, quotedEML("thursday-1@example.org", "thursday-0@example.org"))
+	page := fmt.Sprintf("%s/mail/INBOX/%d?thread=1", f.http.URL, uids[1])
+	ctx := f.chromium(t)
+	const layout = `(() => {
+  const bar = document.querySelector('form[data-testid="actions"]');
+  const items = [...bar.children].filter((e) => e.tagName !== "INPUT");
+  const tops = new Set(items.map((e) => Math.round(e.getBoundingClientRect().top)));
+  const targets = items.map((e) => e.tagName === "DETAILS" ? e.querySelector("summary") : e).map((e) => e.getBoundingClientRect());
+  const subject = document.querySelector('[data-testid="subject"]').getBoundingClientRect();
+  return {rows: tops.size, smallest: Math.min(...targets.map((r) => Math.min(r.width, r.height))),
+    subjectFirst: subject.bottom <= bar.getBoundingClientRect().top,
+    pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
+})()`
+	type result struct {
+		Rows                float64
+		Smallest            float64
+		SubjectFirst        bool
+		PageWidth, Viewport float64
+	}
+	for _, width := range []int64{1440, 390, 320} {
+		for _, dark := range []bool{false, true} {
+			msgBrowserAt(t, ctx, width, 844, dark)
+			run(t, ctx, "open the conversation", chromedp.Navigate(page), chromedp.WaitVisible(`[data-testid="conversation-item"]`))
+			got := evalMsg[result](t, ctx, layout)
+			name := fmt.Sprintf("%d px, dark=%v", width, dark)
+			if got.PageWidth > got.Viewport {
+				t.Errorf("%s: the page is %v px wide", name, got.PageWidth)
+			}
+			if got.Rows != 1 {
+				t.Errorf("%s: the actions take %v rows", name, got.Rows)
+			}
+			if width < 720 && got.Smallest < 44 {
+				t.Errorf("%s: an action is %v px, under 44", name, got.Smallest)
+			}
+			if !got.SubjectFirst {
+				t.Errorf("%s: the subject is not above the actions", name)
+			}
+			run(t, ctx, "open the older message", chromedp.Click(`[data-testid="conversation-item"] > summary`),
+				chromedp.Poll[chromedp.Void](`document.querySelector('[data-testid="conversation-body"]').classList.contains("fitted")`, chromedp.WithPollingTimeout(15*time.Second)))
+			scheme := "light"
+			if dark {
+				scheme = "dark"
+			}
+			msgScreenshot(t, ctx, fmt.Sprintf("message-conversation-%d-%s", width, scheme))
+			run(t, ctx, "open the more menu", chromedp.Click(`details[data-testid="more"] > summary`), chromedp.WaitVisible(`[data-testid="action-flag"]`))
+			if got := evalMsg[result](t, ctx, layout); got.PageWidth > got.Viewport {
+				t.Errorf("%s: the open menu makes the page %v px wide", name, got.PageWidth)
+			}
+			msgScreenshot(t, ctx, fmt.Sprintf("message-menu-%d-%s", width, scheme))
+		}
+	}
+}
