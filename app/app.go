@@ -87,6 +87,7 @@ type App struct {
 	smtpSizes    *smtpSizes
 	draftCopies  *draftCopies
 	notices      *noticeCache // refused-message notices per login, briefly
+	quotas       *quotaCache  // mailbox quotas per login, for the sidebar
 	dependencies *dependencyStates
 }
 
@@ -125,6 +126,7 @@ func New(deps Deps) *App {
 		smtpSizes:    &smtpSizes{entries: map[string]smtpSizeEntry{}},
 		draftCopies:  &draftCopies{last: map[string]time.Time{}},
 		notices:      newNoticeCache(),
+		quotas:       newQuotaCache(),
 		dependencies: &dependencyStates{},
 	}
 }

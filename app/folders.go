@@ -22,7 +22,7 @@ func (a *App) ListFolders(ctx context.Context, sess *session.Session) (FolderLis
 	var out FolderList
 	err := a.withIMAP(ctx, sess, func(client *mail.Client) error {
 		var err error
-		if out.Folders, err = client.Mailboxes(ctx); err != nil {
+		if out.Folders, err = a.sidebarFolders(ctx, sess, client); err != nil {
 			return err
 		}
 		out.SubscriptionsKnown = true

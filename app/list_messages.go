@@ -72,7 +72,7 @@ func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMe
 	}
 	err = a.withIMAP(ctx, sess, func(client *mail.Client) error {
 		var err error
-		if out.Folders, err = client.Mailboxes(ctx); err != nil {
+		if out.Folders, err = a.sidebarFolders(ctx, sess, client); err != nil {
 			return err
 		}
 		if params.Threads {

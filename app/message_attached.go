@@ -41,7 +41,7 @@ func (a *App) ShowAttachedMessage(ctx context.Context, sess *session.Session, in
 		if parsed, key, err = a.readMessage(ctx, client, sess, messageRef{mailbox: in.Mailbox, uid: in.UID, part: in.Part}); err != nil {
 			return err
 		}
-		page.Folders, err = client.Mailboxes(ctx)
+		page.Folders, err = a.sidebarFolders(ctx, sess, client)
 		return err
 	})
 	if err != nil {

@@ -79,7 +79,7 @@ func (a *App) ShowMessage(ctx context.Context, sess *session.Session, in ShowMes
 				return err
 			}
 		}
-		page.Folders, err = client.Mailboxes(ctx)
+		page.Folders, err = a.sidebarFolders(ctx, sess, client)
 		return err
 	})
 	if err != nil {

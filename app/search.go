@@ -54,7 +54,7 @@ func (a *App) SearchMessages(ctx context.Context, sess *session.Session, in Sear
 				return err
 			}
 		}
-		out.Folders, err = client.Mailboxes(ctx)
+		out.Folders, err = a.sidebarFolders(ctx, sess, client)
 		return err
 	})
 	return out, err

@@ -35,6 +35,7 @@ func (s *Server) frame(c echo.Context, title string) layout.Frame {
 	if sess := currentSession(c); sess != nil {
 		display := app.DisplayPrefsOf(sess) // from the session: no query
 		f.Theme, f.Density, f.Notifications = display.Theme, display.Density, display.Notifications
+		f.Quota = quotaView(c.Request().Context(), s.App.SidebarQuota(sess)) // as the folder list just learnt it
 		f.User = sess.User
 		f.CSRF = sess.CSRFToken
 		f.SendNotices = s.sendNotices(c)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 )
 
 // Mailbox is one IMAP mailbox (folder) with its message counts.
@@ -44,6 +45,13 @@ type Mailbox struct {
 // from one STATUS per mailbox, pipelined. Subscriptions come with the same
 // LIST (RETURN (SUBSCRIBED)), so they cost no extra round trip.
 func (c *Client) Mailboxes(ctx context.Context) ([]Mailbox, error) {
+	mailboxes, _, err := c.mailboxes(ctx, false)
+	return mailboxes, err
+}
+
+// mailboxes lists the mailboxes and, with withQuota, asks for the storage
+// quota in the same round trip (see MailboxesWithQuota).
+func (c *Client) mailboxes(ctx context.Context, withQuota bool) ([]Mailbox, Quota, error) {
 	var caps imap.CapSet
 	err := c.do(ctx, "capabilities", func() error {
 		caps = c.imap.Caps()
@@ -53,7 +61,7 @@ func (c *Client) Mailboxes(ctx context.Context) ([]Mailbox, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, Quota{}, err
 	}
 	listStatus := caps.Has(imap.CapListStatus)
 	options := &imap.ListOptions{}
@@ -73,13 +81,20 @@ func (c *Client) Mailboxes(ctx context.Context) ([]Mailbox, error) {
 	}
 
 	var list []*imap.ListData
+	var quota Quota
 	err = c.do(ctx, "list mailboxes", func() error {
+		listing := c.imap.List("", "*", options)
+		var asked *imapclient.GetQuotaRootCommand
+		if withQuota {
+			asked = c.askQuota(caps)
+		}
 		var err error
-		list, err = c.imap.List("", "*", options).Collect()
+		list, err = listing.Collect()
+		quota = quotaAnswer(asked)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, Quota{}, err
 	}
 	mailboxes := make([]Mailbox, 0, len(list))
 	attrs := make(map[string][]imap.MailboxAttr, len(list))
@@ -96,11 +111,11 @@ func (c *Client) Mailboxes(ctx context.Context) ([]Mailbox, error) {
 	}
 	if !listStatus {
 		if err := c.statusAll(ctx, mailboxes); err != nil {
-			return nil, err
+			return nil, Quota{}, err
 		}
 	}
 	assignSpecialUse(mailboxes, attrs)
-	return orderMailboxes(mailboxes), nil
+	return orderMailboxes(mailboxes), quota, nil
 }
 
 func newMailbox(data *imap.ListData) Mailbox {

@@ -57,6 +57,14 @@ first_valid_uid = %[5]d
 mail_location = maildir:~/Maildir
 default_process_limit = 500
 default_client_limit = 2000
+# A storage quota (RFC 9208 QUOTA over IMAP), large enough that no test
+# reaches it, so the webmail's quota display has a server that tells one.
+mail_plugins = $mail_plugins quota
+plugin {
+  quota = count:User quota
+  quota_rule = *:storage=1G
+  quota_vsizes = yes
+}
 
 passdb {
   driver = passwd-file
@@ -122,6 +130,7 @@ service anvil {
   }
 }
 protocol imap {
+  mail_plugins = $mail_plugins imap_quota
   mail_max_userip_connections = 100
 }
 protocol lmtp {

@@ -1,6 +1,15 @@
 // Package layout is the frame every page is drawn in.
 package layout
 
+import (
+	"context"
+	"io"
+
+	"github.com/a-h/templ"
+
+	"github.com/webmail/webmail/templates/components"
+)
+
 // Frame is what the layout needs from every page.
 type Frame struct {
 	Title   string   // page title, without the product name
@@ -15,6 +24,9 @@ type Frame struct {
 	// comfortable).
 	Theme   string
 	Density string
+	// Quota is the mailbox quota for the folder tree (Base hands it to
+	// the page's components); zero when there is none to show.
+	Quota components.Quota
 	// Notifications is whether the user asked for desktop notifications
 	// of new mail (events.js reads it from <body data-notifications>).
 	Notifications bool
@@ -24,4 +36,13 @@ type Frame struct {
 	// Undo offers to undo the action the previous request did (a move,
 	// archive, delete or junk posted as a form); nil when there is none.
 	Undo *UndoOffer
+}
+
+// withQuota renders its children with the quota in the context, where the
+// folder tree (components.FolderTree) finds it.
+func withQuota(q components.Quota) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		children := templ.GetChildren(ctx)
+		return children.Render(components.WithQuota(templ.ClearChildren(ctx), q), w)
+	})
 }
