@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -153,6 +154,18 @@ func undoMove1(ctx context.Context, client *mail.Client, m undoMove) (mail.Moved
 	}
 	if err != nil {
 		return mail.Moved{}, err
+	}
+	// Only those still there: the user may have moved or deleted some
+	// since, or undone already. Asking first also spares servers that
+	// answer a MOVE of nothing badly (go-imap's memory server, of the
+	// demo, sends a COPYUID its own client cannot read).
+	present, err := client.MessageFlags(ctx, m.To, uids...)
+	if err != nil {
+		return mail.Moved{}, err
+	}
+	uids = slices.DeleteFunc(uids, func(uid uint32) bool { _, ok := present[uid]; return !ok })
+	if len(uids) == 0 {
+		return mail.Moved{}, nil
 	}
 	for _, f := range m.Added {
 		if fu, ok := parseUIDs(f.UIDs); ok {

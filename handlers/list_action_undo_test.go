@@ -121,6 +121,10 @@ func TestUndoForScripts(t *testing.T) {
 		answer["location"] != "/mail/INBOX/"+strconv.FormatUint(uint64(back), 10)+"?done=restored" {
 		t.Fatalf("undo: %d %v (the message is UID %d in INBOX)", status, answer, back)
 	}
+	status, answer = f.call(t, "/undo", url.Values{"token": {token}, "return": {"/mail/INBOX"}})
+	if status != http.StatusOK || answer["message"] != "Nothing was moved back: the messages are no longer in Trash." {
+		t.Fatalf("the same undo again: %d %v", status, answer)
+	}
 	status, answer = f.call(t, "/undo", url.Values{"token": {token[:len(token)-2]}})
 	if status != http.StatusBadRequest || answer["message"] != "This action cannot be undone from here any more." {
 		t.Fatalf("a changed token: %d %v", status, answer)
