@@ -107,5 +107,13 @@ func TestLanguageSwitchInBrowser(t *testing.T) {
 		if got := page(); !strings.HasPrefix(got, step.want) || !strings.Contains(got, step.list) {
 			t.Errorf("inbox after choosing %s: %q, want %q… and the title %q", step.language, got, step.want, step.list)
 		}
+		if step.language == "de" {
+			// The scripts' strings too: the editor's toolbar, made by
+			// compose.js.
+			b.do(chromedp.Navigate(f.http.URL+"/compose"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="format-toggle"]`)))
+			if got := evalIn[string](b, `document.querySelector('[data-testid="format-toggle"]').textContent + " | " + document.querySelector('.editor-toolbar').getAttribute("aria-label")`); got != "Zu reinem Text wechseln | Formatierung" {
+				t.Errorf("compose.js in German: %q", got)
+			}
+		}
 	}
 }

@@ -22,8 +22,15 @@ import (
 // ({"one": "...", "other": "..."}). The "en" folder is optional overrides
 // for every language (a key that is not the English text itself).
 //
+// Files named js_*.json hold the strings of the scripts (static/files):
+// their translations travel with every page (ScriptStrings), so keep them
+// to what the scripts show.
+//
 //go:embed locales
 var localeFiles embed.FS
+
+// scriptFilePrefix starts the name of a catalog file of script strings.
+const scriptFilePrefix = "js_"
 
 // catalogs is every locale, parsed once from the embedded files on first
 // use and never changed after: read-only data, shared by all requests.
@@ -170,6 +177,29 @@ func loadCatalogs(fsys fs.FS) (*catalogSet, error) {
 		}
 		return lang
 	}
+	scriptJSON := func(lang string) (string, error) {
+		m := map[string]any{}
+		for _, f := range files[lang] {
+			if !strings.HasPrefix(path.Base(f.name), scriptFilePrefix) {
+				continue
+			}
+			for k, v := range f.entries {
+				if v.isPlural() {
+					m[k] = v.forms
+				} else {
+					m[k] = v.forms["other"]
+				}
+			}
+		}
+		if len(m) == 0 {
+			return "", nil
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			return "", fmt.Errorf("i18n: locales/%s script strings: %w", lang, err)
+		}
+		return string(b), nil
+	}
 	set := &catalogSet{byCode: map[string]*Locale{}}
 	set.english = newLocale(language.English, name("en"), englishOverrides, nil)
 	set.locales = append(set.locales, set.english)
@@ -185,7 +215,11 @@ func loadCatalogs(fsys fs.FS) (*catalogSet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("i18n: locales/%s: %w", lang, err)
 		}
-		set.locales = append(set.locales, newLocale(tag, name(lang), merged(lang), englishOverrides))
+		loc := newLocale(tag, name(lang), merged(lang), englishOverrides)
+		if loc.script, err = scriptJSON(lang); err != nil {
+			return nil, err
+		}
+		set.locales = append(set.locales, loc)
 	}
 	tags := make([]language.Tag, 0, len(set.locales))
 	for _, loc := range set.locales {

@@ -329,3 +329,59 @@ var verbPattern = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z]`)
 func verbs(s string) int {
 	return len(verbPattern.FindAllString(strings.ReplaceAll(s, "%%", ""), -1))
 }
+
+// scriptCall finds the scripts' translated strings: webmail.t("key", ...)
+// and webmail.tn(n, "one", "other") (a double-quoted literal, as the
+// scripts are written).
+var scriptCall = regexp.MustCompile(`webmail\.(t|tn)\((?:[^,()]+,\s*"(?:[^"\\]|\\.)*"\s*,\s*)?"((?:[^"\\]|\\.)*)"`)
+
+// TestCatalogHasEveryScriptString: every string the scripts in
+// static/files translate with webmail.t/tn has its German in a
+// locales/de/js_*.json file, the ones whose translations the pages carry.
+func TestCatalogHasEveryScriptString(t *testing.T) {
+	files, _, err := readCatalogFiles(localeFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	german := map[string]entry{}
+	for _, f := range files["de"] {
+		if strings.HasPrefix(filepath.Base(f.name), scriptFilePrefix) {
+			for k, v := range f.entries {
+				german[k] = v
+			}
+		}
+	}
+	scripts, err := filepath.Glob("../static/files/*.js")
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no scripts in ../static/files: %v", err)
+	}
+	var missing []string
+	found := 0
+	for _, path := range scripts {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, m := range scriptCall.FindAllStringSubmatch(line, -1) {
+				found++
+				key, err := strconv.Unquote(`"` + m[2] + `"`)
+				if err != nil {
+					t.Errorf("%s:%d: %q is no plain string", path, i+1, m[2])
+					continue
+				}
+				e, ok := german[key]
+				switch {
+				case !ok:
+					missing = append(missing, fmt.Sprintf("%s:%d: %q has no German in i18n/locales/de/js_<area>.json", strings.TrimPrefix(path, "../"), i+1, key))
+				case m[1] == "tn" && !e.isPlural():
+					missing = append(missing, fmt.Sprintf("%s:%d: %q is counted (webmail.tn) but its German has no plural forms", strings.TrimPrefix(path, "../"), i+1, key))
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("%d script strings miss a German translation:\n%s", len(missing), strings.Join(missing, "\n"))
+	}
+	t.Logf("%d translated strings in the scripts", found)
+}

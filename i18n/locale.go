@@ -16,6 +16,7 @@ type Locale struct {
 	tag      language.Tag
 	name     string // the language's own name for itself: "Deutsch"
 	messages map[string]entry
+	script   string // the script strings as JSON, "" when none (English)
 	fallback map[string]entry // English overrides, for keys that need them
 	// printer formats numbers the language's way. Its catalog is empty on
 	// purpose: T looks translations up itself, and the printer only
@@ -99,6 +100,12 @@ func Lang(ctx context.Context) string { return FromContext(ctx).Lang() }
 
 // Dir is the writing direction of ctx's language, for <html dir>.
 func Dir(ctx context.Context) string { return FromContext(ctx).Dir() }
+
+// ScriptStrings is the translations of the scripts' strings for ctx's
+// language, as JSON ({"Saving…": "Wird gespeichert…", "%d files":
+// {"one": …, "other": …}}), or "" for English. The layout puts it on
+// <body data-strings>, where webmail.t in app.js reads it.
+func ScriptStrings(ctx context.Context) string { return FromContext(ctx).script }
 
 // Negotiate picks the locale for a request: the user's setting when it
 // names a language we have, else the best match for the Accept-Language

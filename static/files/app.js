@@ -7,6 +7,52 @@ window.webmail.csrfToken = function () {
   return document.body.dataset.csrf || "";
 };
 
+(function () {
+  // t translates key, an English text, into the page's language: the
+  // layout puts the translations of the scripts' strings on <body
+  // data-strings> (i18n/locales/<lang>/js_*.json; the catalog check wants
+  // German for every call of webmail.t in static/files). Each "%s" in the
+  // text takes the next argument. A text missing there shows in English.
+  window.webmail.t = function (key) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    var text = scriptStrings()[key];
+    if (text && typeof text === "object") text = text.other;
+    return fill(typeof text === "string" ? text : key, args);
+  };
+
+  // tn is t for a count: one and other are the English singular and plural
+  // ("%d file", "%d files"; other is the key), the language's plural rules
+  // pick the form, "%d" shows n.
+  window.webmail.tn = function (n, one, other) {
+    var args = Array.prototype.slice.call(arguments, 3);
+    var lang = document.documentElement.lang || "en";
+    var forms = scriptStrings()[other];
+    var text = n === 1 ? one : other;
+    if (forms && typeof forms === "object") {
+      var form = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang).select(n) : "other";
+      text = forms[form] || forms.other;
+    } else if (typeof forms === "string") {
+      text = forms;
+    }
+    return fill(text.replace(/%d/g, n.toLocaleString(lang)), args);
+  };
+
+  function scriptStrings() {
+    if (!window.webmail.strings) {
+      try {
+        window.webmail.strings = JSON.parse(document.body.dataset.strings || "{}");
+      } catch (e) {
+        window.webmail.strings = {};
+      }
+    }
+    return window.webmail.strings;
+  }
+
+  function fill(text, args) {
+    return text.replace(/%s/g, function () { return args.length ? String(args.shift()) : "%s"; });
+  }
+})();
+
 // The top bar on a phone slides away while the user scrolls down, giving
 // the list the screen, and comes back as soon as they scroll up (or tab
 // into it). Wider screens keep it where it is.

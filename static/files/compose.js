@@ -90,24 +90,24 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   var tools = [
-    ["B", "Bold", "bold", "removeBold", "B"],
-    ["I", "Italic", "italic", "removeItalic", "I"],
-    ["U", "Underline", "underline", "removeUnderline", "U"],
+    ["B", window.webmail.t("Bold"), "bold", "removeBold", "B"],
+    ["I", window.webmail.t("Italic"), "italic", "removeItalic", "I"],
+    ["U", window.webmail.t("Underline"), "underline", "removeUnderline", "U"],
     null,
-    ["• List", "Bulleted list", "makeUnorderedList", "removeList", "UL"],
-    ["1. List", "Numbered list", "makeOrderedList", "removeList", "OL"],
-    ["❝", "Quote", "increaseQuoteLevel", "decreaseQuoteLevel", "BLOCKQUOTE"],
+    [window.webmail.t("• List"), window.webmail.t("Bulleted list"), "makeUnorderedList", "removeList", "UL"],
+    [window.webmail.t("1. List"), window.webmail.t("Numbered list"), "makeOrderedList", "removeList", "OL"],
+    ["❝", window.webmail.t("Quote"), "increaseQuoteLevel", "decreaseQuoteLevel", "BLOCKQUOTE"],
     null,
-    ["Link", "Link", "link", null, null],
-    ["Image", "Insert an image", "image", null, null],
-    ["Clear", "Remove formatting", "removeAllFormatting", null, null]
+    [window.webmail.t("Link"), window.webmail.t("Link"), "link", null, null],
+    [window.webmail.t("Image"), window.webmail.t("Insert an image"), "image", null, null],
+    [window.webmail.t("Clear"), window.webmail.t("Remove formatting"), "removeAllFormatting", null, null]
   ];
 
   function buildToolbar() {
     toolbar = document.createElement("div");
     toolbar.className = "editor-toolbar";
     toolbar.setAttribute("role", "toolbar");
-    toolbar.setAttribute("aria-label", "Formatting");
+    toolbar.setAttribute("aria-label", window.webmail.t("Formatting"));
     tools.forEach(function (t) {
       if (!t) {
         var sep = document.createElement("span");
@@ -137,7 +137,7 @@ document.addEventListener("DOMContentLoaded", function () {
     mode.dataset.testid = "format-toggle";
     mode.addEventListener("click", function () {
       if (editor) {
-        if (window.confirm("Switch to plain text? The formatting will be lost.")) {
+        if (window.confirm(window.webmail.t("Switch to plain text? The formatting will be lost."))) {
           toPlain();
         }
       } else {
@@ -154,7 +154,7 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     var pressed = t[4] && editor.hasFormat(t[4]);
     if (t[2] === "link") {
-      var url = window.prompt("Link address", "https://");
+      var url = window.prompt(window.webmail.t("Link address"), "https://");
       if (url && /^(https?:|mailto:)/i.test(url.trim())) {
         editor.makeLink(url.trim());
       }
@@ -175,7 +175,7 @@ document.addEventListener("DOMContentLoaded", function () {
     toolbar.querySelectorAll("button[data-action]").forEach(function (b) {
       b.disabled = !editor;
     });
-    toolbar.querySelector(".mode").textContent = editor ? "Switch to plain text" : "Switch to rich text";
+    toolbar.querySelector(".mode").textContent = editor ? window.webmail.t("Switch to plain text") : window.webmail.t("Switch to rich text");
   }
 
   function toRich(html) {
@@ -183,7 +183,7 @@ document.addEventListener("DOMContentLoaded", function () {
     editorRoot.className = "editor";
     editorRoot.setAttribute("role", "textbox");
     editorRoot.setAttribute("aria-multiline", "true");
-    editorRoot.setAttribute("aria-label", "Message");
+    editorRoot.setAttribute("aria-label", window.webmail.t("Message"));
     editorRoot.setAttribute("spellcheck", "true");
     editorRoot.setAttribute("lang", textarea.getAttribute("lang") || "en");
     editorRoot.dataset.testid = "editor";
@@ -260,14 +260,14 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!d || isNaN(d)) {
       return fallback;
     }
-    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return d.toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
   }
 
   function changed() {
     dirty = true;
     draftDirty = true;
     keepLocal();
-    setState("Editing…");
+    setState(window.webmail.t("Editing…"));
     clearTimeout(timer);
     timer = setTimeout(save, AUTOSAVE_DELAY);
   }
@@ -387,13 +387,13 @@ document.addEventListener("DOMContentLoaded", function () {
   function saveFailure(status) {
     var text, final = true;
     if (status === 409) {
-      text = "This message was sent or is being sent: it can no longer be saved.";
+      text = window.webmail.t("This message was sent or is being sent: it can no longer be saved.");
     } else if (status === 401 || status === 403) {
-      text = "Not saved: you are signed out. Sign in again in another tab; your text is kept in this browser and saved when you come back to this page.";
+      text = window.webmail.t("Not saved: you are signed out. Sign in again in another tab; your text is kept in this browser and saved when you come back to this page.");
     } else if (status === 413) {
-      text = "Not saved: the message is too large to save.";
+      text = window.webmail.t("Not saved: the message is too large to save.");
     } else {
-      text = "Not saved: the server is unavailable right now. Your text is kept in this browser; it will be tried again.";
+      text = window.webmail.t("Not saved: the server is unavailable right now. Your text is kept in this browser; it will be tried again.");
       final = false;
     }
     var err = new Error(text);
@@ -409,7 +409,7 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     saving = true;
     dirty = false;
-    setState("Saving…");
+    setState(window.webmail.t("Saving…"));
     fetch(form.dataset.saveUrl, {
       method: "POST",
       body: formBody(),
@@ -432,14 +432,14 @@ document.addEventListener("DOMContentLoaded", function () {
       } else {
         dropLocal();
       }
-      setState("Saved " + localTime(data.savedAtTime, data.savedAt));
+      setState(window.webmail.t("Saved %s", localTime(data.savedAtTime, data.savedAt)));
       if (data.overwrote) {
-        banner.textContent = "This draft was also changed in another window at " + localTime(data.otherSavedAtTime, data.otherSavedAt) + "; your version was saved over it.";
+        banner.textContent = window.webmail.t("This draft was also changed in another window at %s; your version was saved over it.", localTime(data.otherSavedAtTime, data.otherSavedAt));
         banner.hidden = false;
       }
     }).catch(function (err) {
       dirty = true;
-      setState(err.message || "Not saved: no connection. Your text is kept in this browser; it will be tried again.");
+      setState(err.message || window.webmail.t("Not saved: no connection. Your text is kept in this browser; it will be tried again."));
       if (!err.final) {
         timer = setTimeout(save, AUTOSAVE_DELAY * 5);
       }
@@ -454,7 +454,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   dropOldLocal();
   if (restoreLocal()) {
-    banner.textContent = "What you typed before saving became unavailable was kept in this browser and has been put back.";
+    banner.textContent = window.webmail.t("What you typed before saving became unavailable was kept in this browser and has been put back.");
     banner.hidden = false;
     changed();
   }
@@ -658,16 +658,17 @@ document.addEventListener("DOMContentLoaded", function () {
     if (file.inline) {
       var inline = document.createElement("span");
       inline.className = "upload-inline";
-      inline.textContent = "in the text";
+      inline.textContent = window.webmail.t("in the text");
       li.appendChild(inline);
     }
     var del = document.createElement("form");
     del.method = "post";
     del.action = file.deleteUrl;
     del.className = "upload-delete";
-    del.innerHTML = '<input type="hidden" name="csrf"><button type="submit" title="Remove" data-testid="remove-attachment">×</button>';
+    del.innerHTML = '<input type="hidden" name="csrf"><button type="submit" data-testid="remove-attachment">×</button>';
+    del.querySelector("button").title = window.webmail.t("Remove");
     del.querySelector("input").value = csrf;
-    del.querySelector("button").setAttribute("aria-label", "Remove " + file.name);
+    del.querySelector("button").setAttribute("aria-label", window.webmail.t("Remove %s", file.name));
     li.appendChild(del);
   }
 
@@ -685,7 +686,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var dismiss = document.createElement("button");
     dismiss.type = "button";
     dismiss.className = "link";
-    dismiss.textContent = "Dismiss";
+    dismiss.textContent = window.webmail.t("Dismiss");
     dismiss.addEventListener("click", function () { li.remove(); });
     li.appendChild(dismiss);
   }
@@ -703,14 +704,14 @@ document.addEventListener("DOMContentLoaded", function () {
   function uploadFile(file, inline) {
     var li = uploadItem(file.name || "image");
     if (file.size > remaining) {
-      showFailed(li, "Too large: attachments can be at most " + limitText + " altogether.");
+      showFailed(li, window.webmail.t("Too large: attachments can be at most %s altogether.", limitText));
       return;
     }
     remaining -= file.size;
     var bar = document.createElement("progress");
     bar.max = 100;
     bar.value = 0;
-    bar.setAttribute("aria-label", "Uploading " + file.name);
+    bar.setAttribute("aria-label", window.webmail.t("Uploading %s", file.name));
     li.appendChild(bar);
     var data = new FormData();
     data.append("csrf", csrf);
@@ -731,7 +732,7 @@ document.addEventListener("DOMContentLoaded", function () {
       } catch (e) { /* not JSON: an error page */ }
       if (xhr.status !== 200 || !Array.isArray(answer) || !answer.length) {
         remaining += file.size;
-        showFailed(li, answer && answer.error ? answer.error : "The upload failed (" + xhr.status + ").");
+        showFailed(li, answer && answer.error ? answer.error : window.webmail.t("The upload failed (%s).", xhr.status));
         return;
       }
       showUploaded(li, answer[0]);
@@ -742,7 +743,7 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     xhr.addEventListener("error", function () {
       remaining += file.size;
-      showFailed(li, "The upload failed: no connection.");
+      showFailed(li, window.webmail.t("The upload failed: no connection."));
     });
     xhr.send(data);
   }
@@ -788,10 +789,10 @@ document.addEventListener("DOMContentLoaded", function () {
         li.remove();
         return;
       }
-      removeFailed(li, resp.status === 409 ? "Not removed: this message was sent or is being sent." :
-        "Not removed: the server answered " + resp.status + ". Try again.");
+      removeFailed(li, resp.status === 409 ? window.webmail.t("Not removed: this message was sent or is being sent.") :
+        window.webmail.t("Not removed: the server answered %s. Try again.", resp.status));
     }).catch(function () {
-      removeFailed(li, "Not removed: no connection. Try again.");
+      removeFailed(li, window.webmail.t("Not removed: no connection. Try again."));
     });
   });
 
