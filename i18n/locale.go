@@ -16,7 +16,7 @@ type Locale struct {
 	tag      language.Tag
 	name     string // the language's own name for itself: "Deutsch"
 	messages map[string]entry
-	script   string // the script strings as JSON, "" when none (English)
+	script   string           // the script strings as JSON, "" when none (English)
 	fallback map[string]entry // English overrides, for keys that need them
 	// printer formats numbers the language's way. Its catalog is empty on
 	// purpose: T looks translations up itself, and the printer only
