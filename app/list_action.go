@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
 )
@@ -151,7 +152,7 @@ func runListAction(ctx context.Context, client *mail.Client, act ListAction, cou
 			return ActionResult{}, err
 		}
 		if plans[i].confirm && !act.Confirmed {
-			return ActionResult{Confirm: confirmation(act, g, len(g.UIDs), boxes)}, nil
+			return ActionResult{Confirm: confirmation(ctx, act, g, len(g.UIDs), boxes)}, nil
 		}
 	}
 	if skipped == len(act.Groups) {
@@ -207,7 +208,7 @@ func applyPlans(ctx context.Context, client *mail.Client, act ListAction, plans 
 	if where == "" && len(act.Groups) > 0 {
 		where = DisplayName(boxes, act.Groups[0].Mailbox)
 	}
-	res.Message = listActionDone(act.Action, count, plans[first], where)
+	res.Message = listActionDone(ctx, act.Action, count, plans[first], where)
 	if !undoable {
 		res.undo = nil // half an undo would surprise more than none
 	}
@@ -245,8 +246,9 @@ func alreadyThere(act ListAction, g MessageGroup, use string) bool {
 	return false
 }
 
-// confirmation is the question for an action on g that cannot be undone.
-func confirmation(act ListAction, g MessageGroup, count int, boxes []mail.Mailbox) *Confirmation {
+// confirmation is the question for an action on g that cannot be undone,
+// in the user's language.
+func confirmation(ctx context.Context, act ListAction, g MessageGroup, count int, boxes []mail.Mailbox) *Confirmation {
 	name := DisplayName(boxes, g.Mailbox)
 	if act.Action == ActEmpty {
 		var n uint32
@@ -254,15 +256,15 @@ func confirmation(act ListAction, g MessageGroup, count int, boxes []mail.Mailbo
 			n = b.Messages
 		}
 		return &Confirmation{
-			Question: "Empty " + name + "?",
-			Detail:   "All " + CountNoun(int(n), "message") + " in " + name + " will be deleted for good. This cannot be undone.",
-			Button:   "Empty " + name,
+			Question: i18n.T(ctx, "Empty %s?", name),
+			Detail:   i18n.N(ctx, int(n), "The %d message in %s will be deleted for good. This cannot be undone.", "All %d messages in %s will be deleted for good. This cannot be undone.", int(n), name),
+			Button:   i18n.T(ctx, "Empty %s", name),
 		}
 	}
 	return &Confirmation{
-		Question: "Delete " + CountNoun(count, "message") + " for good?",
-		Detail:   "Messages deleted from " + name + " cannot be recovered.",
-		Button:   "Delete for good",
+		Question: i18n.N(ctx, count, "Delete %d message for good?", "Delete %d messages for good?"),
+		Detail:   i18n.T(ctx, "Messages deleted from %s cannot be recovered.", name),
+		Button:   i18n.T(ctx, "Delete for good"),
 	}
 }
 

@@ -1,6 +1,11 @@
 package app
 
-import "github.com/webmail/webmail/mail"
+import (
+	"context"
+
+	"github.com/webmail/webmail/i18n"
+	"github.com/webmail/webmail/mail"
+)
 
 // specialDefaultName is the folder created when the special folder an
 // action needs does not exist yet; Mailboxes recognizes these names
@@ -129,46 +134,41 @@ func (p listPlan) removes() bool {
 	return p.moveTo != "" || p.create != "" || p.expunge || p.empty
 }
 
-// listActionDone says what happened, for the status line: n messages,
-// moved to the folder called where.
-func listActionDone(action string, n int, p listPlan, where string) string {
-	msgs := CountNoun(n, "message")
-	them := "them"
-	if n == 1 {
-		them = "it"
-	}
+// listActionDone says what happened, for the status line, in the user's
+// language: n messages, moved to the folder called where.
+func listActionDone(ctx context.Context, action string, n int, p listPlan, where string) string {
 	switch action {
 	case ActRead:
-		return "Marked " + msgs + " as read."
+		return i18n.N(ctx, n, "Marked %d message as read.", "Marked %d messages as read.")
 	case ActUnread:
-		return "Marked " + msgs + " as unread."
+		return i18n.N(ctx, n, "Marked %d message as unread.", "Marked %d messages as unread.")
 	case ActFlag:
-		return "Flagged " + msgs + "."
+		return i18n.N(ctx, n, "Flagged %d message.", "Flagged %d messages.")
 	case ActUnflag:
-		return "Removed the flag from " + msgs + "."
+		return i18n.N(ctx, n, "Removed the flag from %d message.", "Removed the flag from %d messages.")
 	case ActMove:
-		return "Moved " + msgs + " to " + where + "."
+		return i18n.N(ctx, n, "Moved %d message to %s.", "Moved %d messages to %s.", n, where)
 	case ActCopy:
-		return "Copied " + msgs + " to " + where + "."
+		return i18n.N(ctx, n, "Copied %d message to %s.", "Copied %d messages to %s.", n, where)
 	case ActDelete:
 		if p.expunge {
-			return "Deleted " + msgs + " for good."
+			return i18n.N(ctx, n, "Deleted %d message for good.", "Deleted %d messages for good.")
 		}
-		return "Moved " + msgs + " to " + where + "."
+		return i18n.N(ctx, n, "Moved %d message to %s.", "Moved %d messages to %s.", n, where)
 	case ActArchive:
-		return "Archived " + msgs + " in " + where + "."
+		return i18n.N(ctx, n, "Archived %d message in %s.", "Archived %d messages in %s.", n, where)
 	case ActJunk:
 		if p.removes() {
-			return "Marked " + msgs + " as junk and moved " + them + " to " + where + "."
+			return i18n.N(ctx, n, "Marked %d message as junk and moved it to %s.", "Marked %d messages as junk and moved them to %s.", n, where)
 		}
-		return "Marked " + msgs + " as junk."
+		return i18n.N(ctx, n, "Marked %d message as junk.", "Marked %d messages as junk.")
 	case ActNotJunk:
 		if p.removes() {
-			return "Marked " + msgs + " as not junk and moved " + them + " to " + where + "."
+			return i18n.N(ctx, n, "Marked %d message as not junk and moved it to %s.", "Marked %d messages as not junk and moved them to %s.", n, where)
 		}
-		return "Marked " + msgs + " as not junk."
+		return i18n.N(ctx, n, "Marked %d message as not junk.", "Marked %d messages as not junk.")
 	case ActEmpty:
-		return "Emptied " + where + "."
+		return i18n.T(ctx, "Emptied %s.", where)
 	}
-	return "Done."
+	return i18n.T(ctx, "Done.")
 }
