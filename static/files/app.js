@@ -61,11 +61,11 @@ window.webmail.csrfToken = function () {
   if (!bar || !window.matchMedia) return;
   var phone = window.matchMedia("(max-width: 720px)");
   var last = window.scrollY;
-  var pending = false;
-  function update() {
-    pending = false;
+  // Every scroll event, not one per frame: two quick scrolls must not
+  // be read as one in the wrong direction. Toggling a class is cheap.
+  window.addEventListener("scroll", function () {
     var y = window.scrollY;
-    if (!phone.matches || y <= bar.offsetHeight) {
+    if (!phone.matches || y <= 64) {
       bar.classList.remove("topbar-hidden");
     } else if (y > last + 4) {
       bar.classList.add("topbar-hidden");
@@ -73,12 +73,6 @@ window.webmail.csrfToken = function () {
       bar.classList.remove("topbar-hidden");
     }
     last = y;
-  }
-  window.addEventListener("scroll", function () {
-    if (!pending) {
-      pending = true;
-      window.requestAnimationFrame(update);
-    }
   }, { passive: true });
   bar.addEventListener("focusin", function () { bar.classList.remove("topbar-hidden"); });
 })();
