@@ -49,7 +49,7 @@ func (s *Server) composeView(c echo.Context, page app.ComposePage) pages.Compose
 		Body: cm.BodyText, BodyHTML: cm.BodyHTML, HTML: cm.Format == app.FormatHTML,
 		ReadReceipt: cm.ReadReceipt,
 		UploadLimit: page.UploadLimit, Remaining: page.Remaining,
-		UploadLimitText: app.FormatBytes(page.UploadLimit), RemainingText: app.FormatBytes(page.Remaining),
+		UploadLimitText: i18n.Size(ctx, page.UploadLimit), RemainingText: i18n.Size(ctx, page.Remaining),
 		EditorScripts: []string{s.Assets.Path("vendor/dompurify/purify.min.js"), s.Assets.Path("vendor/squire-rte/squire.js")},
 		Lang:          i18n.Lang(ctx),
 	}
@@ -80,7 +80,7 @@ func (s *Server) composeView(c echo.Context, page app.ComposePage) pages.Compose
 	for _, u := range page.Uploads {
 		url := app.UploadURL(cm.ID, u.ID)
 		view.Uploads = append(view.Uploads, pages.ComposeUpload{
-			Name: u.Filename, Size: app.FormatBytes(u.Size), Bytes: u.Size, URL: url, DeleteURL: url + "/delete",
+			Name: u.Filename, Size: i18n.Size(ctx, u.Size), Bytes: u.Size, URL: url, DeleteURL: url + "/delete",
 			Inline: u.Inline, TestID: "upload",
 		})
 	}

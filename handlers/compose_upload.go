@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 )
 
 // uploadedFile is one file of the JSON answer to an upload.
@@ -86,7 +87,7 @@ func (s *Server) streamUploads(c echo.Context, id string) ([]uploadedFile, error
 		}
 		url := app.UploadURL(id, up.ID)
 		files = append(files, uploadedFile{ID: up.ID, Name: up.Filename, Size: up.Size,
-			SizeText: app.FormatBytes(up.Size), URL: url, DeleteURL: url + "/delete", Inline: up.Inline})
+			SizeText: i18n.Size(c.Request().Context(), up.Size), URL: url, DeleteURL: url + "/delete", Inline: up.Inline})
 	}
 }
 

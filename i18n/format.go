@@ -107,3 +107,26 @@ func datePart(ctx context.Context, t time.Time, name string) string {
 	}
 	return "{" + name + "}"
 }
+
+// Size writes a byte count for people in ctx's language, in binary units
+// as upload limits are counted: "812 bytes", "14 KB", "3.2 MB" ("3,2 MB"
+// in German); a whole number drops its ".0".
+func Size(ctx context.Context, n int64) string {
+	unit := func(f float64) string {
+		if f == float64(int64(f)) || f >= 100 {
+			return Number(ctx, int64(f+0.5))
+		}
+		return Decimal(ctx, f, 1)
+	}
+	switch {
+	case n < 1024:
+		return N(ctx, int(n), "%d byte", "%d bytes")
+	case n < 1<<20:
+		return T(ctx, "%s KB", unit(roundTenth(float64(n)/(1<<10))))
+	case n < 1<<30:
+		return T(ctx, "%s MB", unit(roundTenth(float64(n)/(1<<20))))
+	}
+	return T(ctx, "%s GB", unit(roundTenth(float64(n)/(1<<30))))
+}
+
+func roundTenth(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }

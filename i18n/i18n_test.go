@@ -129,3 +129,25 @@ func TestDirAndLanguages(t *testing.T) {
 		t.Errorf("languages %v", names)
 	}
 }
+
+func TestSize(t *testing.T) {
+	tests := []struct {
+		lang string
+		n    int64
+		want string
+	}{
+		{"en", 1, "1 byte"},
+		{"en", 812, "812 bytes"},
+		{"de", 812, "812 Bytes"},
+		{"en", 25 << 20, "25 MB"},
+		{"en", 3355443, "3.2 MB"},
+		{"de", 3355443, "3,2 MB"},
+		{"en", 14 * 1024, "14 KB"},
+		{"en", 1 << 30, "1 GB"},
+	}
+	for _, tt := range tests {
+		if got := Size(inLang(tt.lang), tt.n); got != tt.want {
+			t.Errorf("%s Size(%d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
