@@ -277,6 +277,10 @@ func TestMessagePhoneLayout(t *testing.T) {
 				t.Errorf("%s: the open menu makes the page %v px wide", name, got.PageWidth)
 			}
 			msgScreenshot(t, ctx, fmt.Sprintf("message-menu-%d-%s", width, scheme))
+			run(t, ctx, "click beside the menu", chromedp.Click(`[data-testid="subject"]`))
+			if evalMsg[bool](t, ctx, `document.querySelector('details[data-testid="more"]').open`) {
+				t.Errorf("%s: the more menu stays open after a click elsewhere", name)
+			}
 		}
 	}
 }

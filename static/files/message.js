@@ -223,6 +223,31 @@
       root.removeEventListener("click", onClick);
     });
 
+    // The "more" menu closes on a click elsewhere or Escape, as menus do
+    // (without JavaScript its summary closes it).
+    function closeMenus(event) {
+      root.querySelectorAll("details.more[open]").forEach(function (menu) {
+        if (event.type === "keydown" || !menu.contains(event.target)) {
+          menu.open = false;
+          if (event.type === "keydown") {
+            menu.querySelector("summary").focus();
+          }
+        }
+      });
+    }
+    function onMenuKey(event) {
+      if (event.key === "Escape" && root.querySelector("details.more[open]")) {
+        closeMenus(event);
+        event.preventDefault();
+      }
+    }
+    document.addEventListener("click", closeMenus);
+    root.addEventListener("keydown", onMenuKey);
+    stops.push(function () {
+      document.removeEventListener("click", closeMenus);
+      root.removeEventListener("keydown", onMenuKey);
+    });
+
     // A part that says it is an image but is not one is served as a
     // download, so its preview cannot load: drop the broken thumbnail.
     root.querySelectorAll('img[data-testid="preview"]').forEach(function (img) {
