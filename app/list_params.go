@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/mail"
 )
 
@@ -152,16 +153,19 @@ func ParseSearch(in SearchInput) (SearchFields, error) {
 	}
 	s.Query = mail.SearchQuery{Text: s.Q, From: s.From, To: s.To, Subject: s.Subject, Body: s.Body, HasAttachment: s.Attachment}
 	for _, d := range []struct {
-		value string
-		label string
-		into  *time.Time
-	}{{s.Since, "from", &s.Query.Since}, {s.Until, "until", &s.Query.Until}} {
+		value   string
+		refusal string
+		into    *time.Time
+	}{
+		{s.Since, i18n.Mark("The from date is not valid. Please use the form YYYY-MM-DD, for example 2024-03-31."), &s.Query.Since},
+		{s.Until, i18n.Mark("The until date is not valid. Please use the form YYYY-MM-DD, for example 2024-03-31."), &s.Query.Until},
+	} {
 		if d.value == "" {
 			continue
 		}
 		t, err := time.Parse("2006-01-02", d.value)
 		if err != nil {
-			return s, Invalid("Bad date", "The "+d.label+" date is not valid. Please use the form YYYY-MM-DD, for example 2024-03-31.")
+			return s, Invalid("Bad date", d.refusal)
 		}
 		*d.into = t
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/session"
 )
@@ -44,7 +45,7 @@ func (a *App) SearchMessages(ctx context.Context, sess *session.Session, in Sear
 	case err != nil:
 		out.Refused = AsError(err)
 	case in.Run && out.Fields.Query.IsZero():
-		out.Hint = "Enter something to search for: words, a sender, a date or a size."
+		out.Hint = i18n.T(ctx, "Enter something to search for: words, a sender, a date or a size.")
 	}
 	out.Searched = in.Run && out.Refused == nil && out.Hint == ""
 	err = a.withIMAP(ctx, sess, func(client *mail.Client) error {
