@@ -14,12 +14,13 @@ import (
 // embedded images (and, when the user allowed remote images, images from
 // our image proxy, path and all: no other URL of ours, no other origin
 // ever), and is itself sandboxed even if someone opens its URL outside our
-// iframe. The sandbox keeps the document same-origin (allow-same-origin,
-// never with allow-scripts: the two together would let a script lift the
-// sandbox) so the message page can measure it and size its frame to the
-// content; nothing in it can run, post a form or navigate our page.
-// frameAncestors is 'self' for the body our page frames, 'none' for a
-// page that is never framed.
+// iframe. frameAncestors is 'self' for the body our page frames: its
+// sandbox keeps the document same-origin (allow-same-origin, never with
+// allow-scripts: the two together would let a script lift the sandbox) so
+// the message page can measure it and size its frame to the content;
+// nothing in it can run, post a form or navigate our page. A page that is
+// never framed ('none': the print view) keeps an opaque origin: nobody
+// needs to measure it.
 func (s *Server) bodyPolicy(c echo.Context, allowRemote bool, frameAncestors string) string {
 	img := "img-src data:"
 	if allowRemote {
@@ -30,9 +31,12 @@ func (s *Server) bodyPolicy(c echo.Context, allowRemote bool, frameAncestors str
 			img += " " + origin + app.ImageProxyPath
 		}
 	}
+	sandbox := "sandbox allow-popups allow-popups-to-escape-sandbox"
+	if frameAncestors == "'self'" {
+		sandbox = "sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+	}
 	return "default-src 'none'; style-src 'unsafe-inline'; " + img + "; font-src 'none'; " +
-		"form-action 'none'; base-uri 'none'; frame-ancestors " + frameAncestors + "; " +
-		"sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+		"form-action 'none'; base-uri 'none'; frame-ancestors " + frameAncestors + "; " + sandbox
 }
 
 // remoteImagesAsked reports whether the request asks for remote images

@@ -105,7 +105,8 @@ type fit struct {
 // page wider than a phone's screen: it is scaled down to the width.
 func TestMessageBodyFitsItsContent(t *testing.T) {
 	f := newMsgFixture(t)
-	uids := f.appendMessages(t, "INBOX", htmlEML("Short note", shortHTML), htmlEML("Wide newsletter", wideHTML))
+	uids := f.appendMessages(t, "INBOX", htmlEML("Short note", shortHTML), htmlEML("Wide newsletter", wideHTML),
+		htmlEML("Very wide table", strings.ReplaceAll(wideHTML, "700", "1400")))
 	ctx := f.chromium(t)
 
 	msgBrowserAt(t, ctx, 1440, 900, false)
@@ -133,6 +134,22 @@ func TestMessageBodyFitsItsContent(t *testing.T) {
 			t.Errorf("%d px: the frame scrolls inside (%v of %v px shown)", width, got.Client, got.Inner)
 		}
 		msgScreenshot(t, ctx, fmt.Sprintf("message-wide-%d-light", width))
+	}
+
+	// Twice too wide even at the smallest scale: it scrolls sideways
+	// inside its frame, the page stays the screen's width, and the frame
+	// is still as tall as its content and scrollbar.
+	msgBrowserAt(t, ctx, 320, 844, false)
+	waitFitted(t, ctx, fmt.Sprintf("%s/mail/INBOX/%d", f.http.URL, uids[2]))
+	got = evalMsg[fit](t, ctx, frameFit)
+	if got.PageWidth > got.Viewport {
+		t.Errorf("1400 px table: the page is %v px wide", got.PageWidth)
+	}
+	if got.Inner > got.Client+1 {
+		t.Errorf("1400 px table: the frame scrolls up and down inside (%v of %v px shown)", got.Client, got.Inner)
+	}
+	if scrolls := evalMsg[bool](t, ctx, `(() => { const h = document.querySelector('iframe[data-testid="html-body"]').contentDocument.documentElement; return h.scrollWidth > h.clientWidth; })()`); !scrolls {
+		t.Error("1400 px table: expected it to scroll sideways inside its frame")
 	}
 }
 

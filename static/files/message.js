@@ -57,7 +57,13 @@
       }
       // The root's box is its content's height (not the frame's, as
       // scrollHeight would be), zoom included.
-      var height = Math.ceil(html.getBoundingClientRect().height) + "px";
+      var px = Math.ceil(html.getBoundingClientRect().height);
+      // Still wider at the smallest scale: it scrolls sideways, and the
+      // scrollbar takes its height from the frame's.
+      if (html.scrollWidth > html.clientWidth && frame.contentWindow) {
+        px += Math.max(0, frame.contentWindow.innerHeight - html.clientHeight);
+      }
+      var height = px + "px";
       if (frame.style.height !== height) {
         frame.style.height = height;
       }

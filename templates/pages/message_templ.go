@@ -17,8 +17,8 @@ import (
 )
 
 // Message shows one message. An HTML body is never inlined: it is loaded
-// into a sandboxed iframe (no scripts, no same-origin) from its own URL,
-// which carries a strict CSP of its own. The page works without
+// into a sandboxed iframe (no scripts; same-origin only so message.js can
+// size it) from its own URL, which carries a strict CSP of its own. The page works without
 // JavaScript: actions are plain forms, "all headers" and the shortcut help
 // are <details> elements; message.js adds the keyboard shortcuts.
 func Message(v MessageView) templ.Component {
