@@ -144,6 +144,20 @@ func untilLoaded(b *listBrowser, what, expr string) {
 	}
 }
 
+// cdpCall sends one DevTools command to the browser's tab.
+func cdpCall[P, R any](t *testing.T, b *listBrowser, method cdp.Command[P, R], params P) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		_, err := cdp.Call(ctx, target, method, params)
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // slowFetch runs before the page's scripts: a fetch of /slow-test waits
 // until the test calls window.releaseSlow(), one of /fast-test answers at
 // once; everything else is the real fetch.
@@ -160,8 +174,9 @@ const slowFetch = `(() => {
   };
 })();`
 
-// TestProgressInBrowser: a fetch that takes long shows the loading bar
-// and marks the page busy until it is answered; a fast one shows nothing.
+// TestProgressInBrowser: a fetch or a navigation that takes long shows
+// the loading bar and marks the page busy until it is answered; a fast
+// fetch, or one the page makes on its own, shows nothing.
 func TestProgressInBrowser(t *testing.T) {
 	f := newListFixture(t)
 	b := newListBrowser(t)
@@ -198,6 +213,31 @@ func TestProgressInBrowser(t *testing.T) {
 	b.until("the bar", active)
 	evalIn[bool](b, `window.releaseSlow(); true`)
 	b.until("the bar gone", `document.querySelector('.progress-bar.active') === null && !document.getElementById("main").hasAttribute("aria-busy")`)
+
+	// A navigation: a form post. This one the server answers with 204 No
+	// Content (message.js's mark-read form), so the page stays and shows
+	// what it does while a page is awaited.
+	uid := evalIn[string](b, `document.querySelector('[data-testid="message-row"]').dataset.uid`)
+	evalIn[bool](b, `(() => {
+		const form = document.createElement("form");
+		form.method = "post";
+		form.action = "/mail/INBOX/`+uid+`/actions";
+		for (const [name, value] of [["action", "read"], ["async", "1"], ["csrf", window.webmail.csrfToken()]]) {
+			const input = document.createElement("input");
+			input.type = "hidden";
+			input.name = name;
+			input.value = value;
+			form.appendChild(input);
+		}
+		document.body.appendChild(form);
+		form.submit();
+		return true;
+	})()`)
+	b.until("the bar while a page is awaited", active)
+	b.do(chromedp.Navigate(f.http.URL+"/mail/INBOX"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="message-list"]`)))
+	if !evalIn[bool](b, `document.querySelector('.progress-bar.active') === null && !document.getElementById("main").hasAttribute("aria-busy")`) {
+		t.Fatal("the bar on a freshly loaded page")
+	}
 
 	// A background fetch (events.js's) shows nothing either.
 	evalIn[bool](b, `window.barShown = 0; fetch("/slow-test", { headers: { "X-Requested-With": "events" } }); true`)

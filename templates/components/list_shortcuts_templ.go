@@ -8,6 +8,8 @@ package components
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
+import "github.com/webmail/webmail/i18n"
+
 // ListShortcuts lists the keyboard shortcuts; ? opens it, Escape closes it.
 func ListShortcuts() templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
@@ -30,7 +32,20 @@ func ListShortcuts() templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div id=\"shortcuts\" class=\"shortcuts\" role=\"dialog\" aria-modal=\"true\" aria-labelledby=\"shortcuts-title\" data-testid=\"shortcuts\" hidden><div class=\"shortcuts-box\"><h2 id=\"shortcuts-title\">Keyboard shortcuts</h2><dl><dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>Next / previous message</dd><dt><kbd>o</kbd> or <kbd>Enter</kbd></dt><dd>Open the message</dd><dt><kbd>x</kbd></dt><dd>Select or unselect the message</dd><dt><kbd>f</kbd></dt><dd>Flag or unflag</dd><dt><kbd>u</kbd></dt><dd>Mark unread</dd><dt><kbd>e</kbd></dt><dd>Archive</dd><dt><kbd>#</kbd></dt><dd>Delete</dd><dt><kbd>/</kbd></dt><dd>Search</dd><dt><kbd>c</kbd></dt><dd>Write a new message</dd><dt><kbd>?</kbd></dt><dd>Show or hide this help</dd></dl><p class=\"shortcuts-note\">Actions apply to the selected messages, or to the message at the cursor when none is selected.</p><button type=\"button\" class=\"shortcuts-close\" data-testid=\"shortcuts-close\">Close</button></div></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div id=\"shortcuts\" class=\"shortcuts\" role=\"dialog\" aria-modal=\"true\" aria-labelledby=\"shortcuts-title\" data-testid=\"shortcuts\" hidden><div class=\"shortcuts-box\"><h2 id=\"shortcuts-title\">Keyboard shortcuts</h2><dl><dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>Next / previous message</dd><dt><kbd>o</kbd> or <kbd>Enter</kbd></dt><dd>Open the message</dd><dt><kbd>x</kbd></dt><dd>Select or unselect the message</dd><dt><kbd>f</kbd></dt><dd>Flag or unflag</dd><dt><kbd>u</kbd></dt><dd>Mark unread</dd><dt><kbd>e</kbd></dt><dd>Archive</dd><dt><kbd>#</kbd></dt><dd>Delete</dd><dt><kbd>z</kbd></dt><dd>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var2 string
+		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "Undo the last move, archive or delete"))
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/list_shortcuts.templ`, Line: 26, Col: 62}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</dd><dt><kbd>/</kbd></dt><dd>Search</dd><dt><kbd>c</kbd></dt><dd>Write a new message</dd><dt><kbd>?</kbd></dt><dd>Show or hide this help</dd></dl><p class=\"shortcuts-note\">Actions apply to the selected messages, or to the message at the cursor when none is selected.</p><button type=\"button\" class=\"shortcuts-close\" data-testid=\"shortcuts-close\">Close</button></div></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
