@@ -112,23 +112,13 @@ func checkIdentity(ident store.Identity) error {
 	}
 	for field, value := range map[string]string{"Reply-To": ident.ReplyTo, "Bcc": ident.Bcc} {
 		if _, err := mime.ParseRecipients(field, value); err != nil {
-			return Invalid("Identity not saved", addressMessage(err))
+			if refusal := builderRefusal("Identity not saved", err); refusal != nil {
+				return refusal
+			}
+			return Invalid("Identity not saved", "An address is not valid.")
 		}
 	}
 	return nil
-}
-
-// addressMessage is what the user reads about a wrong address.
-func addressMessage(err error) string {
-	var ae *mime.AddressError
-	if errors.As(err, &ae) {
-		return ae.UserMessage()
-	}
-	var fe *mime.FieldError
-	if errors.As(err, &fe) {
-		return fe.UserMessage()
-	}
-	return "An address is not valid."
 }
 
 func identityNotFound(err error) *Error {

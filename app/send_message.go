@@ -52,13 +52,13 @@ func (a *App) planSend(ctx context.Context, owner composeOwner, c store.Compose,
 // field and the entry that is wrong.
 func buildError(err error) error {
 	var addrErr *mime.AddressError
-	var fieldErr *mime.FieldError
-	switch {
-	case errors.As(err, &addrErr):
-		return &Error{Code: CodeInvalid, Title: "Check the address", Message: addrErr.UserMessage(), Err: err}
-	case errors.As(err, &fieldErr):
-		return &Error{Code: CodeInvalid, Title: "Check the message", Message: fieldErr.UserMessage(), Err: err}
-	case errors.Is(err, mime.ErrNoRecipients):
+	if errors.As(err, &addrErr) {
+		return builderRefusal("Check the address", err)
+	}
+	if refusal := builderRefusal("Check the message", err); refusal != nil {
+		return refusal
+	}
+	if errors.Is(err, mime.ErrNoRecipients) {
 		return &Error{Code: CodeInvalid, Title: "No recipient", Message: "Enter at least one recipient in To, Cc or Bcc.", Err: err}
 	}
 	return err

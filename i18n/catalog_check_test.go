@@ -34,6 +34,7 @@ var keyArgs = map[string][]int{"T": {1}, "N": {3}, "Date": {2}, "Mark": {0}}
 var messageArgs = map[string][]int{
 	"Errorf": {1, 2}, "Invalid": {0, 1}, "signedOut": {0}, "folderNameRefused": {0},
 	"badAction": {0}, "vetoError": {0}, "formRefused": {0}, "frame": {1}, "setListStatus": {1},
+	"builderRefusal": {0},
 }
 
 // messageFields are the fields of error types (app.Error, handlers'
@@ -145,6 +146,13 @@ func scanKeyUses(t *testing.T, root string) []keyUse {
 					}
 					return true
 				}
+				if f.pkg == "mime" {
+					for _, i := range mimeReasons[funcName(n.Fun)] {
+						if i < len(n.Args) {
+							add(n.Args[i], false)
+						}
+					}
+				}
 				if !userFacing(f.path, f.pkg) {
 					return true
 				}
@@ -154,6 +162,16 @@ func scanKeyUses(t *testing.T, root string) []keyUse {
 					}
 				}
 			case *ast.CompositeLit:
+				if f.pkg == "mime" && typeName(n.Type) == "FieldError" {
+					for _, elt := range n.Elts {
+						if kv, ok := elt.(*ast.KeyValueExpr); ok {
+							if field, ok := kv.Key.(*ast.Ident); ok && (field.Name == "Field" || field.Name == "Reason") {
+								add(kv.Value, false)
+							}
+						}
+					}
+					return true
+				}
 				if !userFacing(f.path, f.pkg) || !messageTypes[typeName(n.Type)] {
 					return true
 				}
@@ -171,6 +189,10 @@ func scanKeyUses(t *testing.T, root string) []keyUse {
 	sort.Slice(uses, func(i, j int) bool { return uses[i].pos < uses[j].pos })
 	return uses
 }
+
+// mimeReasons are the message builder's refusals (package mail/mime) that
+// app.builderRefusal shows the user: the field names and reasons are keys.
+var mimeReasons = map[string][]int{"addressError": {0, 2}}
 
 // userFacing says whether the error messages of a file reach the webmail
 // user: the application and HTTP layers do, except the admin API's use

@@ -44,8 +44,23 @@ func (l *Locale) format(text string, args []any) string {
 	if len(args) == 0 || !strings.Contains(text, "%") {
 		return text
 	}
+	copied := false
+	for i, a := range args {
+		if key, ok := a.(Text); ok {
+			if !copied {
+				args, copied = append([]any(nil), args...), true // the caller's slice stays as it was
+			}
+			args[i] = l.lookup(string(key)).other(string(key))
+		}
+	}
 	return l.printer.Sprintf(text, args...)
 }
+
+// Text is an argument of T or N that is itself a catalog key, translated
+// before it fills the format: a field name or a reason put together into
+// an error message far from the request (T(ctx, "%s: %s.",
+// i18n.Text("To"), i18n.Text("the address is missing"))).
+type Text string
 
 // Mark returns key unchanged. It marks a string that is translated later
 // with T from a variable (an error message made where there is no request

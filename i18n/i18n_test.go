@@ -151,3 +151,13 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+func TestTextArguments(t *testing.T) {
+	args := []any{Text("Monday"), Text("no such key"), 3}
+	if got := T(inLang("de"), "%s, %s, %d", args...); got != "Montag, no such key, 3" {
+		t.Errorf("translated arguments: %q", got)
+	}
+	if args[0] != Text("Monday") {
+		t.Errorf("the caller's arguments changed: %v", args)
+	}
+}
