@@ -100,13 +100,13 @@
       data = await res.json().catch(() => null);
     } catch (err) {
       busy = false;
-      show("The server could not be reached. Please try again.", last.label, SHOW_MS);
+      show(window.webmail.t("The server could not be reached. Please try again."), last.label, SHOW_MS);
       return;
     }
     busy = false;
     if (!res.ok || !data || !data.ok) {
       last = null; // refused: trying again would be refused again
-      show(data && data.message ? data.message : "That did not work. Please reload the page.", "", RESULT_MS);
+      show(data && data.message ? data.message : window.webmail.t("That did not work. Please reload the page."), "", RESULT_MS);
       return;
     }
     last = null;
