@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/webmail/webmail/internal/axe"
@@ -36,30 +37,53 @@ type a11yViewport struct {
 	axe           bool
 }
 
+// a11yPass is one round over the pages: in a language (Accept-Language)
+// and colour schemes.
+type a11yPass struct {
+	lang    string
+	schemes []string
+}
+
 // TestPagesAccessibleAndFit visits every page of the webmail in Chromium
-// at a desktop and a phone size, in the light and the dark colour scheme:
-// no page scrolls sideways (at 320 px either), and axe-core finds no
-// serious or critical violation. With WEBMAIL_SCREENSHOTS=dir it leaves a
-// full-page PNG of each page, size and scheme there (make screenshots).
+// at a desktop and a phone size, in the light and the dark colour scheme,
+// and again in German (longer words) in the light one: no page scrolls
+// sideways (at 320 px either), and axe-core finds no serious or critical
+// violation. With WEBMAIL_SCREENSHOTS=dir it leaves a full-page PNG of
+// each page, size and scheme there (make screenshots).
 func TestPagesAccessibleAndFit(t *testing.T) {
 	f := newListFixture(t)
 	pages := a11yPages(t, f)
 	b := newListBrowser(t)
+	english := a11yPass{"en", []string{"light", "dark"}}
 
 	// The login page, before signing in.
 	b.do(chromedp.Navigate(f.http.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
-	b.checkPage(t, "login", a11yViewports...)
+	b.checkPage(t, english, "login", a11yViewports...)
 	b.signIn(f.http.URL)
-	for _, p := range pages {
-		b.do(chromedp.EmulateViewport(1440, 900), chromedp.Navigate(f.http.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
-		if p.click == "" {
-			b.checkPage(t, p.name, a11yViewports...)
-			continue
+	for _, pass := range []a11yPass{english, {"de", []string{"light"}}} {
+		b.do(acceptLanguage(pass.lang))
+		for _, p := range pages {
+			b.do(chromedp.EmulateViewport(1440, 900), chromedp.Navigate(f.http.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+			if got := evalIn[string](b, `document.documentElement.lang`); got != pass.lang {
+				t.Errorf("%s: <html lang=%q>, asked for %q", p.name, got, pass.lang)
+			}
+			if p.click == "" {
+				b.checkPage(t, pass, p.name, a11yViewports...)
+				continue
+			}
+			b.click(p.click)
+			b.do(chromedp.WaitVisible(chromedp.CSS(p.clickReady)))
+			b.checkPage(t, pass, p.name, a11yViewports[0])
 		}
-		b.click(p.click)
-		b.do(chromedp.WaitVisible(chromedp.CSS(p.clickReady)))
-		b.checkPage(t, p.name, a11yViewports[0])
 	}
+}
+
+// acceptLanguage makes the browser ask for pages in lang.
+func acceptLanguage(lang string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		_, err := cdp.Call(ctx, target, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": lang}})
+		return err
+	})
 }
 
 // a11yPages are the pages behind the login, found in the demo mailbox.
@@ -102,13 +126,16 @@ func a11yPages(t *testing.T, f *listFixture) []a11yPage {
 
 // checkPage checks the page the browser shows at each size and colour
 // scheme, and takes its screenshots.
-func (b *listBrowser) checkPage(t *testing.T, name string, viewports ...a11yViewport) {
+func (b *listBrowser) checkPage(t *testing.T, pass a11yPass, name string, viewports ...a11yViewport) {
 	t.Helper()
 	if !evalIn[bool](b, `typeof axe !== "undefined"`) {
 		evalIn[bool](b, axe.Script()+";\ntrue")
 	}
 	severe, minor, undecided := 0, 0, map[string]bool{}
-	for _, scheme := range []string{"light", "dark"} {
+	if pass.lang != "en" {
+		name = pass.lang + "-" + name
+	}
+	for _, scheme := range pass.schemes {
 		for _, vp := range viewports {
 			where := fmt.Sprintf("%s at %d px, %s", name, vp.width, scheme)
 			var touch []chromedp.EmulateViewportOption
@@ -139,8 +166,8 @@ func (b *listBrowser) checkPage(t *testing.T, name string, viewports ...a11yView
 			b.screenshot(fmt.Sprintf("%s-%d-%s", name, vp.width, scheme))
 		}
 	}
-	t.Logf("%s: axe-core violations: %d serious or critical, %d minor or moderate (light and dark); undecided serious checks: %v",
-		name, severe, minor, slices.Sorted(maps.Keys(undecided)))
+	t.Logf("%s: axe-core violations: %d serious or critical, %d minor or moderate (%s); undecided serious checks: %v",
+		name, severe, minor, strings.Join(pass.schemes, ", "), slices.Sorted(maps.Keys(undecided)))
 	b.do(chromedp.ResetViewport(), emulateScheme(""))
 }
 
