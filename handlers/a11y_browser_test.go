@@ -191,8 +191,14 @@ func emulateScheme(scheme string) chromedp.Action[chromedp.Void] {
 const a11yOverflow = `(() => {
 	const width = document.scrollingElement.scrollWidth, inner = window.innerWidth;
 	if (width <= inner) return "";
+	// An absolutely positioned element is clipped only by the scrollers
+	// around its containing block (a visually-hidden label inside a
+	// sideways scroller without position escapes it and widens the page).
 	const clipped = (e) => {
-		for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+		const position = getComputedStyle(e).position;
+		if (position === "fixed") return false;
+		const from = position === "absolute" ? e.offsetParent : e.parentElement;
+		for (let p = from; p && p !== document.body; p = p.parentElement) {
 			const s = getComputedStyle(p);
 			if (s.overflowX !== "visible" && p.getBoundingClientRect().right <= inner) return true;
 		}
