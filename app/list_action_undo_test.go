@@ -126,6 +126,38 @@ func TestUndoMoveOnAnotherInstance(t *testing.T) {
 	}
 }
 
+// TestUndoFromSeveralFolders: a delete of search results from two folders
+// puts each message back in its own folder.
+func TestUndoFromSeveralFolders(t *testing.T) {
+	ctx := context.Background()
+	d := newDovecotApp(t)
+	sess, email, password := d.user(t)
+	if err := d.CreateFolder(ctx, sess, CreateFolderInput{Name: "Projects"}); err != nil {
+		t.Fatal(err)
+	}
+	inInbox := d.env.AppendMessages(t, email, password, "INBOX", [][]byte{htmlMessage("inbox")})
+	inProjects := d.env.AppendMessages(t, email, password, "Projects", [][]byte{htmlMessage("projects")})
+	res, err := d.RunListAction(ctx, sess, ListAction{Action: ActDelete, Groups: []MessageGroup{
+		{Mailbox: "INBOX", UIDs: []uint32{uint32(inInbox[0])}},
+		{Mailbox: "Projects", UIDs: []uint32{uint32(inProjects[0])}},
+	}})
+	if err != nil || res.Undo == "" {
+		t.Fatalf("delete: %+v, %v", res, err)
+	}
+	undone, err := d.UndoListAction(ctx, sess, res.Undo)
+	if err != nil || undone.Moved != 2 || undone.Message != "Moved 2 messages back to their folders." {
+		t.Fatalf("undo: %+v, %v", undone, err)
+	}
+	for mailbox, raw := range map[string][]byte{"INBOX": htmlMessage("inbox"), "Projects": htmlMessage("projects")} {
+		if _, m := d.onlyMessage(t, email, password, mailbox); !bytes.Equal(m.raw, raw) {
+			t.Errorf("%s holds %q", mailbox, m.raw)
+		}
+	}
+	if n := d.count(t, email, password, "Trash"); n != 0 {
+		t.Fatalf("Trash still holds %d messages", n)
+	}
+}
+
 // TestUndoJunkRestoresFlags: junk adds $Junk, removes $NotJunk and moves
 // to Junk; the undo brings the messages back with the flags they had
 // before: $Junk off where the action set it, on where it was already,

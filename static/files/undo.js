@@ -172,7 +172,7 @@
       return;
     }
     const t = e.target;
-    if (t.closest && t.closest("input:not([type=checkbox]), textarea, select, [contenteditable], dialog[open]")) {
+    if (t.closest && t.closest("input:not([type=checkbox]), textarea, select, [contenteditable], dialog, [role=dialog]")) {
       return;
     }
     e.preventDefault();
