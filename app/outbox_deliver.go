@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/webmail/webmail/attachments"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/mail/submit"
 	"github.com/webmail/webmail/store"
@@ -48,7 +49,7 @@ func (a *App) deliver(ctx context.Context, m store.OutboxMessage) {
 	login, err := a.openOutboxLogin(m)
 	if err != nil {
 		stop()
-		a.refuseOutgoing(ctx, m, login, "The message could not be sent: the sign-in it was sent with can no longer be used. Please send it again.", err)
+		a.refuseOutgoing(ctx, m, login, i18n.Mark("The message could not be sent: the sign-in it was sent with can no longer be used. Please send it again."), err)
 		return
 	}
 	if m.Attempts > 1 && a.alreadyInSent(ctx, m, login) {
@@ -67,9 +68,9 @@ func (a *App) deliver(ctx context.Context, m store.OutboxMessage) {
 	case errors.As(err, &subErr) && !subErr.Temporary():
 		a.refuseOutgoing(ctx, m, login, subErr.UserMessage(), err)
 	case errors.Is(err, errBadSMTPEndpoint):
-		a.refuseOutgoing(ctx, m, login, "The message could not be sent: the server for sending is not configured correctly. Please tell your administrator.", err)
+		a.refuseOutgoing(ctx, m, login, i18n.Mark("The message could not be sent: the server for sending is not configured correctly. Please tell your administrator."), err)
 	case errors.Is(err, attachments.ErrNotFound):
-		a.refuseOutgoing(ctx, m, login, "The message could not be sent: its stored copy is gone. Please write it again.", err)
+		a.refuseOutgoing(ctx, m, login, i18n.Mark("The message could not be sent: its stored copy is gone. Please write it again."), err)
 	case time.Since(m.DueAt) > outboxMaxAge:
 		// Counted from when the message was due, not queued: a message
 		// sent later is tried for as long as one sent now.
@@ -82,7 +83,7 @@ func (a *App) deliver(ctx context.Context, m store.OutboxMessage) {
 // safeAnswer is what a submission failure may show the user.
 func safeAnswer(e *submit.Error) string {
 	if e == nil {
-		return "The message could not be sent yet."
+		return i18n.Mark("The message could not be sent yet.")
 	}
 	return e.UserMessage()
 }

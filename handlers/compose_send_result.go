@@ -25,7 +25,7 @@ func (s *Server) showSendResult(c echo.Context) error {
 	}
 	view := pages.SendResultView{
 		Frame: s.frame(c, sendTitle(ctx, res.State)), ComposeID: res.ComposeID, State: string(res.State),
-		Recipients: res.Recipients, Answer: res.ServerAnswer, SendLater: res.SendLater,
+		Recipients: res.Recipients, Answer: i18n.T(ctx, res.ServerAnswer), SendLater: res.SendLater,
 		CanUndo: res.State == app.SendScheduled || res.State == app.SendQueued,
 	}
 	switch res.State {

@@ -24,7 +24,7 @@ func (s *Server) showOutbox(c echo.Context) error {
 	for _, m := range msgs {
 		row := pages.OutboxRow{OutboxID: m.OutboxID, ComposeID: m.ComposeID, Subject: m.Subject,
 			Recipients: strings.Join(m.Recipients, ", "), State: string(m.State), Label: outboxLabel(ctx, m.State),
-			Answer: m.ServerAnswer, CanCancel: m.State == app.SendScheduled || m.State == app.SendQueued}
+			Answer: i18n.T(ctx, m.ServerAnswer), CanCancel: m.State == app.SendScheduled || m.State == app.SendQueued}
 		if m.State == app.SendScheduled || m.State == app.SendQueued {
 			row.When = i18n.Date(ctx, m.DueAt.Local(), "{weekday} {day} {month} {time}")
 		}
