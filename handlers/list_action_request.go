@@ -46,11 +46,44 @@ func readListActionRequest(c echo.Context) (listActionRequest, error) {
 	if err != nil {
 		return req, formRefused("The form could not be read. Reload the page and try again.")
 	}
+	if star, ok := starPressed(form); ok {
+		// A row's star acts on its message alone, whatever is selected.
+		req.Action = star.action
+		uids, msgs := star.selection()
+		req.Groups, err = selectedMessages(req.Mailbox, uids, msgs)
+		return req, err
+	}
 	if len(form["uid"])+len(form["msg"]) > app.MaxSelection {
 		return req, formRefused("That is too many messages for one action. Select fewer and try again.")
 	}
 	req.Groups, err = selectedMessages(req.Mailbox, form["uid"], form["msg"])
 	return req, err
+}
+
+// rowStar is the star of one row, pressed: the form field star-flag or
+// star-unflag names its message as the row's checkbox does (a UID, or
+// "{escaped mailbox}/{uid}" in results from many folders).
+type rowStar struct {
+	action  string
+	message string
+}
+
+// starPressed finds the star a form was submitted with, if any.
+func starPressed(form url.Values) (rowStar, bool) {
+	for _, action := range []string{"flag", "unflag"} {
+		if v := form.Get("star-" + action); v != "" {
+			return rowStar{action: action, message: v}, true
+		}
+	}
+	return rowStar{}, false
+}
+
+// selection is the star's message as the uid or msg field.
+func (s rowStar) selection() (uids, msgs []string) {
+	if strings.Contains(s.message, "/") {
+		return nil, []string{s.message}
+	}
+	return []string{s.message}, nil
 }
 
 // selectedMessages groups the selection by folder, each message once.

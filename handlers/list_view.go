@@ -225,5 +225,7 @@ func listActions(csrf, mailbox string, boxes []app.Mailbox, returnURL string) co
 		CanEmpty:  use == "trash" || use == "junk",
 		Mailbox:   app.DisplayName(boxes, mailbox),
 		Targets:   folderTargets(boxes, mailbox),
+
+		RefreshURL: returnURL,
 	}
 }

@@ -97,6 +97,11 @@
     if (count) {
       count.textContent = n ? n + " selected" : "";
     }
+    // The actions on the selection show only while there is one.
+    const toolbar = document.querySelector('[data-testid="list-toolbar"]');
+    if (toolbar) {
+      toolbar.dataset.selection = n ? "some" : "none";
+    }
     for (const b of document.querySelectorAll(".shortcuts-open")) {
       b.hidden = false;
     }
@@ -172,12 +177,44 @@
   document.addEventListener("submit", (e) => {
     const form = e.target;
     const button = e.submitter;
-    if (form.id !== "list-form" || !button || button.name !== "action") {
+    if (form.id !== "list-form" || !button) {
+      return;
+    }
+    if (button.name === "star-flag" || button.name === "star-unflag") {
+      e.preventDefault();
+      star(button);
+      return;
+    }
+    if (button.name !== "action") {
       return;
     }
     e.preventDefault();
+    closeMenus();
     run(button.value, { button: button });
   });
+
+  // star flags or unflags the message of one row, whatever is selected.
+  function star(button) {
+    const form = listForm();
+    const row = button.closest('tr[data-testid="message-row"]');
+    const action = button.name === "star-flag" ? "flag" : "unflag";
+    const box = row && boxOf(row);
+    if (!form || !box) {
+      return;
+    }
+    const body = new URLSearchParams();
+    body.set("action", action);
+    body.set("return", form.elements["return"].value);
+    body.set(box.name, box.value);
+    post(form.getAttribute("action"), body, action, [row]);
+  }
+
+  // closeMenus folds the toolbar's menus once one of their actions ran.
+  function closeMenus() {
+    for (const d of document.querySelectorAll(".list-toolbar details[open]")) {
+      d.open = false;
+    }
+  }
 
   // run sends action for the selected messages, or for the one at the
   // cursor when the keyboard asks and nothing is selected.

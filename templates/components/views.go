@@ -69,6 +69,8 @@ type ListActions struct {
 	CanEmpty  bool   // Trash and Junk can be emptied (asks first)
 	Mailbox   string // display name of the folder, for the "empty" question
 	Targets   []FolderOption
+	// RefreshURL reloads the list as it is (issue 11); "" for none.
+	RefreshURL string
 }
 
 // FolderOption is one mailbox in a folder menu (move to, copy to, parent).
