@@ -249,8 +249,8 @@ func TestMessagePhoneLayout(t *testing.T) {
 	page := fmt.Sprintf("%s/mail/INBOX/%d?thread=1", f.http.URL, uids[1])
 	ctx := f.chromium(t)
 	const layout = `(() => {
-  const bar = document.querySelector('form[data-testid="actions"]');
-  const items = [...bar.children].filter((e) => e.tagName !== "INPUT");
+  const bar = document.querySelector('form[data-testid="actions"] .bar');
+  const items = [...bar.children];
   const tops = new Set(items.map((e) => Math.round(e.getBoundingClientRect().top)));
   const targets = items.map((e) => e.tagName === "DETAILS" ? e.querySelector("summary") : e).map((e) => e.getBoundingClientRect());
   const subject = document.querySelector('[data-testid="subject"]').getBoundingClientRect();
