@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/domsnapshot"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -28,13 +29,17 @@ type a11yPage struct {
 }
 
 // a11yViewports are the sizes the issue names: a desktop, a phone, and
-// the narrowest phone, where only the width is checked.
+// the narrowest phone, where only the page's width is checked (a
+// newsletter may scroll sideways in its frame there: message.js shrinks
+// it to half its width at most, to keep it legible).
 var a11yViewports = []a11yViewport{{1440, 900, true}, {390, 844, true}, {320, 640, false}}
 
-// a11yViewport is a window size; axe is whether axe-core runs at it.
+// a11yViewport is a window size; full is whether everything is checked
+// at it (axe-core, the message body fitting its frame), or only the
+// page's width.
 type a11yViewport struct {
 	width, height int64
-	axe           bool
+	full          bool
 }
 
 // a11yPass is one round over the pages: in a language (Accept-Language)
@@ -147,7 +152,10 @@ func (b *listBrowser) checkPage(t *testing.T, pass a11yPass, name string, viewpo
 			if overflow := evalIn[string](b, a11yOverflow); overflow != "" {
 				t.Errorf("%s: the page scrolls sideways: %s", where, overflow)
 			}
-			if vp.axe {
+			if vp.full {
+				for _, wide := range b.framesTooWide() {
+					t.Errorf("%s: %s", where, wide)
+				}
 				result := b.axe()
 				for _, v := range result.Incomplete {
 					if v.Severe() {
@@ -214,6 +222,39 @@ const a11yOverflow = `(() => {
 		.map((e) => name(e) + " right " + Math.round(e.getBoundingClientRect().right));
 	return "scrollWidth " + width + " > " + inner + ": " + out.join(", ");
 })()`
+
+// framesTooWide describes each frame (the message body) whose content is
+// wider than the frame: a newsletter cut off on the right, or scrolling
+// sideways inside the page. The body runs no script, so its width comes
+// from a DOM snapshot of the page, frames included.
+func (b *listBrowser) framesTooWide() []string {
+	b.t.Helper()
+	// The frames' widths as the page lays them out, in document order.
+	widths := evalIn[[]float64](b, `[...document.querySelectorAll("iframe")].map((f) => f.clientWidth)`)
+	if len(widths) == 0 {
+		return nil
+	}
+	var snap domsnapshot.CaptureSnapshotResult
+	err := chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		var err error
+		snap, err = cdp.Call(ctx, target, domsnapshot.CaptureSnapshot, domsnapshot.CaptureSnapshotParams{ComputedStyles: []string{}})
+		return err
+	}))
+	if err != nil {
+		b.t.Fatalf("DOM snapshot: %v", err)
+	}
+	frames := snap.Documents[1:]
+	if len(frames) != len(widths) {
+		b.t.Fatalf("the DOM snapshot has %d frames, the page %d", len(frames), len(widths))
+	}
+	var out []string
+	for i, doc := range frames {
+		if doc.ContentWidth > widths[i]+0.5 {
+			out = append(out, fmt.Sprintf("the frame %s is %.0f px wide inside %.0f px: cut off or scrolling sideways", snap.Strings[doc.DocumentURL], doc.ContentWidth, widths[i]))
+		}
+	}
+	return out
+}
 
 // laidOut waits until the browser has laid the page out again after a
 // size or scheme change: two animation frames.
