@@ -88,13 +88,6 @@ func listDate(t, now time.Time) string {
 	return shownTime(context.Background(), t, now, now.Location()).Short
 }
 
-func fullDate(t time.Time) string {
-	if t.IsZero() {
-		return "(no date)"
-	}
-	return t.Format("Mon, 2 Jan 2006 15:04 -0700")
-}
-
 // addressList shows addresses as people read them: the name when there is
 // one, with the address.
 func addressList(addrs []app.Address) string {
@@ -151,24 +144,18 @@ func folderItems(boxes []app.Mailbox, current string) []components.Folder {
 	return out
 }
 
-// relativeTime says how long before now t was, as people say it: "just
-// now", "5 minutes ago", "3 hours ago", "2 days ago".
-func relativeTime(t, now time.Time) string {
+// relativeTime says how long before now t was, as people say it, in ctx's
+// language: "just now", "5 minutes ago", "3 hours ago", "2 days ago".
+func relativeTime(ctx context.Context, t, now time.Time) string {
 	d := now.Sub(t)
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit + " ago"
-		}
-		return fmt.Sprintf("%d %ss ago", n, unit)
-	}
 	switch {
 	case d < time.Minute:
-		return "just now"
+		return i18n.T(ctx, "just now")
 	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute")
+		return i18n.N(ctx, int(d/time.Minute), "%d minute ago", "%d minutes ago")
 	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour")
+		return i18n.N(ctx, int(d/time.Hour), "%d hour ago", "%d hours ago")
 	default:
-		return plural(int(d/(24*time.Hour)), "day")
+		return i18n.N(ctx, int(d/(24*time.Hour)), "%d day ago", "%d days ago")
 	}
 }

@@ -26,7 +26,7 @@ func TestRelativeTime(t *testing.T) {
 		{-time.Minute, "just now"}, // another instance's clock a little ahead
 	}
 	for _, tt := range tests {
-		if got := relativeTime(now.Add(-tt.ago), now); got != tt.want {
+		if got := relativeTime(context.Background(), now.Add(-tt.ago), now); got != tt.want {
 			t.Errorf("relativeTime(%v ago) = %q, want %q", tt.ago, got, tt.want)
 		}
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,7 +35,7 @@ func (s *Server) printMessage(c echo.Context) error {
 		From:     addressList(msg.From),
 		To:       addressList(msg.To),
 		Cc:       addressList(msg.Cc),
-		Date:     fullDate(msg.Date),
+		Date:     shownTime(c.Request().Context(), msg.Date, time.Now(), app.DisplayPrefsOf(currentSession(c)).Location()).Full,
 		SafeHTML: printed.SafeHTML,
 		TextHTML: msg.TextHTML,
 		// The print view has no links: the parts are listed by name.

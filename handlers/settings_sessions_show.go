@@ -28,20 +28,20 @@ func (s *Server) showSessions(c echo.Context) error {
 		status = i18n.T(ctx, "Every other device is signed out.")
 	}
 	view := pages.SessionsView{Frame: s.frame(c, "Signed-in devices"), Status: status}
-	now := time.Now()
+	now, loc := time.Now(), app.DisplayPrefsOf(currentSession(c)).Location()
 	for _, sess := range sessions {
-		view.Sessions = append(view.Sessions, sessionRow(ctx, sess, now))
+		view.Sessions = append(view.Sessions, sessionRow(ctx, sess, now, loc))
 		view.Others = view.Others || !sess.Current
 	}
 	return render(c, http.StatusOK, pages.Sessions(view))
 }
 
 // sessionRow is one session as the page shows it.
-func sessionRow(ctx context.Context, sess app.MySession, now time.Time) pages.SessionRow {
+func sessionRow(ctx context.Context, sess app.MySession, now time.Time, loc *time.Location) pages.SessionRow {
 	row := pages.SessionRow{
 		Device: sess.Device, LoginIP: sess.LoginIP, LastIP: sess.LastIP, Current: sess.Current,
-		LastSeen: relativeTime(sess.LastSeen, now), LastSeenExact: fullDate(sess.LastSeen), LastSeenISO: sess.LastSeen.Format(time.RFC3339),
-		Created: fullDate(sess.CreatedAt), CreatedISO: sess.CreatedAt.Format(time.RFC3339),
+		LastSeen: relativeTime(ctx, sess.LastSeen, now), LastSeenExact: shownTime(ctx, sess.LastSeen, now, loc).Full, LastSeenISO: sess.LastSeen.Format(time.RFC3339),
+		Created: shownTime(ctx, sess.CreatedAt, now, loc).Full, CreatedISO: sess.CreatedAt.Format(time.RFC3339),
 	}
 	if row.Device == "" {
 		row.Device = i18n.T(ctx, "Unknown device")
