@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,11 +46,15 @@ func TestTopBarOnPhone(t *testing.T) {
 	}
 
 	hidden := `document.querySelector(".topbar").classList.contains("topbar-hidden")`
+	bottom := evalIn[int](b, `document.documentElement.scrollHeight - window.innerHeight`)
+	if bottom < 400 {
+		t.Fatalf("the list scrolls only %d px: too short to test the top bar", bottom)
+	}
 	evalIn[bool](b, `(window.scrollTo(0, 200), true)`)
 	b.until("the first scroll seen", `window.scrollY === 200`)
-	evalIn[bool](b, `(window.scrollTo(0, 900), true)`)
+	evalIn[bool](b, `(window.scrollTo(0, `+strconv.Itoa(bottom)+`), true)`)
 	b.until("the top bar hidden after scrolling down", hidden)
-	evalIn[bool](b, `(window.scrollTo(0, 500), true)`)
+	evalIn[bool](b, `(window.scrollTo(0, `+strconv.Itoa(bottom/2)+`), true)`)
 	b.until("the top bar back after scrolling up", "!"+hidden)
 }
 
