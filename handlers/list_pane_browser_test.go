@@ -64,6 +64,16 @@ func TestReadingPaneInBrowser(t *testing.T) {
 		t.Errorf("%s not flagged on the server: %+v", next, s)
 	}
 
+	// A link in the pane to another view of the message (its
+	// conversation) opens in the pane too.
+	b.click(`#reading-pane [data-testid="conversation-toggle"]`)
+	b.until("the conversation view in the pane", `location.pathname + location.search === `+strconv.Quote(next+"?thread=1")+` && document.querySelector('#reading-pane article[data-testid="message"]') !== null && document.querySelector('[data-testid="message-list"]') !== null`)
+	if !evalIn[bool](b, `window.noReload === true`) {
+		t.Fatal("the conversation link loaded another page")
+	}
+	b.do(chromedp.NavigateBack())
+	b.until("the message again", `location.pathname + location.search === `+strconv.Quote(next))
+
 	// Back: the first message again (the flag's answer replaced, not
 	// added, a history entry), then the list.
 	b.do(chromedp.NavigateBack())
@@ -79,5 +89,33 @@ func TestReadingPaneInBrowser(t *testing.T) {
 	b.until("the full message page", `document.querySelector('main article[data-testid="message"]') !== null && document.querySelector('[data-testid="message-list"]') === null && document.querySelector("nav.folders") !== null`)
 	if evalIn[bool](b, `window.noReload === true`) {
 		t.Fatal("the reload kept the list page's state")
+	}
+}
+
+// TestReadingPaneMarkReadDelayInBrowser: with a mark-read delay, a
+// message opened in the pane stays unread until the delay has passed;
+// then message.js marks it read and the row says so, without a reload.
+func TestReadingPaneMarkReadDelayInBrowser(t *testing.T) {
+	f := newListFixture(t)
+	f.saveSettings(t, "mark_read", "delay", "mark_read_delay", "1")
+	direct := f.mailClient(t)
+	b := newListBrowser(t)
+	b.do(chromedp.EmulateViewport(1440, 900))
+	b.signIn(f.http.URL)
+	evalIn[bool](b, `window.noReload = true`)
+	unread := evalIn[string](b, `(document.querySelector('tr.unread[data-testid="message-row"]') || {dataset: {}}).dataset.uid || ""`)
+	if unread == "" {
+		t.Fatal("no unread message on the first page of the demo inbox")
+	}
+	row := `tr[data-uid="` + unread + `"]`
+	b.click(row + ` [data-testid="message-link"]`)
+	b.until("the message in the pane, still unread", `document.querySelector('#reading-pane article[data-mark-read-url]') !== null && document.querySelector('`+row+`').classList.contains("unread")`)
+	b.until("the row marked read after the delay", `!document.querySelector('`+row+`').classList.contains("unread")`)
+	uid, _ := strconv.ParseUint(unread, 10, 32)
+	if s, ok := summaryByUID(t, direct, "INBOX", uint32(uid)); !ok || !s.Seen {
+		t.Errorf("message %s not read on the server: %+v", unread, s)
+	}
+	if !evalIn[bool](b, `window.noReload === true`) {
+		t.Fatal("the page reloaded")
 	}
 }

@@ -45,6 +45,13 @@
     return u.pathname;
   }
 
+  // messageView is a message link with its query (?thread=1 the
+  // conversation, ?images=1 the remote images), or null.
+  function messageView(href) {
+    const u = new URL(href, location.href);
+    return messagePath(u.href) ? u.pathname + u.search : null;
+  }
+
   const rowLink = (row) => row.querySelector('a[data-testid="message-link"]');
   const rowFor = (path) => shared.rows().find((r) => {
     const link = rowLink(r);
@@ -122,14 +129,20 @@
     if (loading) {
       loading.abort();
     }
-    loading = new AbortController();
+    const mine = new AbortController();
+    loading = mine;
     const headers = Object.assign({ "X-Webmail-Fragment": "pane", Accept: "text/html" }, (init && init.headers) || {});
-    const res = await fetch(url, Object.assign({}, init, { headers: headers, credentials: "same-origin", signal: loading.signal }));
-    loading = null;
+    const res = await fetch(url, Object.assign({}, init, { headers: headers, credentials: "same-origin", signal: mine.signal }));
     if (!res.ok) {
       throw new Error("status " + res.status);
     }
-    const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+    const text = await res.text();
+    if (loading !== mine) {
+      // Another message was asked for meanwhile: it wins.
+      throw new DOMException("superseded", "AbortError");
+    }
+    loading = null;
+    const doc = new DOMParser().parseFromString(text, "text/html");
     const undo = doc.querySelector('[data-testid="undo-notice"]');
     if (undo) {
       document.dispatchEvent(new CustomEvent("webmail:undo-offered", { detail: undo })); // undo.js shows the toast
@@ -144,7 +157,7 @@
 
   // open shows the message at href in the pane; push adds a history entry.
   async function open(href, push) {
-    const path = messagePath(href);
+    const path = messageView(href);
     if (!path) {
       location.assign(href);
       return;
@@ -166,7 +179,7 @@
     }
     show(got.article, got.path);
     if (push) {
-      history.pushState({ pane: got.path }, "", got.path);
+      history.pushState({ pane: path }, "", path);
     }
   }
 
@@ -197,9 +210,10 @@
       return;
     }
     const inRow = link.closest('#list-region tr[data-testid="message-row"]') && !link.closest("td.folder");
-    // In the pane, newer and older open in the pane too.
-    const neighbour = pane.contains(link) && /^(newer|older)$/.test(link.dataset.testid || "");
-    if (!inRow && !neighbour) {
+    // In the pane, a link to a message view (newer, older, the
+    // conversation, show images) opens in the pane too.
+    const inPane = pane.contains(link) && !link.target && !link.hasAttribute("download");
+    if (!inRow && !inPane) {
       return;
     }
     if (!messagePath(link.href)) {
