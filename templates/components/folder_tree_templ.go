@@ -269,7 +269,7 @@ func FolderTree(folders []Folder) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = IconLabel("settings", i18n.T(ctx, "Manage folders")).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = IconLabel("folder-cog", i18n.T(ctx, "Manage folders")).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
