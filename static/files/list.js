@@ -95,7 +95,7 @@
     }
     const count = document.querySelector('[data-testid="selected-count"]');
     if (count) {
-      count.textContent = n ? n + " selected" : "";
+      count.textContent = n ? window.webmail.tn(n, "%d selected", "%d selected") : "";
     }
     // The actions on the selection show only while there is one.
     const toolbar = document.querySelector('[data-testid="list-toolbar"]');
@@ -230,7 +230,7 @@
       targets = [cursorRow()];
     }
     if (!targets.length && !whole) {
-      say("Select at least one message first.");
+      say(window.webmail.t("Select at least one message first."));
       return;
     }
     const body = new URLSearchParams();
@@ -239,7 +239,7 @@
     if (action === "move" || action === "copy") {
       const target = form.elements.target;
       if (!target.value) {
-        say("Choose a folder first.");
+        say(window.webmail.t("Choose a folder first."));
         target.focus();
         return;
       }
@@ -285,7 +285,7 @@
       });
       data = await res.json().catch(() => null);
     } catch (err) {
-      say("The server could not be reached. Please try again.");
+      say(window.webmail.t("The server could not be reached. Please try again."));
       setBusy(region, false);
       return;
     }
@@ -302,11 +302,11 @@
       if (data && data.message) {
         say(data.message);
       } else if (res.status === 401) {
-        say("Your session has ended. Please reload the page and sign in again.");
+        say(window.webmail.t("Your session has ended. Please reload the page and sign in again."));
       } else if (res.status === 403) {
-        say("This page has expired. Please reload it and try again.");
+        say(window.webmail.t("This page has expired. Please reload it and try again."));
       } else {
-        say("That did not work. Please try again.");
+        say(window.webmail.t("That did not work. Please try again."));
       }
       return;
     }

@@ -190,10 +190,10 @@
     const note = document.createElement("p");
     note.className = "pane-error";
     note.setAttribute("role", "alert");
-    note.textContent = "The message could not be loaded. ";
+    note.textContent = window.webmail.t("The message could not be loaded.") + " ";
     const link = document.createElement("a");
     link.href = path;
-    link.textContent = "Open it on its own page";
+    link.textContent = window.webmail.t("Open it on its own page");
     note.append(link);
     pane.replaceChildren(note);
     highlight();
