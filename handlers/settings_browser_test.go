@@ -95,6 +95,9 @@ func TestSettingsInBrowser(t *testing.T) {
 	if density := attr("html", "data-density"); density != "compact" {
 		t.Errorf("the list's data-density %q", density)
 	}
+	if pad := evalIn[string](b, `getComputedStyle(document.querySelector('[data-testid="message-row"] td')).paddingTop`); pad != "3px" {
+		t.Errorf("compact list rows are padded %s, want 3px", pad)
+	}
 
 	// New mail while the tab is hidden: one notification, saying so.
 	b.until("the event stream", `document.body.dataset.inboxMessages !== undefined`)
