@@ -84,6 +84,12 @@ func TestReadingPaneInBrowser(t *testing.T) {
 		t.Fatal("the back button reloaded the page")
 	}
 
+	// "Back to list" in the pane closes it.
+	b.click(`tr[data-uid="` + unread + `"] [data-testid="message-link"]`)
+	b.until("the message in the pane again", `document.querySelector('#reading-pane [data-testid="back"]') !== null`)
+	b.click(`#reading-pane [data-testid="back"]`)
+	b.until("the pane closed", `location.pathname === "/mail/INBOX" && document.querySelector('#reading-pane [data-testid="pane-empty"]') !== null && window.noReload === true`)
+
 	// The message URL stands on its own: a reload is the message page.
 	b.do(chromedp.Navigate(f.http.URL + next))
 	b.until("the full message page", `document.querySelector('main article[data-testid="message"]') !== null && document.querySelector('[data-testid="message-list"]') === null && document.querySelector("nav.folders") !== null`)

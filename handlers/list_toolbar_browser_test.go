@@ -84,6 +84,13 @@ func TestListToolbarInBrowser(t *testing.T) {
 		t.Errorf("the selection's actions are not a bar at the bottom with 44 px buttons: %v", bar)
 	}
 
+	// Search results from every folder are cards too.
+	b.do(chromedp.Navigate(f.http.URL + "/search?run=1&q=a"))
+	b.until("search results as cards", `(() => {
+		const r = document.querySelector('[data-testid="message-row"]');
+		return r !== null && getComputedStyle(r).display === "grid" && r.querySelector("td.date").getBoundingClientRect().width > 0;
+	})()`)
+
 	b.do(chromedp.EmulateViewport(320, 700), chromedp.Navigate(f.http.URL+"/mail/INBOX"))
 	b.until("the list", `document.querySelector('[data-testid="message-row"]') !== null`)
 	b.click(`[data-testid="message-row"]:nth-child(1) [data-testid="select"]`)

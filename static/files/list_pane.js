@@ -213,6 +213,13 @@
     // In the pane, a link to a message view (newer, older, the
     // conversation, show images) opens in the pane too.
     const inPane = pane.contains(link) && !link.target && !link.hasAttribute("download");
+    if (inPane && link.dataset.testid === "back" && openURL !== null) {
+      // Back to the list: it is right here; the pane closes.
+      e.preventDefault();
+      close();
+      history.pushState({ list: true }, "", listURL());
+      return;
+    }
     if (!inRow && !inPane) {
       return;
     }
