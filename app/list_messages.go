@@ -32,9 +32,6 @@ type MessageList struct {
 	ReadingPane string
 	// TimeZone is the reader's, for the rows' dates.
 	TimeZone *time.Location
-	// Preview asks for a preview line under each row (the list_preview
-	// setting), where the server offers one.
-	Preview bool
 }
 
 // ListCounts are a list page's totals, whichever view it has.
@@ -66,7 +63,7 @@ func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMe
 		return MessageList{}, err
 	}
 	display := DisplayPrefsOf(sess)
-	out := MessageList{Params: params, TimeZone: display.Location(), Preview: display.ListPreview}
+	out := MessageList{Params: params, TimeZone: display.Location()}
 	if display.ReadingPane != PaneOff {
 		out.ReadingPane = display.ReadingPane
 	}
