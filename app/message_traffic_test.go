@@ -237,3 +237,31 @@ func TestMarkReadRidesOnTheFetch(t *testing.T) {
 		t.Error("a cross-site opening marked the message read")
 	}
 }
+
+// TestMessageViewAsksForNewsOnce opens a message and its body on a pooled
+// connection: each request brings the mailbox up to date once (a NOOP at
+// its first command), not before every command of the view.
+func TestMessageViewAsksForNewsOnce(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.NewMail(t)
+	proxy := newCountingProxy(t, env.IMAPAddr)
+	d := newDovecotAppAt(t, env, "imap://"+proxy.addr)
+	sess, email, password := d.user(t)
+	uids := env.AppendMessages(t, email, password, "INBOX", [][]byte{htmlMessage("first"), htmlMessage("second")})
+	if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[0])}); err != nil {
+		t.Fatal(err)
+	}
+	proxy.sent()
+	if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[1])}); err != nil {
+		t.Fatal(err)
+	}
+	if sent := proxy.sent(); strings.Count(sent, "NOOP") != 1 {
+		t.Errorf("a message page on a pooled connection sent %q: want one NOOP", sent)
+	}
+	if _, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "INBOX", UID: uint32(uids[1])}); err != nil {
+		t.Fatal(err)
+	}
+	if sent := proxy.sent(); strings.Count(sent, "NOOP") != 1 {
+		t.Errorf("its body document sent %q: want one NOOP", sent)
+	}
+}

@@ -23,6 +23,10 @@ type Client struct {
 	conn     net.Conn // the TCP connection under TLS and IMAP, closed to abort
 	imap     *imapclient.Client
 	selected string // the mailbox selected on the server, "" if none
+	// synced says the selected mailbox was selected, or brought up to
+	// date with a NOOP, since the pool lent the connection (see
+	// selectMailbox); onLoan says a pool lends it, one request at a time.
+	synced, onLoan bool
 	// uidValidity is the selected mailbox's UIDVALIDITY, from its SELECT.
 	uidValidity uint32
 	broken      bool

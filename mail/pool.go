@@ -203,6 +203,7 @@ func (p *Pool) lend(ctx context.Context, ep Endpoint, username, password string,
 		if !ic.client.Broken() && !p.tooOld(ic.opened) {
 			p.mu.Unlock()
 			p.reused.Add(1)
+			ic.client.onLoan, ic.client.synced = true, false // a new request: its first command collects the news
 			return &Conn{Client: ic.client, Reused: true, pool: p, key: key, opened: ic.opened}, nil
 		}
 		// A dead or retired idle connection: its slot is ours to dial in.
@@ -268,6 +269,7 @@ func (p *Pool) await(ctx context.Context, key poolKey, w *poolWaiter, ep Endpoin
 func (p *Pool) granted(ctx context.Context, key poolKey, h handover, fresh bool, ep Endpoint, username, password string, opts DialOptions) (*Conn, error) {
 	if h.client != nil && !fresh && !h.client.Broken() && !p.tooOld(h.opened) {
 		p.reused.Add(1)
+		h.client.onLoan, h.client.synced = true, false
 		return &Conn{Client: h.client, Reused: true, pool: p, key: key, opened: h.opened}, nil
 	}
 	if h.client != nil {
@@ -306,6 +308,7 @@ func (p *Pool) dialInSlot(ctx context.Context, key poolKey, ep Endpoint, usernam
 	}
 	p.dialed.Add(1)
 	client.lists, client.owner = p.lists, key.endpoint+"\x00"+key.user
+	client.onLoan, client.synced = true, false
 	return &Conn{Client: client, pool: p, key: key, opened: time.Now()}, nil
 }
 

@@ -10,8 +10,11 @@ import (
 )
 
 // selectMailbox selects mailbox unless it is selected already, in which
-// case a NOOP collects the server's news (new and expunged messages). It
-// returns the number of messages.
+// case a NOOP collects the server's news (new and expunged messages),
+// once per loan from the pool (every time for a Client of its own): the commands of one request that follow it
+// run milliseconds later and get the server's news with their own answers
+// (a message view asked for three NOOPs in a row). It returns the number
+// of messages.
 func (c *Client) selectMailbox(ctx context.Context, mailbox string) (uint32, error) {
 	if strings.EqualFold(mailbox, "INBOX") {
 		mailbox = "INBOX"
@@ -20,8 +23,11 @@ func (c *Client) selectMailbox(ctx context.Context, mailbox string) (uint32, err
 		return 0, fmt.Errorf("mail: select: empty mailbox name: %w", ErrNotFound)
 	}
 	if c.selected == mailbox {
-		if err := c.Noop(ctx); err != nil {
-			return 0, err
+		if !c.onLoan || !c.synced {
+			if err := c.Noop(ctx); err != nil {
+				return 0, err
+			}
+			c.synced = true
 		}
 		if cur := c.imap.Mailbox(); cur != nil && cur.Name == mailbox {
 			return cur.NumMessages, nil
@@ -44,6 +50,7 @@ func (c *Client) selectMailbox(ctx context.Context, mailbox string) (uint32, err
 		return 0, err
 	}
 	c.selected = mailbox
+	c.synced = true
 	c.uidValidity = data.UIDValidity
 	return data.NumMessages, nil
 }
