@@ -52,7 +52,7 @@ func (a *App) readSendNotices(ctx context.Context, sess *session.Session) []Outg
 		}
 		return nil
 	}
-	msgs, err := a.DB.OutboxNotices(ctx, user.ID)
+	msgs, err := a.DB.OutboxNoticesFromReplica(ctx, user.ID)
 	if err != nil {
 		a.Logger.WarnContext(ctx, "reading send notices failed", "err", err)
 		return nil

@@ -159,11 +159,13 @@ func TestReadYourWrites(t *testing.T) {
 }
 
 // TestPrimaryDown: writes fail as ErrUnavailable, reads go on from the
-// replica, even those marked for the primary.
+// replica, even those marked for the primary; the send notices every page
+// shows are such a read.
 func TestPrimaryDown(t *testing.T) {
 	db, m := openPair(t)
 	ctx := context.Background()
-	if _, err := db.RecordLogin(ctx, "kai@example.test"); err != nil {
+	kai, err := db.RecordLogin(ctx, "kai@example.test")
+	if err != nil {
 		t.Fatal(err)
 	}
 	m.WaitReplicated(t)
@@ -174,13 +176,16 @@ func TestPrimaryDown(t *testing.T) {
 			m.StartPrimary(t)
 		}
 	}()
-	_, err := db.RecordLogin(ctx, "kai@example.test")
+	_, err = db.RecordLogin(ctx, "kai@example.test")
 	if !errors.Is(err, store.ErrUnavailable) || !store.IsUnavailable(err) {
 		t.Fatalf("write with the primary down: %v, want ErrUnavailable", err)
 	}
 	for _, c := range []context.Context{ctx, store.WithPrimaryReads(ctx)} {
 		if u, err := db.UserByEmail(c, "kai@example.test"); err != nil || u.Email != "kai@example.test" {
 			t.Fatalf("read with the primary down (primary reads %v): %+v, %v", store.PrimaryReads(c), u, err)
+		}
+		if _, err := db.OutboxNoticesFromReplica(c, kai.ID); err != nil {
+			t.Fatalf("send notices with the primary down (primary reads %v): %v", store.PrimaryReads(c), err)
 		}
 	}
 	if store.IsUnavailable(store.ErrNotFound) || store.IsUnavailable(nil) {

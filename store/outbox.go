@@ -361,8 +361,14 @@ func (db *DB) ForgetOutboxCredentials(ctx context.Context, id int64) error {
 
 // listOutbox lists the user's messages matching where, oldest first.
 func (db *DB) listOutbox(ctx context.Context, what string, userID int64, where string, args ...any) ([]OutboxMessage, error) {
+	return db.listOutboxWith(ctx, db.write.QueryContext, what, userID, where, args...)
+}
+
+// listOutboxWith is listOutbox through query: the primary's, or a read
+// that may go to a replica.
+func (db *DB) listOutboxWith(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), what string, userID int64, where string, args ...any) ([]OutboxMessage, error) {
 	args = append([]any{userID}, args...)
-	rows, err := db.write.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE user_id = ? AND `+where+`
+	rows, err := query(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE user_id = ? AND `+where+`
 		ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s of user %d: %w", what, userID, unavailable(err))
@@ -382,10 +388,21 @@ func (db *DB) ListOutbox(ctx context.Context, userID int64) ([]OutboxMessage, er
 }
 
 // OutboxNotices lists the user's permanently failed messages whose notice
-// the user has not acknowledged yet.
+// the user has not acknowledged yet, from the primary.
 func (db *DB) OutboxNotices(ctx context.Context, userID int64) ([]OutboxMessage, error) {
-	return db.listOutbox(ctx, "outbox notices", userID, `state = ? AND notice_pending = ?`, OutboxFailed, true)
+	return db.listOutbox(ctx, "outbox notices", userID, outboxNoticesWhere, OutboxFailed, true)
 }
+
+// OutboxNoticesFromReplica is OutboxNotices read from a replica (the
+// primary after the user's own writes, see ReadFor; a replica when the
+// primary is down), for the banner every page shows: a refusal reaches it
+// a replica's lag later, and the primary is spared a read per page.
+func (db *DB) OutboxNoticesFromReplica(ctx context.Context, userID int64) ([]OutboxMessage, error) {
+	return db.listOutboxWith(ctx, db.queryRead, "outbox notices", userID, outboxNoticesWhere, OutboxFailed, true)
+}
+
+// outboxNoticesWhere selects the notices a user has not acknowledged.
+const outboxNoticesWhere = `state = ? AND notice_pending = ?`
 
 // AcknowledgeOutboxNotice records that the user has seen the failure of
 // their message id; acknowledging twice is not an error. Another user's
