@@ -2,6 +2,7 @@ package mime
 
 import (
 	"encoding/base64"
+	netmail "net/mail"
 	"strings"
 	"testing"
 	"time"
@@ -302,6 +303,46 @@ func TestParseMsgIDs(t *testing.T) {
 	} {
 		if got := strings.Join(ParseMessageIDs(in), "|"); got != want {
 			t.Errorf("ParseMessageIDs(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestParseDateCommonForm checks the usual forms against net/mail's
+// reading, and that reading one allocates no more than the one time.Parse
+// it takes (the zone): every list line parses a Date header, and net/mail
+// allocates an error for each of the dozen layouts it tries before the
+// usual one.
+func TestParseDateCommonForm(t *testing.T) {
+	for in, layout := range map[string]string{
+		"Mon, 01 Jan 2024 12:00:00 +0000": "Mon, 2 Jan 2006 15:04:05 -0700",
+		"Tue, 2 Jan 2024 23:59:59 -0930":  "Mon, 2 Jan 2006 15:04:05 -0700",
+		"2 Jan 2024 10:00 +0100":          "2 Jan 2006 15:04 -0700",
+		"Sun, 31 Dec 2023 00:00 +1400":    "Mon, 2 Jan 2006 15:04 -0700",
+		"Wed, 29 Feb 2024 12:34:56 -0000": "Mon, 2 Jan 2006 15:04:05 -0700",
+	} {
+		want, err := netmail.ParseDate(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ParseDate(in); !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, net/mail %v", in, got, want)
+		}
+		parse := testing.AllocsPerRun(20, func() { _, _ = time.Parse(layout, in) })
+		if allocs := testing.AllocsPerRun(20, func() { ParseDate(in) }); allocs > parse {
+			t.Errorf("ParseDate(%q): %.0f allocations, want at most time.Parse's %.0f", in, allocs, parse)
+		}
+	}
+	// Look-alikes that are not the usual form still parse the long way.
+	for in, want := range map[string]time.Time{
+		"Mon, 1 Jan 2024 12:00:00 +0000 (UTC)":   time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC),
+		"Mon, 1 JAN 2024 12:00:00 +0000":         time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC),
+		"Foo, 1 Jan 2024 12:00:00 +0000":         {},
+		"Mon, 1 Jan 2024 12:00:00 GMT":           time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC),
+		"Mon, 32 Jan 2024 12:00:00 +0000":        {},
+		"Tuesday, 2 January 2024 10:00:00 -0500": time.Date(2024, 1, 2, 15, 0, 0, 0, time.UTC),
+	} {
+		if got := ParseDate(in); !got.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, want %v", in, got, want)
 		}
 	}
 }
