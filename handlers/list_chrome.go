@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"context"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -35,32 +38,39 @@ func (s *Server) fillListChrome(c echo.Context, view *pages.MailboxView, mailbox
 		next.Page = params.Page + 1
 		view.NextURL = listURL(mailbox, next)
 	}
-	view.Columns = sortColumns(mailbox, params)
-	view.Views = viewLinks(mailbox, params)
-	view.Filters = filterLinks(mailbox, params)
+	ctx := c.Request().Context()
+	view.Columns = sortColumns(ctx, mailbox, params)
+	view.Views = viewLinks(ctx, mailbox, params)
+	view.Filters = filterLinks(ctx, mailbox, params)
 	view.Search = quickSearch(mailbox, params)
 	view.Status = takeListStatus(c, s.isTLS(c))
 	view.Actions = listActions(view.Frame.CSRF, mailbox, list.Folders, view.ListURL)
-	fillSearchSummary(view, mailbox, params)
+	fillSearchSummary(ctx, view, mailbox, params)
 }
 
 // fillSearchSummary says what a searched or filtered list holds, with the
 // way back to the whole list.
-func fillSearchSummary(view *pages.MailboxView, mailbox string, params app.ListParams) {
-	noun := "message"
-	if params.Threads {
-		noun = "conversation"
-	}
-	if !params.Search.Query.IsZero() {
+func fillSearchSummary(ctx context.Context, view *pages.MailboxView, mailbox string, params app.ListParams) {
+	n := view.Matches
+	switch {
+	case !params.Search.Query.IsZero() && params.Threads:
 		view.Searching = true
-		verb := " match "
-		if view.Matches == 1 {
-			verb = " matches "
-		}
-		view.SearchSummary = app.CountNoun(view.Matches, noun) + " in " + view.Mailbox + verb + describeSearch(params.Search) + "."
-	} else if params.Filter != app.FilterAll {
+		view.SearchSummary = i18n.N(ctx, n, "%d conversation in %s matches %s.", "%d conversations in %s match %s.", n, view.Mailbox, describeSearch(ctx, params.Search))
+	case !params.Search.Query.IsZero():
 		view.Searching = true
-		view.SearchSummary = app.CountNoun(view.Matches, noun) + " " + string(params.Filter) + "."
+		view.SearchSummary = i18n.N(ctx, n, "%d message in %s matches %s.", "%d messages in %s match %s.", n, view.Mailbox, describeSearch(ctx, params.Search))
+	case params.Filter == app.FilterUnread && params.Threads:
+		view.Searching = true
+		view.SearchSummary = i18n.N(ctx, n, "%d conversation unread.", "%d conversations unread.")
+	case params.Filter == app.FilterUnread:
+		view.Searching = true
+		view.SearchSummary = i18n.N(ctx, n, "%d message unread.", "%d messages unread.")
+	case params.Filter == app.FilterFlagged && params.Threads:
+		view.Searching = true
+		view.SearchSummary = i18n.N(ctx, n, "%d conversation flagged.", "%d conversations flagged.")
+	case params.Filter == app.FilterFlagged:
+		view.Searching = true
+		view.SearchSummary = i18n.N(ctx, n, "%d message flagged.", "%d messages flagged.")
 	}
 	if view.Searching {
 		clear := params

@@ -92,12 +92,12 @@ func threadRows(mailbox string, convs []app.Conversation, f rowFormat) []compone
 
 // sortColumns are the clickable column headers of a list. In the
 // conversations view only the date sorts (by latest activity).
-func sortColumns(mailbox string, p app.ListParams) []components.SortColumn {
+func sortColumns(ctx context.Context, mailbox string, p app.ListParams) []components.SortColumn {
 	columns := []components.SortColumn{
-		{Label: "From", Key: string(app.SortFrom), Class: "col-from"},
-		{Label: "Subject", Key: string(app.SortSubject), Class: "col-subject"},
-		{Label: "Date", Key: string(app.SortDate), Class: "col-date"},
-		{Label: "Size", Key: string(app.SortSize), Class: "col-size"},
+		{Label: i18n.T(ctx, "From"), Key: string(app.SortFrom), Class: "col-from"},
+		{Label: i18n.T(ctx, "Subject"), Key: string(app.SortSubject), Class: "col-subject"},
+		{Label: i18n.T(ctx, "Date"), Key: string(app.SortDate), Class: "col-date"},
+		{Label: i18n.T(ctx, "Size"), Key: string(app.SortSize), Class: "col-size"},
 	}
 	for i := range columns {
 		col := &columns[i]
@@ -124,23 +124,23 @@ func sortColumns(mailbox string, p app.ListParams) []components.SortColumn {
 }
 
 // viewLinks switch between the flat list and conversations.
-func viewLinks(mailbox string, p app.ListParams) []pages.ListLink {
+func viewLinks(ctx context.Context, mailbox string, p app.ListParams) []pages.ListLink {
 	flat, threads := p, p
 	flat.Threads, threads.Threads = false, true
 	flat.Page, threads.Page = 1, 1
 	return []pages.ListLink{
-		{Label: "Messages", URL: listURL(mailbox, flat), Current: !p.Threads, TestID: "view-messages"},
-		{Label: "Conversations", URL: listURL(mailbox, threads), Current: p.Threads, TestID: "view-threads"},
+		{Label: i18n.T(ctx, "Messages"), URL: listURL(mailbox, flat), Current: !p.Threads, TestID: "view-messages"},
+		{Label: i18n.T(ctx, "Conversations"), URL: listURL(mailbox, threads), Current: p.Threads, TestID: "view-threads"},
 	}
 }
 
 // filterLinks are the quick filters.
-func filterLinks(mailbox string, p app.ListParams) []pages.ListLink {
+func filterLinks(ctx context.Context, mailbox string, p app.ListParams) []pages.ListLink {
 	var links []pages.ListLink
 	for _, f := range []struct {
 		filter app.Filter
 		label  string
-	}{{app.FilterAll, "All"}, {app.FilterUnread, "Unread"}, {app.FilterFlagged, "Flagged"}} {
+	}{{app.FilterAll, i18n.T(ctx, "All")}, {app.FilterUnread, i18n.T(ctx, "Unread")}, {app.FilterFlagged, i18n.T(ctx, "Flagged")}} {
 		next := p
 		next.Filter, next.Page = f.filter, 1
 		id := "filter-all"
@@ -167,35 +167,41 @@ func quickSearch(mailbox string, p app.ListParams) pages.SearchBox {
 }
 
 // describeSearch says in words what a search looks for.
-func describeSearch(s app.SearchFields) string {
+func describeSearch(ctx context.Context, s app.SearchFields) string {
 	var parts []string
-	quote := func(v string) string { return "“" + v + "”" }
 	if s.Q != "" {
-		parts = append(parts, quote(s.Q))
+		parts = append(parts, i18n.T(ctx, "“%s”", s.Q))
 	}
-	for _, f := range []struct{ label, value string }{{"from", s.From}, {"to", s.To}, {"subject", s.Subject}, {"body", s.Body}} {
-		if f.value != "" {
-			parts = append(parts, f.label+" "+quote(f.value))
-		}
+	if s.From != "" {
+		parts = append(parts, i18n.T(ctx, "from “%s”", s.From))
+	}
+	if s.To != "" {
+		parts = append(parts, i18n.T(ctx, "to “%s”", s.To))
+	}
+	if s.Subject != "" {
+		parts = append(parts, i18n.T(ctx, "subject “%s”", s.Subject))
+	}
+	if s.Body != "" {
+		parts = append(parts, i18n.T(ctx, "body “%s”", s.Body))
 	}
 	switch {
 	case s.Since != "" && s.Until != "":
-		parts = append(parts, "dated "+s.Since+" to "+s.Until)
+		parts = append(parts, i18n.T(ctx, "dated %s to %s", s.Since, s.Until))
 	case s.Since != "":
-		parts = append(parts, "dated "+s.Since+" or later")
+		parts = append(parts, i18n.T(ctx, "dated %s or later", s.Since))
 	case s.Until != "":
-		parts = append(parts, "dated "+s.Until+" or earlier")
+		parts = append(parts, i18n.T(ctx, "dated %s or earlier", s.Until))
 	}
 	if s.Attachment {
-		parts = append(parts, "with attachments")
+		parts = append(parts, i18n.T(ctx, "with attachments"))
 	}
 	if s.Larger != "" {
-		parts = append(parts, "larger than "+s.Larger+" KB")
+		parts = append(parts, i18n.T(ctx, "larger than %s KB", s.Larger))
 	}
 	if s.Smaller != "" {
-		parts = append(parts, "smaller than "+s.Smaller+" KB")
+		parts = append(parts, i18n.T(ctx, "smaller than %s KB", s.Smaller))
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, i18n.T(ctx, ", "))
 }
 
 // folderTargets are the folders messages can be moved or copied to: every

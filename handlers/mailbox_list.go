@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -51,7 +52,7 @@ func (s *Server) listMessages(c echo.Context) error {
 	}
 	s.fillListChrome(c, &view, mailbox, list)
 	if counts.Approximate {
-		view.Notice = "This folder is too large to sort or search completely here: the list may be in arrival order or miss older matches. Narrow the search to be sure."
+		view.Notice = i18n.T(c.Request().Context(), "This folder is too large to sort or search completely here: the list may be in arrival order or miss older matches. Narrow the search to be sure.")
 	}
 	return render(c, http.StatusOK, pages.Mailbox(view))
 }
