@@ -25,6 +25,27 @@ type DisplayForm struct {
 	PlainFont     string // FontProportional or FontMonospace
 }
 
+// Missing reports whether the form lacks a field (one from before it).
+func (f DisplayForm) Missing() bool {
+	return f.Theme == "" || f.Density == "" || f.ReadingPane == "" || f.TimeZone == "" ||
+		f.Language == "" || f.ListPreview == "" || f.Notifications == "" || f.PlainFont == ""
+}
+
+// Or is f with its empty fields taken from saved: a refused older form
+// shown again with the values in force.
+func (f DisplayForm) Or(saved DisplayForm) DisplayForm {
+	pick := func(posted, kept string) string {
+		if posted == "" {
+			return kept
+		}
+		return posted
+	}
+	return DisplayForm{Theme: pick(f.Theme, saved.Theme), Density: pick(f.Density, saved.Density),
+		ReadingPane: pick(f.ReadingPane, saved.ReadingPane), TimeZone: pick(f.TimeZone, saved.TimeZone),
+		Language: pick(f.Language, saved.Language), ListPreview: pick(f.ListPreview, saved.ListPreview),
+		Notifications: pick(f.Notifications, saved.Notifications), PlainFont: pick(f.PlainFont, saved.PlainFont)}
+}
+
 // displayForm fills the form with the user's display settings.
 func displayForm(d DisplayPrefs) DisplayForm {
 	onOff := func(b bool) string {

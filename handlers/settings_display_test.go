@@ -54,7 +54,13 @@ func TestDisplaySettingsReachEveryPage(t *testing.T) {
 		t.Errorf("a save without the theme field changed it to %q", theme)
 	}
 
-	resp, doc := f.submit(t, "/settings", settingsForm("theme", "purple"))
+	// A refused older form (no display fields) shows the theme in force,
+	// so saving it again keeps it.
+	resp, doc := f.submit(t, "/settings", settingsForm("page_size", "7"))
+	if resp.StatusCode != http.StatusBadRequest || settingsValues(t, doc)["theme"] != "dark" || settingsValues(t, doc)["density"] != "compact" {
+		t.Errorf("refused older form: %d, shows %v", resp.StatusCode, settingsValues(t, doc))
+	}
+	resp, doc = f.submit(t, "/settings", settingsForm("theme", "purple"))
 	if resp.StatusCode != http.StatusBadRequest || doc.Find(`[data-testid="settings-error"]`).Length() == 0 {
 		t.Errorf("theme=purple: %d, want 400 with the reason", resp.StatusCode)
 	}

@@ -48,12 +48,15 @@ func (s *Server) saveSettings(c echo.Context) error {
 	var refusal *app.FieldError
 	switch {
 	case errors.As(err, &refusal):
-		if form.UndoSend == "" {
-			// A form from before the field: show the delay in force, or
-			// the menu would fall on its first choice and the next save
-			// would store it.
+		if form.UndoSend == "" || form.Display.Missing() {
+			// A form from before a field: show the value in force, or the
+			// menu would fall on its first choice (or none) and the next
+			// save would store that.
 			if saved, err := s.App.Settings(c.Request().Context(), currentSession(c)); err == nil {
-				form.UndoSend = saved.UndoSend
+				if form.UndoSend == "" {
+					form.UndoSend = saved.UndoSend
+				}
+				form.Display = form.Display.Or(saved.Display)
 			}
 		}
 		return s.renderSettings(c, http.StatusBadRequest, form, "", refusal)
