@@ -8,6 +8,7 @@ import (
 
 	"github.com/webmail/webmail/app"
 	"github.com/webmail/webmail/i18n"
+	"github.com/webmail/webmail/templates/components"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -39,7 +40,7 @@ func (s *Server) listMessages(c echo.Context) error {
 		last.Page = counts.Pages
 		return c.Redirect(http.StatusSeeOther, listURL(mailbox, last))
 	}
-	name := app.DisplayName(list.Folders, mailbox)
+	name := components.FolderLabel(c.Request().Context(), app.DisplayName(list.Folders, mailbox), app.SpecialUse(list.Folders, mailbox))
 	view := pages.MailboxView{
 		Frame:   s.frame(c, name),
 		Folders: folderItems(list.Folders, mailbox),

@@ -26,3 +26,32 @@ func SpecialUseName(ctx context.Context, use string) string {
 	}
 	return use
 }
+
+// FolderLabel is how a folder is called on a page: a special-use folder
+// that has its English default name ("Sent", "Trash"; "Inbox" for INBOX)
+// in the user's language, any other folder by its own name, which the
+// user chose.
+func FolderLabel(ctx context.Context, name, use string) string {
+	if use != "" && name == englishSpecialName(use) {
+		return SpecialUseName(ctx, use)
+	}
+	return name
+}
+
+func englishSpecialName(use string) string {
+	switch use {
+	case "inbox":
+		return "Inbox"
+	case "sent":
+		return "Sent"
+	case "drafts":
+		return "Drafts"
+	case "archive":
+		return "Archive"
+	case "junk":
+		return "Junk"
+	case "trash":
+		return "Trash"
+	}
+	return ""
+}
