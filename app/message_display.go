@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/mail/mime"
 )
 
@@ -108,8 +109,13 @@ func (a *App) display(ctx context.Context, in displayInput) MessageDisplay {
 // textHTML is the text body for display, with the "no text" placeholder.
 func textHTML(ctx context.Context, msg *mime.Message) string {
 	text := msg.Text
-	if text == "" {
-		text = noText
+	switch text {
+	case "":
+		text = i18n.T(ctx, noText)
+	case unreadableText:
+		// The placeholder of a parse that failed, cached for every
+		// reader: translated for this one.
+		text = i18n.T(ctx, unreadableText)
 	}
 	return textBodyHTML(ctx, text)
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/mail/htmlsafe"
 	"github.com/webmail/webmail/session"
@@ -49,8 +50,11 @@ func (a *App) PrintMessage(ctx context.Context, sess *session.Session, in PrintI
 		// Printed as written, quotes included: a folded quote would
 		// print as its summary line.
 		text := msg.Text
-		if text == "" {
-			text = noText
+		switch text {
+		case "":
+			text = i18n.T(ctx, noText)
+		case unreadableText:
+			text = i18n.T(ctx, unreadableText)
 		}
 		view.Message.TextHTML = htmlsafe.LinkifyText(text)
 	}
