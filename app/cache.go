@@ -48,6 +48,8 @@ const (
 	cachedBody
 	// cachedBodyRemote is a *sanitizedBody with remote content allowed.
 	cachedBodyRemote
+	// cachedPreview is a string: a list line's preview (list_preview.go).
+	cachedPreview
 )
 
 // cacheEntry is one value in the cache with the bytes it is counted for.

@@ -77,6 +77,13 @@ func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMe
 		} else {
 			out.Flat, err = client.ListSorted(ctx, in.Mailbox, params.query(settings.PageSize))
 		}
+		if err == nil && display.ListPreview {
+			lines := flatLines(&out.Flat)
+			if params.Threads {
+				lines = threadLines(&out.Threads)
+			}
+			a.fillPreviews(ctx, client, sess, in.Mailbox, lines)
+		}
 		return err
 	})
 	if err != nil {

@@ -42,6 +42,7 @@ func summaryRow(mailbox string, m app.MessageSummary, f rowFormat, crossFolder b
 		Flagged:    m.Flagged,
 		Answered:   m.Answered,
 		Attachment: m.HasAttachments,
+		Preview:    m.Preview,
 		UID:        m.UID,
 		Select:     strconv.FormatUint(uint64(m.UID), 10),
 		SelectName: "uid",

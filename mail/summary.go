@@ -31,6 +31,11 @@ type Summary struct {
 	// disposition attachment, or is a leaf that is neither text (unless it
 	// has a file name), nor an image with a Content-ID, nor a signature.
 	HasAttachments bool
+	// Preview is the start of the message's text for the list, filled in
+	// by the caller from FetchPreviews (or its cache); "" when not asked.
+	Preview string
+	// previewFrom is the part Preview is read from; nil without one.
+	previewFrom *previewSource
 }
 
 // A list line's subject, addresses and date come from the header fields
@@ -94,6 +99,7 @@ func summarize(uid imap.UID, header []byte, flags []imap.Flag, internalDate time
 	}
 	if bs != nil {
 		s.HasAttachments = hasAttachments(bs)
+		s.previewFrom = pickPreviewSource(bs)
 	}
 	return s
 }

@@ -45,6 +45,7 @@ type MessageRow struct {
 	// (issue 11).
 	ToRecipients bool   // From holds "To: …": a folder of the user's own mail
 	DateISO      string // RFC 3339, for <time datetime>; "" without a date
+	Preview      string // the start of the message's text (list_preview setting); "" for none
 }
 
 // SortColumn is a column header of the message list; clicking it sorts by

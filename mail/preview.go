@@ -1,0 +1,142 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/webmail/webmail/mail/mime"
+)
+
+// previewBytes is how much of a text part a preview is made from: enough
+// for PreviewRunes of text after the HTML head or a quoted-printable
+// expansion in most mail, and little to transfer for a page of 50 lines.
+const previewBytes = 512
+
+// previewSource is the leaf of a message a list line's preview is read
+// from: the first text/plain that is not an attachment, else the first
+// such text/html.
+type previewSource struct {
+	path     []int // the IMAP part number; [1] for a message that is not multipart
+	encoding string
+	charset  string
+	html     bool
+}
+
+// section is the part number as IMAP writes it ("1.2").
+func (p *previewSource) section() string {
+	parts := make([]string, len(p.path))
+	for i, n := range p.path {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ".")
+}
+
+// pickPreviewSource finds a message's preview leaf in its BODYSTRUCTURE;
+// nil when it has no text to show. Attached messages are not looked into
+// (go-imap's Walk does not descend into message/rfc822).
+func pickPreviewSource(bs imap.BodyStructure) *previewSource {
+	var plain, html *previewSource
+	bs.Walk(func(path []int, part imap.BodyStructure) bool {
+		if plain != nil {
+			return false
+		}
+		if d := part.Disposition(); d != nil && strings.EqualFold(d.Value, "attachment") {
+			return false
+		}
+		leaf, ok := part.(*imap.BodyStructureSinglePart)
+		if !ok || leafIsAttachment(leaf) {
+			return true
+		}
+		src := &previewSource{path: append([]int(nil), path...), encoding: leaf.Encoding, charset: leaf.Params["charset"]}
+		switch strings.ToLower(leaf.MediaType()) {
+		case "text/plain":
+			plain = src
+		case "text/html":
+			if html == nil {
+				src.html = true
+				html = src
+			}
+		}
+		return true
+	})
+	if plain != nil {
+		return plain
+	}
+	return html
+}
+
+// HasPreviewSource reports a list line whose message has a text part to
+// make a preview from (see FetchPreviews).
+func (s Summary) HasPreviewSource() bool { return s.previewFrom != nil }
+
+// FetchPreviews returns the preview text of each line that has a text part
+// (HasPreviewSource), by UID, read from the first previewBytes of that part
+// with BODY.PEEK[section]<0.n> (it does not set \Seen). Lines whose parts
+// have the same number share one UID FETCH; the fetches are pipelined, sent
+// together before any answer is read. mailbox must be the one the lines
+// were listed from. A line the server did not answer for is missing from
+// the result; a line whose text is empty maps to "".
+func (c *Client) FetchPreviews(ctx context.Context, mailbox string, lines []Summary) (map[uint32]string, error) {
+	type group struct {
+		section *imap.FetchItemBodySection
+		uids    imap.UIDSet
+		sources map[uint32]*previewSource
+	}
+	var groups []*group
+	bySection := map[string]*group{}
+	for _, line := range lines {
+		src := line.previewFrom
+		if src == nil {
+			continue
+		}
+		g := bySection[src.section()]
+		if g == nil {
+			g = &group{
+				section: &imap.FetchItemBodySection{Part: src.path, Peek: true,
+					Partial: &imap.SectionPartial{Offset: 0, Size: previewBytes}},
+				sources: map[uint32]*previewSource{},
+			}
+			bySection[src.section()] = g
+			groups = append(groups, g)
+		}
+		g.uids.AddNum(imap.UID(line.UID))
+		g.sources[line.UID] = src
+	}
+	previews := map[uint32]string{}
+	if len(groups) == 0 {
+		return previews, nil
+	}
+	if _, err := c.selectMailbox(ctx, mailbox); err != nil {
+		return nil, err
+	}
+	err := c.do(ctx, fmt.Sprintf("fetch previews in %s", mailbox), func() error {
+		cmds := make([]*imapclient.FetchCommand, len(groups))
+		for i, g := range groups {
+			cmds[i] = c.imap.Fetch(g.uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{g.section}})
+		}
+		var first error
+		for i, cmd := range cmds {
+			msgs, err := cmd.Collect()
+			if err != nil {
+				if first == nil {
+					first = err
+				}
+				continue
+			}
+			for _, m := range msgs {
+				src := groups[i].sources[uint32(m.UID)]
+				if src == nil || len(m.BodySection) == 0 {
+					continue
+				}
+				previews[uint32(m.UID)] = mime.PreviewText(m.BodySection[0].Bytes, src.encoding, src.charset, src.html)
+			}
+		}
+		return first
+	})
+	return previews, err
+}
