@@ -1,0 +1,134 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/webmail/webmail/mail"
+)
+
+// previewFetch matches a command fetching the start of a part, as the
+// list's previews do: BODY.PEEK[1.2]<0.512>.
+var previewFetch = regexp.MustCompile(`(?i)^\S+ (UID )?FETCH .*BODY\.PEEK\[[0-9.]+\]<0\.\d+>`)
+
+func countPreviewFetches(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		if previewFetch.MatchString(l) {
+			n++
+		}
+	}
+	return n
+}
+
+const alternativePreviewEML = "From: Ann <ann@example.com>\r\n" +
+	"To: you@example.com\r\n" +
+	"Subject: Alternative\r\n" +
+	"Date: Mon, 7 Dec 2026 10:00:00 +0000\r\n" +
+	"MIME-Version: 1.0\r\n" +
+	"Content-Type: multipart/alternative; boundary=\"b1\"\r\n" +
+	"\r\n" +
+	"--b1\r\n" +
+	"Content-Type: text/plain; charset=utf-8\r\n" +
+	"Content-Transfer-Encoding: quoted-printable\r\n" +
+	"\r\n" +
+	"The caf=C3=A9 opens at nine.\r\n" +
+	"\r\n" +
+	"> quoted earlier words\r\n" +
+	"--b1\r\n" +
+	"Content-Type: text/html; charset=utf-8\r\n" +
+	"\r\n" +
+	"<p>The HTML version</p>\r\n" +
+	"--b1--\r\n"
+
+// base64PreviewEML is a single text/plain part in base64, longer than the
+// 512 bytes fetched, so the fetch cuts it.
+var base64PreviewEML = "From: Bob <bob@example.com>\r\n" +
+	"To: you@example.com\r\n" +
+	"Subject: Base64\r\n" +
+	"Date: Mon, 7 Dec 2026 11:00:00 +0000\r\n" +
+	"MIME-Version: 1.0\r\n" +
+	"Content-Type: text/plain; charset=utf-8\r\n" +
+	"Content-Transfer-Encoding: base64\r\n" +
+	"\r\n" +
+	// "Grüße from the base64 part. " and a long tail.
+	b64([]byte("Grüße from the base64 part. "+strings.Repeat("More words follow here. ", 40))) + "\r\n"
+
+// TestListPreviewLine: the list shows the start of each message's text
+// (the text/plain of a multipart/alternative, quotes dropped; a base64
+// part cut by the partial fetch), a second load of the page fetches no
+// preview again, and with the list_preview setting off there is neither
+// a preview nor a fetch for it.
+func TestListPreviewLine(t *testing.T) {
+	var recorder *imapRecorder
+	f := newMsgFixture(t, func(d *testServerDeps) {
+		recorder = newIMAPRecorder(t, d.IMAP.Host)
+		d.IMAP = mail.Endpoint{Scheme: d.IMAP.Scheme, Host: recorder.listener.Addr().String()}
+	})
+	uids := f.appendMessages(t, "INBOX", []byte(alternativePreviewEML), []byte(base64PreviewEML))
+	recorder.take()
+
+	previews := func(doc *goquery.Document) map[string]string {
+		out := map[string]string{}
+		doc.Find(`[data-testid="message-row"]`).Each(func(_ int, row *goquery.Selection) {
+			out[row.AttrOr("data-uid", "")] = row.Find(`[data-testid="row-preview"]`).Text()
+		})
+		return out
+	}
+	uidKey := func(uid uint32) string { return strconv.FormatUint(uint64(uid), 10) }
+
+	resp, doc := f.page(t, "/mail/INBOX")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /mail/INBOX = %d", resp.StatusCode)
+	}
+	first := recorder.take()
+	t.Logf("IMAP commands of the first list load:\n%s", strings.Join(first, "\n"))
+	got := previews(doc)
+	if want := "The café opens at nine."; got[uidKey(uids[0])] != want {
+		t.Errorf("multipart/alternative preview %q, want %q", got[uidKey(uids[0])], want)
+	}
+	if p := got[uidKey(uids[1])]; !strings.HasPrefix(p, "Grüße from the base64 part. More words follow here.") || !strings.HasSuffix(p, "…") {
+		t.Errorf("base64 preview %q, want the part's start, cut", p)
+	}
+	if n := countPreviewFetches(first); n == 0 {
+		t.Errorf("no preview fetch on the first load:\n%s", strings.Join(first, "\n"))
+	}
+
+	_, doc = f.page(t, "/mail/INBOX")
+	second := recorder.take()
+	if n := countPreviewFetches(second); n != 0 {
+		t.Errorf("the second load fetched previews %d times, want none:\n%s", n, strings.Join(second, "\n"))
+	}
+	if again := previews(doc); again[uidKey(uids[0])] != got[uidKey(uids[0])] || again[uidKey(uids[1])] != got[uidKey(uids[1])] {
+		t.Errorf("the second load shows %q, the first %q", again, got)
+	}
+
+	form := url.Values{"csrf": {f.csrf(t)}}
+	for k, v := range settingsForm("theme", "auto", "density", "comfortable", "reading_pane", "right",
+		"list_preview", "off", "plain_font", "proportional") {
+		form[k] = v
+	}
+	if resp, _ := f.post(t, "/settings", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save list_preview off: %d", resp.StatusCode)
+	}
+	// A new message, never previewed: with the setting off it is not fetched either.
+	f.appendMessages(t, "INBOX", []byte(strings.Replace(alternativePreviewEML, "Subject: Alternative", "Subject: Third", 1)))
+	recorder.take()
+	_, doc = f.page(t, "/mail/INBOX")
+	off := recorder.take()
+	if n := doc.Find(`[data-testid="row-preview"]`).Length(); n != 0 {
+		t.Errorf("list_preview off: %d preview lines, want none", n)
+	}
+	if n := doc.Find(`[data-testid="message-row"]`).Length(); n != 3 {
+		t.Errorf("list_preview off: %d rows, want 3", n)
+	}
+	if n := countPreviewFetches(off); n != 0 {
+		t.Errorf("list_preview off fetched previews %d times:\n%s", n, strings.Join(off, "\n"))
+	}
+}
