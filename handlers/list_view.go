@@ -214,7 +214,7 @@ func folderTargets(boxes []app.Mailbox, current string) []components.FolderOptio
 		if b.NoSelect || b.Name == current {
 			continue
 		}
-		out = append(out, components.FolderOption{Value: b.Name, Label: app.FolderPath(b)})
+		out = append(out, components.FolderOption{Value: b.Name, Label: app.FolderPath(b), Special: b.SpecialUse})
 	}
 	return out
 }

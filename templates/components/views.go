@@ -78,4 +78,7 @@ type ListActions struct {
 type FolderOption struct {
 	Value string // the full IMAP name
 	Label string // the decoded full name for people ("Work/Projects")
+	// Special is the folder's special use ("sent", ...), so a menu can
+	// name it in the user's language (FolderLabel).
+	Special string
 }
