@@ -44,31 +44,47 @@ type a11yViewport struct {
 }
 
 // a11yPass is one round over the pages: in a language (Accept-Language)
-// and colour schemes.
+// and colour schemes; label names its screenshots, only (if set) the
+// pages it visits.
 type a11yPass struct {
-	lang    string
-	schemes []string
+	label, lang string
+	schemes     []string
+	only        []string
 }
 
 // TestPagesAccessibleAndFit visits every page of the webmail in Chromium
 // at a desktop and a phone size, in the light and the dark colour scheme,
-// and again in German (longer words) in the light one: no page scrolls
-// sideways (at 320 px either), and axe-core finds no serious or critical
+// again in German (longer words) in the light one, and the main pages
+// once more with the settings a user can change them with (dark theme
+// chosen, compact density, reading pane below): no page scrolls sideways
+// (at 320 px either), and axe-core finds no serious or critical
 // violation. With WEBMAIL_SCREENSHOTS=dir it leaves a full-page PNG of
 // each page, size and scheme there (make screenshots).
 func TestPagesAccessibleAndFit(t *testing.T) {
 	f := newListFixture(t)
 	pages := a11yPages(t, f)
 	b := newListBrowser(t)
-	english := a11yPass{"en", []string{"light", "dark"}}
+	english := a11yPass{"", "en", []string{"light", "dark"}, nil}
 
 	// The login page, before signing in.
 	b.do(chromedp.Navigate(f.http.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
 	b.checkPage(t, english, "login", a11yViewports...)
 	b.signIn(f.http.URL)
-	for _, pass := range []a11yPass{english, {"de", []string{"light"}}} {
+	for _, pass := range []a11yPass{
+		english,
+		{"de", "de", []string{"light"}, nil},
+		// The dark theme as a setting, while the system asks for light.
+		{"compact", "en", []string{"light"}, []string{"list", "list-selected", "pane-html", "message-html", "folders", "settings"}},
+	} {
 		b.do(acceptLanguage(pass.lang))
+		if pass.label == "compact" {
+			b.chooseSettings(f.http.URL, "#theme-dark", "#density-compact", "#reading-pane-below")
+			b.do(chromedp.WaitVisible(chromedp.CSS(`html[data-theme="dark"][data-density="compact"]`)))
+		}
 		for _, p := range pages {
+			if pass.only != nil && !slices.Contains(pass.only, p.name) {
+				continue
+			}
 			b.do(chromedp.EmulateViewport(1440, 900), chromedp.Navigate(f.http.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
 			if got := evalIn[string](b, `document.documentElement.lang`); got != pass.lang {
 				t.Errorf("%s: <html lang=%q>, asked for %q", p.name, got, pass.lang)
@@ -86,6 +102,17 @@ func TestPagesAccessibleAndFit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// chooseSettings checks the settings page's radio buttons the selectors
+// name and saves.
+func (b *listBrowser) chooseSettings(base string, selectors ...string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(base+"/settings"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="settings-save"]`)))
+	for _, sel := range selectors {
+		b.click(sel)
+	}
+	b.click(`[data-testid="settings-save"]`)
 }
 
 // acceptLanguage makes the browser ask for pages in lang.
@@ -150,8 +177,8 @@ func (b *listBrowser) checkPage(t *testing.T, pass a11yPass, name string, viewpo
 		evalIn[bool](b, axe.Script()+";\ntrue")
 	}
 	severe, minor, undecided := 0, 0, map[string]bool{}
-	if pass.lang != "en" {
-		name = pass.lang + "-" + name
+	if pass.label != "" {
+		name = pass.label + "-" + name
 	}
 	for _, scheme := range pass.schemes {
 		for _, vp := range viewports {
