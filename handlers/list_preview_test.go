@@ -60,9 +60,21 @@ var base64PreviewEML = "From: Bob <bob@example.com>\r\n" +
 	// "Grüße from the base64 part. " and a long tail.
 	b64([]byte("Grüße from the base64 part. "+strings.Repeat("More words follow here. ", 40))) + "\r\n"
 
+// htmlPreviewEML is HTML alone, with over a kilobyte of <style> before
+// its first words, as newsletters have.
+var htmlPreviewEML = "From: News <news@example.com>\r\n" +
+	"To: you@example.com\r\n" +
+	"Subject: Newsletter\r\n" +
+	"Date: Mon, 7 Dec 2026 12:00:00 +0000\r\n" +
+	"MIME-Version: 1.0\r\n" +
+	"Content-Type: text/html; charset=utf-8\r\n" +
+	"\r\n" +
+	"<html><head><style>" + strings.Repeat(".c { color: #333; margin: 0 auto; }\r\n", 40) + "</style></head>\r\n" +
+	"<body><table><tr><td><h1>This week &amp; next</h1><p>Five new trails.</p></td></tr></table></body></html>\r\n"
+
 // TestListPreviewLine: the list shows the start of each message's text
 // (the text/plain of a multipart/alternative, quotes dropped; a base64
-// part cut by the partial fetch), a second load of the page fetches no
+// part cut by the partial fetch; HTML after a long style sheet), a second load of the page fetches no
 // preview again, and with the list_preview setting off there is neither
 // a preview nor a fetch for it.
 func TestListPreviewLine(t *testing.T) {
@@ -71,7 +83,7 @@ func TestListPreviewLine(t *testing.T) {
 		recorder = newIMAPRecorder(t, d.IMAP.Host)
 		d.IMAP = mail.Endpoint{Scheme: d.IMAP.Scheme, Host: recorder.listener.Addr().String()}
 	})
-	uids := f.appendMessages(t, "INBOX", []byte(alternativePreviewEML), []byte(base64PreviewEML))
+	uids := f.appendMessages(t, "INBOX", []byte(alternativePreviewEML), []byte(base64PreviewEML), []byte(htmlPreviewEML))
 	recorder.take()
 
 	previews := func(doc *goquery.Document) map[string]string {
@@ -96,6 +108,9 @@ func TestListPreviewLine(t *testing.T) {
 	if p := got[uidKey(uids[1])]; !strings.HasPrefix(p, "Grüße from the base64 part. More words follow here.") || !strings.HasSuffix(p, "…") {
 		t.Errorf("base64 preview %q, want the part's start, cut", p)
 	}
+	if want := "This week & next Five new trails."; got[uidKey(uids[2])] != want {
+		t.Errorf("HTML preview %q, want %q", got[uidKey(uids[2])], want)
+	}
 	if n := countPreviewFetches(first); n == 0 {
 		t.Errorf("no preview fetch on the first load:\n%s", strings.Join(first, "\n"))
 	}
@@ -105,7 +120,7 @@ func TestListPreviewLine(t *testing.T) {
 	if n := countPreviewFetches(second); n != 0 {
 		t.Errorf("the second load fetched previews %d times, want none:\n%s", n, strings.Join(second, "\n"))
 	}
-	if again := previews(doc); again[uidKey(uids[0])] != got[uidKey(uids[0])] || again[uidKey(uids[1])] != got[uidKey(uids[1])] {
+	if again := previews(doc); again[uidKey(uids[0])] != got[uidKey(uids[0])] || again[uidKey(uids[2])] != got[uidKey(uids[2])] {
 		t.Errorf("the second load shows %q, the first %q", again, got)
 	}
 
@@ -125,8 +140,8 @@ func TestListPreviewLine(t *testing.T) {
 	if n := doc.Find(`[data-testid="row-preview"]`).Length(); n != 0 {
 		t.Errorf("list_preview off: %d preview lines, want none", n)
 	}
-	if n := doc.Find(`[data-testid="message-row"]`).Length(); n != 3 {
-		t.Errorf("list_preview off: %d rows, want 3", n)
+	if n := doc.Find(`[data-testid="message-row"]`).Length(); n != 4 {
+		t.Errorf("list_preview off: %d rows, want 4", n)
 	}
 	if n := countPreviewFetches(off); n != 0 {
 		t.Errorf("list_preview off fetched previews %d times:\n%s", n, strings.Join(off, "\n"))

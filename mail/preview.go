@@ -7,15 +7,26 @@ import (
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/webmail/webmail/mail/mime"
 )
 
-// previewBytes is how much of a text part a preview is made from: enough
-// for PreviewRunes of text after the HTML head or a quoted-printable
-// expansion in most mail, and little to transfer for a page of 50 lines.
-const previewBytes = 512
+// How much of a text part a preview is made from: enough for PreviewRunes
+// of text after a quoted-printable or base64 expansion in most mail, and
+// little to transfer for a page of 50 lines. An HTML part gets more: its
+// <head> and <style> come before any text, often over a kilobyte of it.
+const (
+	previewBytes     = 512
+	previewHTMLBytes = 3072
+)
+
+// fetchSize is how many bytes of the part to fetch.
+func (p *previewSource) fetchSize() int64 {
+	if p.html {
+		return previewHTMLBytes
+	}
+	return previewBytes
+}
 
 // previewSource is the leaf of a message a list line's preview is read
 // from: the first text/plain that is not an attachment, else the first
@@ -75,11 +86,10 @@ func pickPreviewSource(bs imap.BodyStructure) *previewSource {
 func (s Summary) HasPreviewSource() bool { return s.previewFrom != nil }
 
 // FetchPreviews returns the preview text of each line that has a text part
-// (HasPreviewSource), by UID, read from the first previewBytes of that part
-// with BODY.PEEK[section]<0.n> (it does not set \Seen). Lines whose parts
-// have the same number share one UID FETCH; the fetches are pipelined, sent
-// together before any answer is read. mailbox must be the one the lines
-// were listed from. A line the server did not answer for is missing from
+// (HasPreviewSource), by UID, read from the start of that part with
+// BODY.PEEK[section]<0.n> (it does not set \Seen; n is fetchSize). Lines
+// whose parts have the same number and size share one UID FETCH. mailbox
+// must be the one the lines were listed from. A line the server did not answer for is missing from
 // the result; a line whose text is empty maps to "".
 func (c *Client) FetchPreviews(ctx context.Context, mailbox string, lines []Summary) (map[uint32]string, error) {
 	type group struct {
@@ -94,14 +104,15 @@ func (c *Client) FetchPreviews(ctx context.Context, mailbox string, lines []Summ
 		if src == nil {
 			continue
 		}
-		g := bySection[src.section()]
+		groupKey := fmt.Sprintf("%s<%d>", src.section(), src.fetchSize())
+		g := bySection[groupKey]
 		if g == nil {
 			g = &group{
 				section: &imap.FetchItemBodySection{Part: src.path, Peek: true,
-					Partial: &imap.SectionPartial{Offset: 0, Size: previewBytes}},
+					Partial: &imap.SectionPartial{Offset: 0, Size: src.fetchSize()}},
 				sources: map[uint32]*previewSource{},
 			}
-			bySection[src.section()] = g
+			bySection[groupKey] = g
 			groups = append(groups, g)
 		}
 		g.uids.AddNum(imap.UID(line.UID))
@@ -115,13 +126,13 @@ func (c *Client) FetchPreviews(ctx context.Context, mailbox string, lines []Summ
 		return nil, err
 	}
 	err := c.do(ctx, fmt.Sprintf("fetch previews in %s", mailbox), func() error {
-		cmds := make([]*imapclient.FetchCommand, len(groups))
-		for i, g := range groups {
-			cmds[i] = c.imap.Fetch(g.uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{g.section}})
-		}
+		// One FETCH at a time: pipelined FETCHes deadlocked go-imap
+		// beta.8 against Dovecot (a FETCH response matched to no pending
+		// command goes to the unilateral handler, which does not read its
+		// literal, and the reader waits on it for ever).
 		var first error
-		for i, cmd := range cmds {
-			msgs, err := cmd.Collect()
+		for _, g := range groups {
+			msgs, err := c.imap.Fetch(g.uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{g.section}}).Collect()
 			if err != nil {
 				if first == nil {
 					first = err
@@ -129,7 +140,7 @@ func (c *Client) FetchPreviews(ctx context.Context, mailbox string, lines []Summ
 				continue
 			}
 			for _, m := range msgs {
-				src := groups[i].sources[uint32(m.UID)]
+				src := g.sources[uint32(m.UID)]
 				if src == nil || len(m.BodySection) == 0 {
 					continue
 				}
