@@ -2,11 +2,14 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/webmail/webmail/mail/mime"
 )
@@ -88,8 +91,8 @@ func (s Summary) HasPreviewSource() bool { return s.previewFrom != nil }
 // FetchPreviews returns the preview text of each line that has a text part
 // (HasPreviewSource), by UID, read from the start of that part with
 // BODY.PEEK[section]<0.n> (it does not set \Seen; n is fetchSize). Lines
-// whose parts have the same number and size share one UID FETCH. mailbox
-// must be the one the lines were listed from. A line the server did not answer for is missing from
+// whose parts have the same number and size share one UID FETCH, the
+// FETCHes pipelined. mailbox must be the one the lines were listed from. A line the server did not answer for is missing from
 // the result; a line whose text is empty maps to "".
 func (c *Client) FetchPreviews(ctx context.Context, mailbox string, lines []Summary) (map[uint32]string, error) {
 	type group struct {
@@ -126,20 +129,28 @@ func (c *Client) FetchPreviews(ctx context.Context, mailbox string, lines []Summ
 		return nil, err
 	}
 	err := c.do(ctx, fmt.Sprintf("fetch previews in %s", mailbox), func() error {
-		// One FETCH at a time: pipelined FETCHes deadlocked go-imap
-		// beta.8 against Dovecot (a FETCH response matched to no pending
-		// command goes to the unilateral handler, which does not read its
-		// literal, and the reader waits on it for ever).
-		var first error
-		for _, g := range groups {
-			msgs, err := c.imap.Fetch(g.uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{g.section}}).Collect()
-			if err != nil {
-				if first == nil {
-					first = err
-				}
-				continue
-			}
-			for _, m := range msgs {
+		// The FETCHes are pipelined: all sent before any answer is read.
+		// Dovecot runs pipelined FETCHes in parallel and may answer a
+		// later one first; go-imap hands each answer to its own command
+		// and waits until it is read, so every command is read at once,
+		// each by its own goroutine (reading them in turn deadlocks).
+		cmds := make([]*imapclient.FetchCommand, len(groups))
+		for i, g := range groups {
+			cmds[i] = c.imap.Fetch(g.uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{g.section}})
+		}
+		answers := make([][]*imapclient.FetchMessageBuffer, len(cmds))
+		errs := make([]error, len(cmds))
+		var wg sync.WaitGroup
+		for i, cmd := range cmds {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				answers[i], errs[i] = cmd.Collect()
+			}()
+		}
+		wg.Wait()
+		for i, g := range groups {
+			for _, m := range answers[i] {
 				src := g.sources[uint32(m.UID)]
 				if src == nil || len(m.BodySection) == 0 {
 					continue
@@ -147,7 +158,7 @@ func (c *Client) FetchPreviews(ctx context.Context, mailbox string, lines []Summ
 				previews[uint32(m.UID)] = mime.PreviewText(m.BodySection[0].Bytes, src.encoding, src.charset, src.html)
 			}
 		}
-		return first
+		return errors.Join(errs...)
 	})
 	return previews, err
 }
