@@ -42,16 +42,16 @@ type DependencyState struct {
 // dependencyStates holds the answers WatchDependencies collects.
 type dependencyStates struct {
 	mu     sync.Mutex
-	states []DependencyState // in the order of CheckDependencies
+	states []DependencyState // in the order of dependencyPings
 }
 
 // dependencyCheckTimeout bounds one dependency's answer in a watch round.
 const dependencyCheckTimeout = 2 * time.Second
 
 // CheckAllDependencies asks every shared dependency at once, each bounded
-// by dependencyCheckTimeout, and returns every answer in order (unlike
-// CheckDependencies, it does not stop at the first failure: operators
-// want to see all that is down).
+// by dependencyCheckTimeout, and returns every answer in order: it does
+// not stop at the first failure, as operators want to see all that is
+// down, and a hung dependency does not hold up the others.
 func (a *App) CheckAllDependencies(ctx context.Context) Readiness {
 	pings := a.dependencyPings()
 	checks := make([]DependencyCheck, len(pings))

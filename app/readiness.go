@@ -5,7 +5,7 @@ import "context"
 // Dependency names a backend this instance needs to serve requests.
 type Dependency string
 
-// The dependencies CheckDependencies asks, in the order it asks them.
+// The dependencies CheckAllDependencies asks, in the order it reports them.
 const (
 	DependencyDatabase    Dependency = "database"
 	DependencySessions    Dependency = "sessions"
@@ -19,7 +19,7 @@ type DependencyCheck struct {
 	Err        error
 }
 
-// Readiness is the outcome of CheckDependencies: the checks made, in
+// Readiness is the outcome of CheckAllDependencies: the checks made, in
 // order.
 type Readiness struct {
 	Checks []DependencyCheck
@@ -35,34 +35,13 @@ func (r Readiness) Failed() (DependencyCheck, bool) {
 	return DependencyCheck{}, false
 }
 
-// CheckDependencies asks the database, the session store and the
-// attachment store whether they answer, in that order, and stops at the
-// first that does not: one failure is enough to say the instance cannot
-// serve, and a hung backend must not make the caller wait for the others
-// too. ctx bounds the whole check.
-//
-// The database answers while a replica does even if the primary is down
-// (store.DB.Ping): reading goes on and writes fail with a clear message.
-func (a *App) CheckDependencies(ctx context.Context) Readiness {
-	var r Readiness
-	for _, p := range a.dependencyPings() {
-		err := p.ping(ctx)
-		r.Checks = append(r.Checks, DependencyCheck{Dependency: p.dependency, Err: err})
-		if err != nil {
-			break
-		}
-	}
-	return r
-}
-
 // dependencyPing asks one dependency whether it answers.
 type dependencyPing struct {
 	dependency Dependency
 	ping       func(context.Context) error
 }
 
-// dependencyPings are the checks of CheckDependencies and
-// CheckAllDependencies, in order.
+// dependencyPings are the checks of CheckAllDependencies, in order.
 func (a *App) dependencyPings() []dependencyPing {
 	return []dependencyPing{
 		{DependencyDatabase, a.DB.Ping},

@@ -11,11 +11,11 @@ import (
 	"github.com/webmail/webmail/store"
 )
 
-// TestCheckDependencies: with SQLite, memory sessions and files every
+// TestDependencyFailuresNamed: with SQLite, memory sessions and files every
 // check answers; with the attachment directory gone, the attachment store
 // is the one that failed, after the two that answered; with the database
-// closed, the checks stop at it.
-func TestCheckDependencies(t *testing.T) {
+// closed, it is the failure named first.
+func TestDependencyFailuresNamed(t *testing.T) {
 	dir := t.TempDir()
 	db, err := store.Open(store.Options{SQLitePath: filepath.Join(dir, "webmail.db")})
 	if err != nil {
@@ -33,7 +33,7 @@ func TestCheckDependencies(t *testing.T) {
 	}
 	a := New(Deps{DB: db, Attachments: att, Sessions: session.NewManager(session.NewMemory(), sealer, time.Hour, time.Hour)})
 
-	r := a.CheckDependencies(t.Context())
+	r := a.CheckAllDependencies(t.Context())
 	if failed, ok := r.Failed(); ok || len(r.Checks) != 3 {
 		t.Fatalf("everything up: failed %+v, %d checks, want none failed of 3", failed, len(r.Checks))
 	}
@@ -41,14 +41,14 @@ func TestCheckDependencies(t *testing.T) {
 	if err := os.RemoveAll(attDir); err != nil {
 		t.Fatal(err)
 	}
-	r = a.CheckDependencies(t.Context())
+	r = a.CheckAllDependencies(t.Context())
 	if failed, ok := r.Failed(); !ok || failed.Dependency != DependencyAttachments || len(r.Checks) != 3 {
 		t.Errorf("attachments gone: failed %+v (%v), %d checks; want attachments, 3 checks", failed, ok, len(r.Checks))
 	}
 
 	db.Close()
-	r = a.CheckDependencies(t.Context())
-	if failed, ok := r.Failed(); !ok || failed.Dependency != DependencyDatabase || len(r.Checks) != 1 {
-		t.Errorf("database closed: failed %+v (%v), %d checks; want database, 1 check", failed, ok, len(r.Checks))
+	r = a.CheckAllDependencies(t.Context())
+	if failed, ok := r.Failed(); !ok || failed.Dependency != DependencyDatabase || len(r.Checks) != 3 {
+		t.Errorf("database closed: failed %+v (%v), %d checks; want database first, 3 checks", failed, ok, len(r.Checks))
 	}
 }

@@ -82,12 +82,6 @@ func daysBetween(t, now time.Time) int {
 	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
 }
 
-// listDate is the list's short date: shownTime's Short, in English and in
-// now's location until the list passes the request and the user's zone.
-func listDate(t, now time.Time) string {
-	return shownTime(context.Background(), t, now, now.Location()).Short
-}
-
 // addressList shows addresses as people read them: the name when there is
 // one, with the address.
 func addressList(addrs []app.Address) string {
