@@ -130,9 +130,6 @@ func validOnOff(v string) bool { return v == On || v == Off }
 // ValidTimeZone reports whether name is an IANA time zone ("Europe/Berlin",
 // "UTC"). "Local" is refused: it would mean the server's zone.
 func ValidTimeZone(name string) bool {
-	if name == "" || name == "Local" || len(name) > 64 {
-		return false
-	}
-	_, err := time.LoadLocation(name)
-	return err == nil
+	_, ok := loadZone(name)
+	return ok
 }

@@ -31,7 +31,7 @@ func (s *Server) showSendResult(c echo.Context) error {
 	switch res.State {
 	case app.SendScheduled:
 		view.Seconds = max(0, int(math.Ceil(time.Until(res.DueAt).Seconds())))
-		view.When = i18n.Date(ctx, res.DueAt.Local(), "{weekday} {day} {month} {year} {time} {zoneName}")
+		view.When = i18n.Date(ctx, res.DueAt.In(app.DisplayPrefsOf(currentSession(c)).Location()), "{weekday} {day} {month} {year} {time} {zoneName}")
 		if !res.SendLater {
 			view.RefreshSeconds = view.Seconds + 1
 		}

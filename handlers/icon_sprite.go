@@ -15,6 +15,9 @@ const iconSpriteAsset = "vendor/lucide-static/sprite.svg"
 // icons without passing the URL down.
 func (s *Server) withIconSprite(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if isProbe(c) { // assets and probes draw no icons
+			return next(c)
+		}
 		req := c.Request()
 		c.SetRequest(req.WithContext(components.WithIconSprite(req.Context(), s.iconSprite)))
 		return next(c)

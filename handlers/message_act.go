@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 )
 
 // actOnMessage handles POST /mail/{mailbox}/{uid}/actions, the message
@@ -45,37 +46,38 @@ func (s *Server) actOnMessage(c echo.Context) error {
 }
 
 // actionStatus is the confirmation shown after an action, from its ?done=
-// code; unknown codes show nothing, so a link cannot put words on our page.
+// code (an English key, translated where shown); unknown codes show
+// nothing, so a link cannot put words on our page.
 func actionStatus(done string) string {
 	switch done {
 	case "read":
-		return "Marked as read."
+		return i18n.Mark("Marked as read.")
 	case "unread":
-		return "Marked as unread."
+		return i18n.Mark("Marked as unread.")
 	case "flagged":
-		return "Message flagged."
+		return i18n.Mark("Message flagged.")
 	case "unflagged":
-		return "Flag removed."
+		return i18n.Mark("Flag removed.")
 	case "moved":
-		return "Message moved."
+		return i18n.Mark("Message moved.")
 	case "copied":
-		return "Message copied."
+		return i18n.Mark("Message copied.")
 	case "deleted":
-		return "Message moved to Trash."
+		return i18n.Mark("Message moved to Trash.")
 	case "expunged":
-		return "Message deleted for good."
+		return i18n.Mark("Message deleted for good.")
 	case "archived":
-		return "Message archived."
+		return i18n.Mark("Message archived.")
 	case "restored":
-		return "Message moved back."
+		return i18n.Mark("Message moved back.")
 	case "junk":
-		return "Marked as junk."
+		return i18n.Mark("Marked as junk.")
 	case "notjunk":
-		return "Marked as not junk."
+		return i18n.Mark("Marked as not junk.")
 	case "trusted":
-		return "Images from this sender will always be shown."
+		return i18n.Mark("Images from this sender will always be shown.")
 	case "untrusted":
-		return "Images from this sender will be blocked again."
+		return i18n.Mark("Images from this sender will be blocked again.")
 	}
 	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/pages"
 )
 
@@ -46,6 +47,6 @@ func (s *Server) showAttachedMessage(c echo.Context) error {
 	if i := strings.LastIndex(path, ":"); i >= 0 {
 		view.ParentURL = base + "/part/" + path[:i] + "/view"
 	}
-	view.Status = actionStatus(c.QueryParam("done"))
+	view.Status = i18n.T(c.Request().Context(), actionStatus(c.QueryParam("done")))
 	return render(c, http.StatusOK, pages.Message(view))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/webmail/webmail/app"
+	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/templates/layout"
 	"github.com/webmail/webmail/templates/pages"
 )
@@ -53,7 +54,7 @@ func (s *Server) showMessage(c echo.Context) error {
 	if page.Conversation != nil {
 		view.Conversation = s.conversationView(c, mailbox, uid, page.Conversation, page.Message.TimeZone)
 	}
-	view.Status = actionStatus(c.QueryParam("done"))
+	view.Status = i18n.T(c.Request().Context(), actionStatus(c.QueryParam("done")))
 	view.Actions = messageActions(base, mailbox, page.Folders, page.Nav)
 	view.Write = writeLinks(base, app.SpecialUse(page.Folders, mailbox) == "drafts")
 	if page.MarkReadAfter > 0 {
@@ -63,7 +64,9 @@ func (s *Server) showMessage(c echo.Context) error {
 	if paneFragment(c) {
 		// An action posted from the pane redirects here: its undo comes
 		// along, for list_pane.js to hand to undo.js.
-		undo := layout.UndoNotice(currentSession(c).CSRFToken, s.takeUndoOffer(c))
+		// s.frame (in messageView) has taken the offer already: taking it
+		// again checked the token twice and deleted its cookie twice.
+		undo := layout.UndoNotice(view.Frame.CSRF, view.Frame.Undo)
 		return render(c, http.StatusOK, templ.Join(undo, pages.MessageArticle(view)))
 	}
 	return render(c, http.StatusOK, pages.Message(view))

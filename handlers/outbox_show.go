@@ -21,12 +21,13 @@ func (s *Server) showOutbox(c echo.Context) error {
 		return err
 	}
 	view := pages.OutboxView{Frame: s.frame(c, "Outbox")}
+	zone := app.DisplayPrefsOf(currentSession(c)).Location()
 	for _, m := range msgs {
 		row := pages.OutboxRow{OutboxID: m.OutboxID, ComposeID: m.ComposeID, Subject: m.Subject,
 			Recipients: strings.Join(m.Recipients, ", "), State: string(m.State), Label: outboxLabel(ctx, m.State),
 			Answer: i18n.T(ctx, m.ServerAnswer), CanCancel: m.State == app.SendScheduled || m.State == app.SendQueued}
 		if m.State == app.SendScheduled || m.State == app.SendQueued {
-			row.When = i18n.Date(ctx, m.DueAt.Local(), "{weekday} {day} {month} {time}")
+			row.When = i18n.Date(ctx, m.DueAt.In(zone), "{weekday} {day} {month} {time}")
 		}
 		view.Messages = append(view.Messages, row)
 	}
