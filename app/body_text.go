@@ -12,6 +12,11 @@ import (
 // before it starts folded: a short one reads faster than a toggle.
 const quoteFoldLines = 4
 
+// maxQuoteNesting is how many quote levels fold inside one another; deeper
+// marks stay as text. Without a bound, one line of 100,000 ">" nested as
+// many boxes, at a cost growing with the square of its length on every view.
+const maxQuoteNesting = 8
+
 // textBodyHTML renders a text body for display (already unflowed when it
 // was format=flowed: see package mime): escaped, links clickable, and each
 // quoted block ("> ") a <blockquote> inside a <details>, so it folds
@@ -21,17 +26,18 @@ const quoteFoldLines = 4
 func textBodyHTML(ctx context.Context, text string) string {
 	var b strings.Builder
 	b.Grow(len(text) + len(text)/4)
-	writeTextLevel(ctx, &b, strings.Split(strings.TrimRight(text, "\n"), "\n"), true)
+	writeTextLevel(ctx, &b, strings.Split(strings.TrimRight(text, "\n"), "\n"), 0)
 	return b.String()
 }
 
 // writeTextLevel writes lines whose quote marks one level up are already
-// stripped. top says these are the message's own lines (not a quote).
-func writeTextLevel(ctx context.Context, b *strings.Builder, lines []string, top bool) {
+// stripped. level is how deep in quotes they are: 0 for the message's own
+// lines.
+func writeTextLevel(ctx context.Context, b *strings.Builder, lines []string, level int) {
 	for i := 0; i < len(lines); {
 		j := i
-		if quoteDepth(lines[i]) == 0 {
-			for j < len(lines) && quoteDepth(lines[j]) == 0 {
+		if !quoted(lines[i]) || level >= maxQuoteNesting {
+			for j < len(lines) && (!quoted(lines[j]) || level >= maxQuoteNesting) {
 				j++
 			}
 			run := strings.Join(lines[i:j], "\n")
@@ -43,14 +49,14 @@ func writeTextLevel(ctx context.Context, b *strings.Builder, lines []string, top
 			i = j
 			continue
 		}
-		for j < len(lines) && quoteDepth(lines[j]) > 0 {
+		for j < len(lines) && quoted(lines[j]) {
 			j++
 		}
 		inner := make([]string, 0, j-i)
 		for _, line := range lines[i:j] {
 			inner = append(inner, unquoteLine(line))
 		}
-		last := top && restIsBlank(lines[j:])
+		last := level == 0 && restIsBlank(lines[j:])
 		b.WriteString(`<details class="quote"`)
 		if !last || j-i < quoteFoldLines {
 			b.WriteString(` open`)
@@ -58,29 +64,15 @@ func writeTextLevel(ctx context.Context, b *strings.Builder, lines []string, top
 		b.WriteString(`><summary>`)
 		b.WriteString(htmlEscape(i18n.N(ctx, j-i, "Quoted text, %d line", "Quoted text, %d lines")))
 		b.WriteString(`</summary><blockquote>`)
-		writeTextLevel(ctx, b, inner, false)
+		writeTextLevel(ctx, b, inner, level+1)
 		b.WriteString(`</blockquote></details>`)
 		i = j
 	}
 }
 
-// quoteDepth counts a line's quote marks: ">", "> >" and ">>" alike.
-func quoteDepth(line string) int {
-	depth := 0
-	for _, r := range line {
-		switch r {
-		case '>':
-			depth++
-		case ' ':
-			if depth == 0 {
-				return 0 // an indented ">" is not a quote mark
-			}
-		default:
-			return depth
-		}
-	}
-	return depth
-}
+// quoted reports whether a line starts with a quote mark (">", "> >" and
+// ">>" alike); an indented ">" is not one.
+func quoted(line string) bool { return strings.HasPrefix(line, ">") }
 
 // unquoteLine strips one quote mark and the space after it.
 func unquoteLine(line string) string {

@@ -32,3 +32,21 @@ func TestTextBodyHTML(t *testing.T) {
 		t.Errorf("markup kept: %s", got)
 	}
 }
+
+// A line of many quote marks (a hostile message) nests at most
+// maxQuoteNesting quote boxes; the rest of its marks stay as text. Each
+// level used to scan the whole line again and add a box: 20,000 marks took
+// most of a second and 2 MB of HTML, on every view.
+func TestTextBodyDeepQuotesBounded(t *testing.T) {
+	line := strings.Repeat(">", 200_000) + " hi"
+	out := textBodyHTML(context.Background(), "top\n"+line+"\n")
+	if n := strings.Count(out, "<blockquote>"); n != maxQuoteNesting {
+		t.Errorf("%d quote boxes, want %d", n, maxQuoteNesting)
+	}
+	if len(out) > 5*len(line) { // "&gt;" is four bytes
+		t.Errorf("%d bytes of HTML for a %d-byte line", len(out), len(line))
+	}
+	if !strings.Contains(out, strings.Repeat("&gt;", 1000)) || !strings.Contains(out, " hi") {
+		t.Error("the marks past the last box are not shown as text")
+	}
+}

@@ -51,12 +51,22 @@ func (a *App) DownloadPart(ctx context.Context, sess *session.Session, in PartIn
 		if err != nil {
 			return err
 		}
-		cached, ok := a.messages.get(messageKey(client.Endpoint().String(), sess, messageRef{mailbox: in.Mailbox, uid: in.UID}, uidValidity))
+		key := messageKey(client.Endpoint().String(), sess, messageRef{mailbox: in.Mailbox, uid: in.UID}, uidValidity)
+		cached, ok := a.messages.get(key)
 		if ok && !cached.(*parsedMessage).partial {
 			raw = cached.(*parsedMessage).raw
 			return nil
 		}
 		raw, err = client.FetchRaw(ctx, in.Mailbox, in.UID, streamPartsAbove)
+		if err == nil {
+			// The page cached only the parts it shows (no attachment
+			// bodies): the whole message goes into the cache in its place,
+			// so the message's other pictures and downloads (a page of
+			// image previews asks for them together) fetch nothing more.
+			parsed := a.parse(ctx, raw)
+			a.messages.add(key, parsed, parsed.size())
+			return nil
+		}
 		if !errors.Is(err, mail.ErrTooLarge) {
 			return err
 		}

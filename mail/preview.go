@@ -158,6 +158,15 @@ func (c *Client) FetchPreviews(ctx context.Context, mailbox string, lines []Summ
 				previews[uint32(m.UID)] = mime.PreviewText(m.BodySection[0].Bytes, src.encoding, src.charset, src.html)
 			}
 		}
+		// A connection error wins over a server's NO: c.do tells a broken
+		// connection by its error's type, which errors.Join would hide,
+		// and a broken connection must not go back to the pool.
+		for _, err := range errs {
+			var refused *imap.Error
+			if err != nil && !errors.As(err, &refused) {
+				return err
+			}
+		}
 		return errors.Join(errs...)
 	})
 	return previews, err

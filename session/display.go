@@ -30,8 +30,14 @@ func (m *Manager) SetDisplay(ctx context.Context, current *Session, display map[
 		if s.ID == current.ID || maps.Equal(s.Display, display) {
 			continue
 		}
+		// The other session keeps its own expiry: a save on the laptop
+		// must not keep a forgotten session on a shared computer alive.
+		left := min(s.LastSeen.Add(m.idle).Sub(now), m.ttl(s, now))
+		if left <= 0 {
+			continue
+		}
 		s.Display = maps.Clone(display)
-		if err := m.store.Touch(ctx, s, m.ttl(s, now)); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := m.store.Touch(ctx, s, left); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	}
