@@ -36,8 +36,15 @@
     }
   }
 
+  // listURL is the address of the list on the page, not the page's own:
+  // with a message open in the reading pane, location is the message's.
+  function listURL() {
+    var main = document.getElementById("main");
+    return (main && main.dataset.listUrl) || location.pathname + location.search;
+  }
+
   function onInboxList() {
-    return /^\/mail\/INBOX\/?$/.test(location.pathname);
+    return /^\/mail\/INBOX\/?(\?|$)/.test(listURL());
   }
 
   // listBusy reports whether list.js is sending an action or redrawing
@@ -66,7 +73,7 @@
       return;
     }
     var mine = ++requested;
-    fetch(location.href, { credentials: "same-origin", headers: { "X-Requested-With": "events" } })
+    fetch(listURL(), { credentials: "same-origin", headers: { "X-Requested-With": "events" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         if (mine !== requested || listBusy()) {

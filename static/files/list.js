@@ -367,8 +367,10 @@
     }
     const fresh = doc.getElementById("list-region");
     const old = document.getElementById("list-region");
+    const focused = focusInRow(old);
     if (fresh && old) {
       old.replaceWith(document.adoptNode(fresh));
+      refocus(fresh, focused);
     } else {
       setBusy(old, false);
     }
@@ -383,6 +385,33 @@
       history.replaceState(null, "", u.pathname + u.search);
     }
     redrawn();
+  }
+
+  // focusInRow names the control of a row that has the keyboard focus in
+  // region (its row's message and its data-testid), or null: the redraw
+  // replaces it, and the focus must not fall back to the page (a star
+  // toggled from the keyboard).
+  function focusInRow(region) {
+    const el = document.activeElement;
+    const row = region && el && region.contains(el) && el.closest('tr[data-testid="message-row"]');
+    const box = row && boxOf(row);
+    if (!box || !el.dataset.testid) {
+      return null;
+    }
+    return { key: box.value, testid: el.dataset.testid };
+  }
+
+  // refocus focuses the control focusInRow named, in the redrawn region.
+  function refocus(region, focused) {
+    if (!focused) {
+      return;
+    }
+    const row = Array.from(region.querySelectorAll('tr[data-testid="message-row"]'))
+      .find((r) => boxOf(r) && boxOf(r).value === focused.key);
+    const el = row && row.querySelector('[data-testid="' + focused.testid + '"]');
+    if (el) {
+      el.focus();
+    }
   }
 
   // redrawn restores the selection and the cursor on new rows. The cursor

@@ -23,6 +23,9 @@
 
   const listURL = () => main.dataset.listUrl || location.pathname + location.search;
   const active = () => wide.matches;
+  // paneDepth is how many messages opened in the pane lie on the history
+  // above the list: the Back link goes back that far, not forward.
+  const paneDepth = () => (history.state && history.state.pane && history.state.depth) || 0;
 
   function layout() {
     main.classList.toggle("pane-on", active());
@@ -59,9 +62,12 @@
   }) || null;
 
   // highlight marks the row of the open message (again after a redraw).
+  // It reports whether that row is in the list.
   function highlight() {
+    let found = false;
     for (const r of shared.rows()) {
       const open = openURL !== null && rowLink(r) !== null && messagePath(rowLink(r).href) === openURL;
+      found = found || open;
       r.classList.toggle("open", open);
       if (open) {
         r.setAttribute("aria-current", "true");
@@ -69,8 +75,22 @@
         r.removeAttribute("aria-current");
       }
     }
+    return found;
   }
-  shared.redrawHooks.push(highlight);
+
+  // After a redraw: when the open message's row was in the list and is
+  // gone (deleted, archived with # or e from the list), the pane must not
+  // go on showing it. A message opened from the pane that was never in
+  // the list (the conversation's) stays.
+  let openRowListed = false;
+  shared.redrawHooks.push(() => {
+    const listed = highlight();
+    if (openURL !== null && openRowListed && !listed) {
+      close();
+      history.replaceState({ list: true }, "", listURL());
+    }
+    openRowListed = listed;
+  });
 
   // markRead shows the row of path as read, as the server has it now.
   function markRead(path) {
@@ -102,7 +122,7 @@
     pane.replaceChildren(article);
     pane.scrollTop = 0;
     openURL = path;
-    highlight();
+    openRowListed = highlight();
     if (!article.dataset.markReadUrl) {
       // No delay asked: the server marked it read when it was opened.
       markRead(path);
@@ -146,6 +166,10 @@
     const undo = doc.querySelector('[data-testid="undo-notice"]');
     if (undo) {
       document.dispatchEvent(new CustomEvent("webmail:undo-offered", { detail: undo })); // undo.js shows the toast
+    } else if (init && init.method === "POST") {
+      // An action without undo (flag, mark unread): z must not undo an
+      // older one.
+      document.dispatchEvent(new CustomEvent("webmail:action-done", { detail: {} }));
     }
     const article = doc.querySelector('body > article[data-testid="message"]');
     const path = messagePath(res.url);
@@ -179,7 +203,7 @@
     }
     show(got.article, got.path);
     if (push) {
-      history.pushState({ pane: path }, "", path);
+      history.pushState({ pane: path, depth: paneDepth() + 1 }, "", path);
     }
   }
 
@@ -196,7 +220,7 @@
     link.textContent = window.webmail.t("Open it on its own page");
     note.append(link);
     pane.replaceChildren(note);
-    highlight();
+    openRowListed = highlight();
   }
 
   // A click on a row's link opens the message in the pane. A click with a
@@ -216,8 +240,13 @@
     if (inPane && link.dataset.testid === "back" && openURL !== null) {
       // Back to the list: it is right here; the pane closes.
       e.preventDefault();
+      const depth = paneDepth();
       close();
-      history.pushState({ list: true }, "", listURL());
+      if (depth > 0) {
+        history.go(-depth);
+      } else {
+        history.pushState({ list: true }, "", listURL());
+      }
       return;
     }
     if (!inRow && !inPane) {
@@ -246,6 +275,12 @@
     }
     e.preventDefault();
     const body = new URLSearchParams(new FormData(form, e.submitter || null));
+    const by = e.submitter;
+    if (by && by.name && !body.has(by.name)) {
+      // An older browser ignores FormData's submitter: the button says
+      // which action (archive, delete, move) the form asks for.
+      body.append(by.name, by.value);
+    }
     let got;
     try {
       got = await fetchArticle(target, {
@@ -261,7 +296,7 @@
     }
     if (got.article) {
       show(got.article, got.path);
-      history.replaceState({ pane: got.path }, "", got.path);
+      history.replaceState({ pane: got.path, depth: paneDepth() }, "", got.path);
     } else if (got.url.pathname.startsWith("/mail/") && !messagePath(got.url.href)) {
       // Back to the list: the message left it and nothing follows.
       close();
@@ -299,6 +334,9 @@
   document.addEventListener("keydown", (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || openURL === null || !active()) {
       return;
+    }
+    if (shared.help && shared.help.isOpen()) {
+      return; // list_help.js has the keys while the dialog is open
     }
     const t = e.target;
     if (t.closest && t.closest("input, textarea, select, [contenteditable]")) {

@@ -78,6 +78,11 @@
       if (doc.documentElement.classList && frame.classList.contains("original-colours")) {
         doc.documentElement.classList.add("original");
       }
+      // The frame takes the height of the body's content: a body sized
+      // from the viewport (min-height:100vh, height:100%) would grow with
+      // the frame for ever, or keep the frame's first height.
+      doc.documentElement.style.setProperty("height", "auto", "important");
+      doc.body.style.setProperty("min-height", "0", "important");
       measure();
       if (window.ResizeObserver && observed !== doc) {
         if (observer) {
@@ -279,7 +284,8 @@
           method: "POST",
           body: body,
           credentials: "same-origin",
-          headers: { "X-CSRF-Token": window.webmail.csrfToken() }
+          // X-Requested-With: in the background, no progress bar.
+          headers: { "X-CSRF-Token": window.webmail.csrfToken(), "X-Requested-With": "mark-read" }
         }).then(function (response) {
           if (response.ok) {
             root.dispatchEvent(new CustomEvent("webmail:message-read", { bubbles: true, detail: { url: markURL } }));

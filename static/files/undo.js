@@ -85,8 +85,11 @@
       return;
     }
     busy = true;
+    // Another action may be done while this undo is on its way: its undo
+    // offer, then in last, must outlive this answer.
+    const mine = last;
     const body = new URLSearchParams();
-    body.set("token", last.token);
+    body.set("token", mine.token);
     body.set("return", location.pathname + location.search);
     let res;
     let data = null;
@@ -100,16 +103,22 @@
       data = await res.json().catch(() => null);
     } catch (err) {
       busy = false;
-      show(window.webmail.t("The server could not be reached. Please try again."), last.label, SHOW_MS);
+      if (last === mine) {
+        show(window.webmail.t("The server could not be reached. Please try again."), mine.label, SHOW_MS);
+      }
       return;
     }
     busy = false;
     if (!res.ok || !data || !data.ok) {
-      last = null; // refused: trying again would be refused again
+      if (last === mine) {
+        last = null; // refused: trying again would be refused again
+      }
       show(data && data.message ? data.message : window.webmail.t("That did not work. Please reload the page."), "", RESULT_MS);
       return;
     }
-    last = null;
+    if (last === mine) {
+      last = null;
+    }
     show(data.message, "", RESULT_MS);
     redraw(data.location);
   }
@@ -157,13 +166,17 @@
     }
   });
 
-  // list.js did an action with fetch.
+  // list.js, or the reading pane, did an action with fetch.
   document.addEventListener("webmail:action-done", (e) => {
     const data = e.detail || {};
     if (data.undo) {
       offer(data.message || "", data.undo, data.undo_label);
     } else {
-      last = null; // z must not undo an older action than the one just done
+      // z must not undo an older action than the one just done, nor
+      // may its toast still offer to.
+      last = null;
+      stopTimer();
+      toasts.textContent = "";
     }
   });
 
