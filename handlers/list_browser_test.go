@@ -337,4 +337,17 @@ func TestNewMailRefreshInBrowser(t *testing.T) {
 	if !evalIn[bool](b, `window.noReload === true`) {
 		t.Fatal("the page reloaded")
 	}
+
+	// With a message open in the reading pane (the address bar on the
+	// message), new mail still refreshes the list, and the pane stays.
+	b.do(chromedp.EmulateViewport(1440, 900))
+	b.until("the reading pane", `!document.getElementById("reading-pane").hidden`)
+	b.click(`[data-testid="message-link"]`)
+	b.until("the message in the pane", `document.querySelector('#reading-pane article[data-testid="message"]') !== null && location.pathname !== "/mail/INBOX"`)
+	const whileReading = "Arrived while reading"
+	deliver(t, f, whileReading)
+	b.until("the mail that arrived while reading", listed(whileReading))
+	if !evalIn[bool](b, `window.noReload === true && document.querySelector('#reading-pane article[data-testid="message"]') !== null`) {
+		t.Fatal("the new mail took the message out of the pane")
+	}
 }

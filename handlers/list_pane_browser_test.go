@@ -84,11 +84,22 @@ func TestReadingPaneInBrowser(t *testing.T) {
 		t.Fatal("the back button reloaded the page")
 	}
 
-	// "Back to list" in the pane closes it.
+	// "Back to list" in the pane closes it, going back in the history
+	// rather than adding an entry.
 	b.click(`tr[data-uid="` + unread + `"] [data-testid="message-link"]`)
 	b.until("the message in the pane again", `document.querySelector('#reading-pane [data-testid="back"]') !== null`)
+	entries := evalIn[int](b, `history.length`)
 	b.click(`#reading-pane [data-testid="back"]`)
 	b.until("the pane closed", `location.pathname === "/mail/INBOX" && document.querySelector('#reading-pane [data-testid="pane-empty"]') !== null && window.noReload === true`)
+	if got := evalIn[int](b, `history.length`); got != entries {
+		t.Errorf("Back to list: %d history entries, %d before (it must go back, not add one)", got, entries)
+	}
+
+	// # on the row open in the pane deletes it: the pane closes with it.
+	b.click(`tr[data-uid="` + unread + `"] [data-testid="message-link"]`)
+	b.until("the message in the pane again", `document.querySelector('#reading-pane [data-testid="back"]') !== null && document.querySelector('tr[data-uid="`+unread+`"]').classList.contains("open")`)
+	b.do(chromedp.KeyEvent("#"))
+	b.until("the row and the pane gone", `document.querySelector('tr[data-uid="`+unread+`"]') === null && document.querySelector('#reading-pane [data-testid="pane-empty"]') !== null && location.pathname === "/mail/INBOX"`)
 
 	// The message URL stands on its own: a reload is the message page.
 	b.do(chromedp.Navigate(f.http.URL + next))

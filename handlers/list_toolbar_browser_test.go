@@ -51,9 +51,14 @@ func TestListToolbarInBrowser(t *testing.T) {
 	if s, _ := summaryByUID(t, direct, "INBOX", inbox[0].UID); s.Flagged {
 		t.Fatal("the star flagged the selected message too")
 	}
-	b.click(row + ` [data-testid="star"]`)
+	// From the keyboard: the focus stays on the star through the redraw.
+	evalIn[bool](b, `document.querySelector('`+row+` [data-testid="star"]').focus(); true`)
+	b.do(chromedp.KeyEvent("\r"))
 	b.settled("Removed the flag from 1 message.")
 	b.until("the star released", `document.querySelector('`+row+` [data-testid="star"]').getAttribute("aria-pressed") === "false"`)
+	if !evalIn[bool](b, `document.activeElement === document.querySelector('`+row+` [data-testid="star"]')`) {
+		t.Error("the list's redraw took the keyboard focus off the star")
+	}
 	if !evalIn[bool](b, `window.noReload === true`) {
 		t.Fatal("the star reloaded the page")
 	}

@@ -122,6 +122,23 @@ func TestUndoInBrowser(t *testing.T) {
 		t.Fatal("the page reloaded")
 	}
 
+	// An action without undo in the pane (a flag) after one with: the
+	// toast no longer offers, and z no longer undoes, the older action.
+	b.until("the next message in the pane", `document.querySelector('#reading-pane [data-testid="action-archive"]') !== null && !document.querySelector('[aria-busy="true"]')`)
+	b.click(`#reading-pane [data-testid="action-archive"]`)
+	b.until("the toast offering the undo", toastSays("Archived 1 message in Archive.", true))
+	flagged := evalIn[bool](b, `document.querySelector('#reading-pane [data-testid="action-unflag"]') !== null`)
+	flag, flagDone := "action-flag", "action-unflag"
+	if flagged {
+		flag, flagDone = flagDone, flag
+	}
+	b.until("the flag button in the pane", `document.querySelector('#reading-pane [data-testid="`+flag+`"]') !== null`)
+	b.click(`#reading-pane [data-testid="` + flag + `"]`)
+	b.until("the flag changed in the pane", `document.querySelector('#reading-pane [data-testid="`+flagDone+`"]') !== null`)
+	if evalIn[bool](b, `document.querySelector('[data-testid="undo-toast"]') !== null`) {
+		t.Fatal("after the pane's flag the toast still offers to undo the archive before it")
+	}
+
 	// The message page: archive (a form post), then z on the next page
 	// shows the message again.
 	opened := summaries(t, direct, "INBOX")[0]
