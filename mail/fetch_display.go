@@ -31,6 +31,10 @@ import (
 // no check.
 const displayWholeBelow = 16 << 10
 
+// displayPrefetch is how much of a message its first command fetches:
+// all of it when it is no larger.
+const displayPrefetch = 16 << 10
+
 // maxInlineImageFetch bounds the encoded bytes of the inline images (parts
 // with a Content-ID) fetched with the bodies; app embeds at most 10 MB of
 // them decoded.
@@ -82,20 +86,32 @@ func (c *Client) fetchForDisplay(ctx context.Context, mailbox string, uid uint32
 	var (
 		size int64 = -1
 		bs   imap.BodyStructure
+		head []byte
 	)
+	// The first displayPrefetch bytes come along with the structure: a
+	// small message (most text mail) is then whole after one command
+	// instead of two. A larger one wastes them, next to what it fetches.
+	prefix := &imap.FetchItemBodySection{Peek: !opts.MarkSeen, Partial: &imap.SectionPartial{Size: displayPrefetch}}
 	err := c.do(ctx, op, func() error {
 		msgs, err := c.imap.Fetch(imap.UIDSetNum(imap.UID(uid)), &imap.FetchOptions{
 			UID: true, RFC822Size: true, BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
+			BodySection: []*imap.FetchItemBodySection{prefix},
 		}).Collect()
 		for _, m := range msgs {
 			if m.UID == imap.UID(uid) {
 				size, bs = m.RFC822Size, m.BodyStructure
+				if len(m.BodySection) > 0 {
+					head = m.BodySection[0].Bytes
+				}
 			}
 		}
 		return err
 	})
 	if err != nil {
 		return DisplayMessage{}, err
+	}
+	if wholeBelow >= 0 && size >= 0 && size <= displayPrefetch && int64(len(head)) == size {
+		return DisplayMessage{Raw: head, Whole: true}, nil
 	}
 	whole := func() (DisplayMessage, error) {
 		raw, err := c.fetchWhole(ctx, op, uid, size, opts.MaxBytes, !opts.MarkSeen)
