@@ -110,7 +110,8 @@ func (c *Client) fetchForDisplay(ctx context.Context, mailbox string, uid uint32
 	if err != nil {
 		return DisplayMessage{}, err
 	}
-	if wholeBelow >= 0 && size >= 0 && size <= displayPrefetch && int64(len(head)) == size {
+	if wholeBelow >= 0 && size >= 0 && size <= displayPrefetch && int64(len(head)) == size &&
+		(opts.MaxBytes <= 0 || size <= opts.MaxBytes) {
 		return DisplayMessage{Raw: head, Whole: true}, nil
 	}
 	whole := func() (DisplayMessage, error) {
