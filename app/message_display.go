@@ -108,16 +108,20 @@ func (a *App) display(ctx context.Context, in displayInput) MessageDisplay {
 
 // textHTML is the text body for display, with the "no text" placeholder.
 func textHTML(ctx context.Context, msg *mime.Message) string {
-	text := msg.Text
-	switch text {
+	return textBodyHTML(ctx, shownText(ctx, msg))
+}
+
+// shownText is a message's text as shown: the "no text" placeholder when
+// it has none, and the unreadable-message placeholder (cached for every
+// reader) in this reader's language.
+func shownText(ctx context.Context, msg *mime.Message) string {
+	switch msg.Text {
 	case "":
-		text = i18n.T(ctx, noText)
+		return i18n.T(ctx, noText)
 	case unreadableText:
-		// The placeholder of a parse that failed, cached for every
-		// reader: translated for this one.
-		text = i18n.T(ctx, unreadableText)
+		return i18n.T(ctx, unreadableText)
 	}
-	return textBodyHTML(ctx, text)
+	return msg.Text
 }
 
 // remoteContent decides whether the HTML body loads remote content: when

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"github.com/webmail/webmail/i18n"
 	"github.com/webmail/webmail/mail"
 	"github.com/webmail/webmail/mail/htmlsafe"
 	"github.com/webmail/webmail/session"
@@ -49,13 +48,7 @@ func (a *App) PrintMessage(ctx context.Context, sess *session.Session, in PrintI
 	if view.SafeHTML == "" {
 		// Printed as written, quotes included: a folded quote would
 		// print as its summary line.
-		text := msg.Text
-		switch text {
-		case "":
-			text = i18n.T(ctx, noText)
-		case unreadableText:
-			text = i18n.T(ctx, unreadableText)
-		}
+		text := shownText(ctx, msg)
 		view.Message.TextHTML = htmlsafe.LinkifyText(text)
 	}
 	return view, nil

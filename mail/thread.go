@@ -219,13 +219,9 @@ func (c *Client) ListThreads(ctx context.Context, mailbox string, q ListQuery) (
 		pageRows = append(pageRows, rows)
 		sizes = append(sizes, size)
 	}
-	summaries, err := c.fetchSummaries(ctx, mailbox, fetch)
+	byUID, err := c.summariesByUID(ctx, mailbox, fetch)
 	if err != nil {
 		return ThreadPage{}, err
-	}
-	byUID := make(map[uint32]Summary, len(summaries))
-	for _, s := range summaries {
-		byUID[s.UID] = s
 	}
 	for i, rows := range pageRows {
 		conv := Conversation{Size: sizes[i]}
@@ -370,4 +366,18 @@ func isAll(c *imap.SearchCriteria) bool {
 	return c == nil || (len(c.Flag) == 0 && len(c.NotFlag) == 0 && len(c.Or) == 0 && len(c.Not) == 0 &&
 		len(c.Header) == 0 && len(c.Body) == 0 && len(c.Text) == 0 && c.SentSince.IsZero() && c.SentBefore.IsZero() &&
 		c.Since.IsZero() && c.Before.IsZero() && c.Larger == 0 && c.Smaller == 0 && len(c.UID) == 0 && len(c.SeqNum) == 0)
+}
+
+// summariesByUID fetches the list lines of uids, by UID; an expunged one is
+// missing from the map.
+func (c *Client) summariesByUID(ctx context.Context, mailbox string, uids []uint32) (map[uint32]Summary, error) {
+	summaries, err := c.fetchSummaries(ctx, mailbox, uids)
+	if err != nil {
+		return nil, err
+	}
+	byUID := make(map[uint32]Summary, len(summaries))
+	for _, s := range summaries {
+		byUID[s.UID] = s
+	}
+	return byUID, nil
 }

@@ -58,13 +58,9 @@ func (c *Client) ThreadOf(ctx context.Context, mailbox string, uid uint32) (Conv
 	for i, r := range rows {
 		uids[i] = r.uid
 	}
-	summaries, err := c.fetchSummaries(ctx, mailbox, uids)
+	byUID, err := c.summariesByUID(ctx, mailbox, uids)
 	if err != nil {
 		return Conversation{}, err
-	}
-	byUID := make(map[uint32]Summary, len(summaries))
-	for _, s := range summaries {
-		byUID[s.UID] = s
 	}
 	for _, r := range rows {
 		s, ok := byUID[r.uid]
