@@ -5,12 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"hash"
-	"io"
-	"net"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
@@ -18,81 +14,6 @@ import (
 	"github.com/webmail/webmail/internal/testenv"
 	"github.com/webmail/webmail/mail/mime"
 )
-
-// countingProxy forwards TCP connections to target and counts the bytes the
-// server sends: what the webmail reads from IMAP.
-type countingProxy struct {
-	addr       string
-	fromServer atomic.Int64
-	mu         sync.Mutex
-	commands   bytes.Buffer // what clients sent
-}
-
-func newCountingProxy(t *testing.T, target string) *countingProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &countingProxy{addr: ln.Addr().String()}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			client, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			server, err := net.Dial("tcp", target)
-			if err != nil {
-				client.Close()
-				continue
-			}
-			wg.Add(2)
-			go func() { defer wg.Done(); io.Copy(server, io.TeeReader(client, p)); server.Close() }()
-			go func() {
-				defer wg.Done()
-				io.Copy(trafficCounter{client, &p.fromServer}, server)
-				client.Close()
-			}()
-		}
-	}()
-	return p
-}
-
-// Write records what clients send.
-func (p *countingProxy) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.commands.Write(b)
-}
-
-// sent returns what clients sent since the last call.
-func (p *countingProxy) sent() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := p.commands.String()
-	p.commands.Reset()
-	return out
-}
-
-// read is the bytes the server sent so far: every byte a client has read
-// is counted before it reaches the client.
-func (p *countingProxy) read() int64 { return p.fromServer.Load() }
-
-// trafficCounter counts the bytes written through it.
-type trafficCounter struct {
-	w io.Writer
-	n *atomic.Int64
-}
-
-func (c trafficCounter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.n.Add(int64(n))
-	return n, err
-}
 
 // hashWriter is a PartWriter that keeps only a hash.
 type hashWriter struct {
@@ -112,8 +33,8 @@ func (h *hashWriter) Started() bool               { return h.n > 0 }
 func TestMessageViewLeavesAttachmentsOnServer(t *testing.T) {
 	ctx := context.Background()
 	env := testenv.NewMail(t)
-	proxy := newCountingProxy(t, env.IMAPAddr)
-	d := newDovecotAppAt(t, env, "imap://"+proxy.addr)
+	proxy := testenv.NewTCPRecorder(t, env.IMAPAddr)
+	d := newDovecotAppAt(t, env, "imap://"+proxy.Addr)
 	sess, email, password := d.user(t)
 	const attachmentSize = 4 << 20
 	raw, sum := testenv.LargeAttachmentMessage(attachmentSize, 7)
@@ -126,7 +47,7 @@ func TestMessageViewLeavesAttachmentsOnServer(t *testing.T) {
 	if _, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "INBOX", UID: uid}); err != nil {
 		t.Fatal(err)
 	}
-	viewBytes := proxy.read()
+	viewBytes := proxy.Received()
 	t.Logf("page and body of a %d-byte message: %d bytes from IMAP", len(raw), viewBytes)
 	if viewBytes > 64<<10 {
 		t.Errorf("the view read %d bytes from IMAP for a %d-byte message, want the text and structure only (< 64 KiB)", viewBytes, len(raw))
@@ -193,19 +114,19 @@ func seen(t *testing.T, env *testenv.Mail, email, password string, uid uint32, s
 func TestMarkReadRidesOnTheFetch(t *testing.T) {
 	ctx := context.Background()
 	env := testenv.NewMail(t)
-	proxy := newCountingProxy(t, env.IMAPAddr)
-	d := newDovecotAppAt(t, env, "imap://"+proxy.addr)
+	proxy := testenv.NewTCPRecorder(t, env.IMAPAddr)
+	d := newDovecotAppAt(t, env, "imap://"+proxy.Addr)
 	sess, email, password := d.user(t)
 	large, _ := testenv.LargeAttachmentMessage(1<<20, 5)
 	uids := env.AppendMessages(t, email, password, "INBOX", [][]byte{htmlMessage("small"), large, htmlMessage("cross-site")})
 	unseen := false
 
 	for _, uid := range uids[:2] {
-		proxy.sent()
+		proxy.Sent()
 		if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uid)}); err != nil {
 			t.Fatal(err)
 		}
-		sent := proxy.sent()
+		sent := proxy.Sent()
 		if strings.Contains(sent, "STORE") || !strings.Contains(sent, "BODY[") {
 			t.Errorf("opening UID %d sent %q: want the fetch (BODY[...]) to mark it read, without a STORE", uid, sent)
 		}
@@ -215,22 +136,22 @@ func TestMarkReadRidesOnTheFetch(t *testing.T) {
 	}
 
 	seen(t, env, email, password, uint32(uids[0]), &unseen) // another client marks it unread
-	proxy.sent()
+	proxy.Sent()
 	if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[0])}); err != nil {
 		t.Fatal(err)
 	}
-	if sent := proxy.sent(); strings.Contains(sent, "BODY") || strings.Count(sent, "STORE") != 1 {
+	if sent := proxy.Sent(); strings.Contains(sent, "BODY") || strings.Count(sent, "STORE") != 1 {
 		t.Errorf("opening a cached message sent %q: want no fetch of it, one STORE", sent)
 	}
 	if !seen(t, env, email, password, uint32(uids[0]), nil) {
 		t.Error("a cached message not marked read on opening")
 	}
 
-	proxy.sent()
+	proxy.Sent()
 	if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[2]), CrossSite: true}); err != nil {
 		t.Fatal(err)
 	}
-	if sent := proxy.sent(); strings.Contains(sent, "STORE") || strings.Contains(strings.ReplaceAll(sent, "BODY.PEEK[", ""), "BODY[") {
+	if sent := proxy.Sent(); strings.Contains(sent, "STORE") || strings.Contains(strings.ReplaceAll(sent, "BODY.PEEK[", ""), "BODY[") {
 		t.Errorf("a cross-site opening sent %q: want nothing that marks it read", sent)
 	}
 	if seen(t, env, email, password, uint32(uids[2]), nil) {
@@ -244,24 +165,24 @@ func TestMarkReadRidesOnTheFetch(t *testing.T) {
 func TestMessageViewAsksForNewsOnce(t *testing.T) {
 	ctx := context.Background()
 	env := testenv.NewMail(t)
-	proxy := newCountingProxy(t, env.IMAPAddr)
-	d := newDovecotAppAt(t, env, "imap://"+proxy.addr)
+	proxy := testenv.NewTCPRecorder(t, env.IMAPAddr)
+	d := newDovecotAppAt(t, env, "imap://"+proxy.Addr)
 	sess, email, password := d.user(t)
 	uids := env.AppendMessages(t, email, password, "INBOX", [][]byte{htmlMessage("first"), htmlMessage("second")})
 	if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[0])}); err != nil {
 		t.Fatal(err)
 	}
-	proxy.sent()
+	proxy.Sent()
 	if _, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[1])}); err != nil {
 		t.Fatal(err)
 	}
-	if sent := proxy.sent(); strings.Count(sent, "NOOP") != 1 {
+	if sent := proxy.Sent(); strings.Count(sent, "NOOP") != 1 {
 		t.Errorf("a message page on a pooled connection sent %q: want one NOOP", sent)
 	}
 	if _, err := d.MessageBody(ctx, sess, BodyInput{Mailbox: "INBOX", UID: uint32(uids[1])}); err != nil {
 		t.Fatal(err)
 	}
-	if sent := proxy.sent(); strings.Count(sent, "NOOP") != 1 {
+	if sent := proxy.Sent(); strings.Count(sent, "NOOP") != 1 {
 		t.Errorf("its body document sent %q: want one NOOP", sent)
 	}
 }

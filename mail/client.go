@@ -35,6 +35,9 @@ type Client struct {
 	// connection's user in it; nil and "" outside a pool.
 	lists *listCache
 	owner string
+	// lines is the pool's cache of list lines (see lineCache); nil
+	// outside a pool.
+	lines *lineCache
 }
 
 // Endpoint returns the server this Client is connected to.

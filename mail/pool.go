@@ -36,6 +36,10 @@ type PoolOptions struct {
 	// the pool's connections share. 0 means DefaultListCacheBytes;
 	// negative turns the cache off.
 	ListCacheBytes int
+	// LineCacheBytes bounds the cache of list lines (a message's subject,
+	// addresses, date, size and flags) the pool's connections share. 0
+	// means DefaultLineCacheBytes; negative turns the cache off.
+	LineCacheBytes int
 	// MaxWait bounds how long a request waits for a connection when the
 	// user is at MaxPerUser (the request's own deadline may be shorter).
 	// Default 15 seconds.
@@ -51,6 +55,9 @@ type PoolStats struct {
 	// ListHits and ListMisses count the lists served from the cache of
 	// sorted and threaded UIDs, and those asked of the server.
 	ListHits, ListMisses int64
+	// LineHits and LineMisses count the list lines found in the cache of
+	// lines, and those fetched whole.
+	LineHits, LineMisses int64
 }
 
 // Pool keeps authenticated IMAP connections per user so requests reuse them
@@ -65,6 +72,7 @@ type Pool struct {
 	done  chan struct{}
 	wg    sync.WaitGroup
 	lists *listCache // nil when turned off
+	lines *lineCache // nil when turned off
 
 	dialed, reused, dialErrors, discarded atomic.Int64
 }
@@ -132,6 +140,13 @@ func NewPool(opts PoolOptions) *Pool {
 	p := &Pool{opts: opts, users: map[poolKey]*userConns{}, done: make(chan struct{})}
 	if opts.ListCacheBytes > 0 {
 		p.lists = newListCache(opts.ListCacheBytes)
+	}
+	if opts.LineCacheBytes == 0 {
+		opts.LineCacheBytes = DefaultLineCacheBytes
+	}
+	if opts.LineCacheBytes > 0 {
+		p.lines = newLineCache(opts.LineCacheBytes)
+		p.opts.LineCacheBytes = opts.LineCacheBytes
 	}
 	if _, err := rand.Read(p.salt[:]); err != nil {
 		panic("mail: crypto/rand failed: " + err.Error())
@@ -307,7 +322,7 @@ func (p *Pool) dialInSlot(ctx context.Context, key poolKey, ep Endpoint, usernam
 		return nil, err
 	}
 	p.dialed.Add(1)
-	client.lists, client.owner = p.lists, key.endpoint+"\x00"+key.user
+	client.lists, client.lines, client.owner = p.lists, p.lines, key.endpoint+"\x00"+key.user
 	client.onLoan, client.synced = true, false
 	return &Conn{Client: client, pool: p, key: key, opened: time.Now()}, nil
 }
@@ -427,6 +442,9 @@ func (p *Pool) Stats() PoolStats {
 	s := PoolStats{Dialed: p.dialed.Load(), Reused: p.reused.Load(), DialErrors: p.dialErrors.Load(), Discarded: p.discarded.Load()}
 	if p.lists != nil {
 		s.ListHits, s.ListMisses = p.lists.hits.Load(), p.lists.misses.Load()
+	}
+	if p.lines != nil {
+		s.LineHits, s.LineMisses = p.lines.hits.Load(), p.lines.misses.Load()
 	}
 	p.mu.Lock()
 	for _, u := range p.users {

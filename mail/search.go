@@ -208,7 +208,7 @@ func (c *Client) searchMailbox(ctx context.Context, mailbox string, q SearchQuer
 	if len(uids) > limit {
 		uids = uids[:limit]
 	}
-	summaries, err := c.fetchSummaries(ctx, mailbox, uids)
+	summaries, err := c.fetchSummaries(ctx, mailbox, uids, mailboxState{})
 	if err != nil {
 		return nil, 0, false, err
 	}

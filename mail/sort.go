@@ -134,7 +134,7 @@ func (c *Client) ListSorted(ctx context.Context, mailbox string, q ListQuery) (S
 	}
 	lo := (q.Page - 1) * q.PageSize
 	hi := min(lo+q.PageSize, len(order.uids))
-	p.Messages, err = c.fetchSummaries(ctx, mailbox, order.uids[lo:hi])
+	p.Messages, err = c.fetchSummaries(ctx, mailbox, order.uids[lo:hi], state)
 	if err != nil {
 		return SortedPage{}, err
 	}
@@ -296,30 +296,6 @@ func chunks(uids []uint32, n int) [][]uint32 {
 		out = append(out, uids)
 	}
 	return out
-}
-
-// fetchSummaries returns the list lines of uids in the selected mailbox,
-// in the order given; UIDs expunged meanwhile are left out.
-func (c *Client) fetchSummaries(ctx context.Context, mailbox string, uids []uint32) ([]Summary, error) {
-	options := listFetchOptions()
-	found := make(map[uint32]Summary, len(uids))
-	for _, part := range chunks(uids, fetchChunk) {
-		err := c.fetchEach(ctx, "list messages in "+mailbox, uidSet(part), options, func(m *imapclient.FetchMessageBuffer) {
-			if line, ok := listLine(m); ok {
-				found[line.UID] = line
-			}
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	out := make([]Summary, 0, len(uids))
-	for _, uid := range uids {
-		if s, ok := found[uid]; ok {
-			out = append(out, s)
-		}
-	}
-	return out, nil
 }
 
 // keepWithAttachments returns those of uids (in order) whose

@@ -85,6 +85,17 @@ func summarize(uid imap.UID, header []byte, flags []imap.Flag, internalDate time
 	if date := mime.ParseDate(value("Date")); !date.IsZero() {
 		s.Date = date
 	}
+	s.setFlags(flags)
+	if bs != nil {
+		s.HasAttachments = hasAttachments(bs)
+		s.previewFrom = pickPreviewSource(bs)
+	}
+	return s
+}
+
+// setFlags sets the line's flags to flags, the message's whole set.
+func (s *Summary) setFlags(flags []imap.Flag) {
+	s.Seen, s.Flagged, s.Answered, s.Draft = false, false, false, false
 	for _, f := range flags {
 		switch {
 		case strings.EqualFold(string(f), string(imap.FlagSeen)):
@@ -97,9 +108,4 @@ func summarize(uid imap.UID, header []byte, flags []imap.Flag, internalDate time
 			s.Draft = true
 		}
 	}
-	if bs != nil {
-		s.HasAttachments = hasAttachments(bs)
-		s.previewFrom = pickPreviewSource(bs)
-	}
-	return s
 }

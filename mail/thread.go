@@ -219,7 +219,7 @@ func (c *Client) ListThreads(ctx context.Context, mailbox string, q ListQuery) (
 		pageRows = append(pageRows, rows)
 		sizes = append(sizes, size)
 	}
-	byUID, err := c.summariesByUID(ctx, mailbox, fetch)
+	byUID, err := c.summariesByUID(ctx, mailbox, fetch, state)
 	if err != nil {
 		return ThreadPage{}, err
 	}
@@ -369,9 +369,9 @@ func isAll(c *imap.SearchCriteria) bool {
 }
 
 // summariesByUID fetches the list lines of uids, by UID; an expunged one is
-// missing from the map.
-func (c *Client) summariesByUID(ctx context.Context, mailbox string, uids []uint32) (map[uint32]Summary, error) {
-	summaries, err := c.fetchSummaries(ctx, mailbox, uids)
+// missing from the map. state is as fetchSummaries takes it.
+func (c *Client) summariesByUID(ctx context.Context, mailbox string, uids []uint32, state mailboxState) (map[uint32]Summary, error) {
+	summaries, err := c.fetchSummaries(ctx, mailbox, uids, state)
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func (c *Client) ThreadOf(ctx context.Context, mailbox string, uid uint32) (Conv
 	for i, r := range rows {
 		uids[i] = r.uid
 	}
-	byUID, err := c.summariesByUID(ctx, mailbox, uids)
+	byUID, err := c.summariesByUID(ctx, mailbox, uids, state)
 	if err != nil {
 		return Conversation{}, err
 	}
