@@ -79,3 +79,47 @@ func TestDovecotMessageNav(t *testing.T) {
 		t.Fatalf("last message: %+v, %v", last, err)
 	}
 }
+
+// TestNeighboursBothWays checks the two ways of finding a message's
+// neighbours against each other on Dovecot, over a mailbox with gaps in
+// its UIDs: by sequence number (the usual one) and by UID SEARCH (the
+// fallback when an expunge moves the numbers between two commands).
+func TestNeighboursBothWays(t *testing.T) {
+	env, ep, email, password := dovecotUser(t)
+	var raws [][]byte
+	for i := 1; i <= 6; i++ {
+		raws = append(raws, testMessage(i, false))
+	}
+	uids := env.AppendMessages(t, email, password, "INBOX", raws)
+	c := dialDovecot(t, ep, email, password)
+	ctx := context.Background()
+	if err := c.Expunge(ctx, "INBOX", uint32(uids[0]), uint32(uids[3])); err != nil {
+		t.Fatal(err)
+	}
+	kept := []uint32{uint32(uids[1]), uint32(uids[2]), uint32(uids[4]), uint32(uids[5])}
+	for i, uid := range kept {
+		var wantOlder, wantNewer uint32
+		if i > 0 {
+			wantOlder = kept[i-1]
+		}
+		if i < len(kept)-1 {
+			wantNewer = kept[i+1]
+		}
+		nav, err := c.MessageNav(ctx, "INBOX", uid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		older, newer, err := c.neighboursBySearch(ctx, "INBOX", uid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nav.Older != wantOlder || nav.Newer != wantNewer || older != wantOlder || newer != wantNewer {
+			t.Errorf("UID %d: by number older %d newer %d, by search older %d newer %d, want %d %d",
+				uid, nav.Older, nav.Newer, older, newer, wantOlder, wantNewer)
+		}
+	}
+	// A number that no longer holds the neighbour is refused, not used.
+	if _, _, ok, err := c.neighboursBySeq(ctx, "INBOX", kept[1], 1); err != nil || ok {
+		t.Errorf("neighbours of UID %d taken as number 1: ok %t, %v; want refused", kept[1], ok, err)
+	}
+}
