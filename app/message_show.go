@@ -22,13 +22,17 @@ type ShowMessageInput struct {
 	CrossSite bool
 	// Thread asks for the message's conversation too (?thread=1).
 	Thread bool
+	// Pane is the message alone for the list's reading pane, which shows
+	// no folder tree: Folders come without their counts (they would cost
+	// the mail server five times the LIST).
+	Pane bool
 }
 
 // MessagePage is what the page of a message in a mailbox shows.
 type MessagePage struct {
 	Message MessageDisplay
 	// Folders is the user's folder list, for the folder tree and the
-	// move targets.
+	// move targets; without counts for the reading pane.
 	Folders []mail.Mailbox
 	// Nav holds the neighbours (for j/k) and the message's flags.
 	Nav mail.MessageNav
@@ -79,7 +83,11 @@ func (a *App) ShowMessage(ctx context.Context, sess *session.Session, in ShowMes
 				return err
 			}
 		}
-		page.Folders, err = a.sidebarFolders(ctx, sess, client)
+		if in.Pane {
+			page.Folders, err = client.MailboxNames(ctx)
+		} else {
+			page.Folders, err = a.sidebarFolders(ctx, sess, client)
+		}
 		return err
 	})
 	if err != nil {

@@ -186,3 +186,54 @@ func TestMessageViewAsksForNewsOnce(t *testing.T) {
 		t.Errorf("its body document sent %q: want one NOOP", sent)
 	}
 }
+
+// TestMessageViewCommands opens messages as the full page and as the
+// reading pane: neighbours come by sequence number (no UID SEARCH, which
+// walks the mailbox), and the pane's folder list carries no counts (it
+// shows no folder tree; LIST with STATUS costs Dovecot five times the
+// LIST), while the page's does.
+func TestMessageViewCommands(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.NewMail(t)
+	proxy := testenv.NewTCPRecorder(t, env.IMAPAddr)
+	d := newDovecotAppAt(t, env, "imap://"+proxy.Addr)
+	sess, email, password := d.user(t)
+	uids := env.AppendMessages(t, email, password, "INBOX", [][]byte{htmlMessage("first"), htmlMessage("second"), htmlMessage("third")})
+	proxy.Sent()
+	page, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[1])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := proxy.Sent()
+	if strings.Contains(sent, "SEARCH") || !strings.Contains(sent, "STATUS (MESSAGES UNSEEN)") {
+		t.Errorf("the message page sent %q: want no SEARCH, and the folders' counts", sent)
+	}
+	if page.Nav.Older != uint32(uids[0]) || page.Nav.Newer != uint32(uids[2]) {
+		t.Errorf("neighbours older %d newer %d, want %d %d", page.Nav.Older, page.Nav.Newer, uids[0], uids[2])
+	}
+	if inbox := findFolder(page.Folders, "INBOX"); inbox == nil || inbox.Messages != 3 {
+		t.Errorf("the page's INBOX: %+v, want 3 messages", inbox)
+	}
+	pane, err := d.ShowMessage(ctx, sess, ShowMessageInput{Mailbox: "INBOX", UID: uint32(uids[2]), Pane: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := proxy.Sent(); strings.Contains(sent, "SEARCH") || strings.Contains(sent, "STATUS") || !strings.Contains(sent, "LIST") {
+		t.Errorf("the reading pane sent %q: want a LIST without counts, no SEARCH", sent)
+	}
+	if pane.Nav.Older != uint32(uids[1]) || pane.Nav.Newer != 0 {
+		t.Errorf("the last message's neighbours: older %d newer %d, want %d 0", pane.Nav.Older, pane.Nav.Newer, uids[1])
+	}
+	if SpecialUse(pane.Folders, "Trash") != "trash" {
+		t.Errorf("the pane's folders lack their uses (move targets): %+v", pane.Folders)
+	}
+}
+
+func findFolder(boxes []Mailbox, name string) *Mailbox {
+	for i := range boxes {
+		if boxes[i].Name == name {
+			return &boxes[i]
+		}
+	}
+	return nil
+}

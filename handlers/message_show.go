@@ -21,9 +21,10 @@ func (s *Server) showMessage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	pane := paneFragment(c)
 	page, err := s.App.ShowMessage(c.Request().Context(), currentSession(c), app.ShowMessageInput{
 		Mailbox: mailbox, UID: uid, ShowImages: remoteImagesAsked(c), CrossSite: crossSite(c),
-		Thread: conversationAsked(c),
+		Thread: conversationAsked(c), Pane: pane,
 	})
 	if err != nil {
 		return err
@@ -61,7 +62,7 @@ func (s *Server) showMessage(c echo.Context) error {
 		view.MarkReadURL = base + "/actions"
 		view.MarkReadAfter = page.MarkReadAfter
 	}
-	if paneFragment(c) {
+	if pane {
 		// An action posted from the pane redirects here: its undo comes
 		// along, for list_pane.js to hand to undo.js.
 		// s.frame (in messageView) has taken the offer already: taking it

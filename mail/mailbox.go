@@ -45,13 +45,24 @@ type Mailbox struct {
 // from one STATUS per mailbox, pipelined. Subscriptions come with the same
 // LIST (RETURN (SUBSCRIBED)), so they cost no extra round trip.
 func (c *Client) Mailboxes(ctx context.Context) ([]Mailbox, error) {
-	mailboxes, _, err := c.mailboxes(ctx, false)
+	mailboxes, _, err := c.mailboxes(ctx, false, true)
 	return mailboxes, err
 }
 
-// mailboxes lists the mailboxes and, with withQuota, asks for the storage
-// quota in the same round trip (see MailboxesWithQuota).
-func (c *Client) mailboxes(ctx context.Context, withQuota bool) ([]Mailbox, Quota, error) {
+// MailboxNames is Mailboxes without the counts (Messages and Unseen are
+// zero), for a page that shows no folder tree but needs the folders' names
+// and uses (a message's move targets). The counts are most of what LIST
+// costs the server: Dovecot spends ~0.83 ms on LIST with STATUS for nine
+// folders, ~0.15 ms without.
+func (c *Client) MailboxNames(ctx context.Context) ([]Mailbox, error) {
+	mailboxes, _, err := c.mailboxes(ctx, false, false)
+	return mailboxes, err
+}
+
+// mailboxes lists the mailboxes, with their counts when counts is set,
+// and with withQuota asks for the storage quota in the same round trip
+// (see MailboxesWithQuota).
+func (c *Client) mailboxes(ctx context.Context, withQuota, counts bool) ([]Mailbox, Quota, error) {
 	var caps imap.CapSet
 	err := c.do(ctx, "capabilities", func() error {
 		caps = c.imap.Caps()
@@ -65,7 +76,7 @@ func (c *Client) mailboxes(ctx context.Context, withQuota bool) ([]Mailbox, Quot
 	}
 	listStatus := caps.Has(imap.CapListStatus)
 	options := &imap.ListOptions{}
-	if listStatus {
+	if listStatus && counts {
 		options.ReturnStatus = &imap.StatusOptions{NumMessages: true, NumUnseen: true}
 	}
 	if caps.Has(imap.CapSpecialUse) && (listStatus || caps.Has(imap.CapListExtended)) {
@@ -109,7 +120,7 @@ func (c *Client) mailboxes(ctx context.Context, withQuota bool) ([]Mailbox, Quot
 		}
 		mailboxes = append(mailboxes, mb)
 	}
-	if !listStatus {
+	if counts && !listStatus {
 		if err := c.statusAll(ctx, mailboxes); err != nil {
 			return nil, Quota{}, err
 		}

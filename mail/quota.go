@@ -23,7 +23,7 @@ func (q Quota) Known() bool { return q.Limit > 0 }
 // trip of its own. A server refusing it gives an unknown quota, never an
 // error: the folders matter, the quota is a courtesy.
 func (c *Client) MailboxesWithQuota(ctx context.Context) ([]Mailbox, Quota, error) {
-	return c.mailboxes(ctx, true)
+	return c.mailboxes(ctx, true, true)
 }
 
 // askQuota sends GETQUOTAROOT INBOX when the server has QUOTA, for

@@ -25,6 +25,7 @@ func Ops() []Operation {
 		{Name: "login", What: "login cycle: form, sign in, first page, sign out", Do: loginCycle},
 		{Name: "list", What: "list page, 50 newest messages", Setup: logIn, Do: listPage},
 		{Name: "view", What: "message view: page and body document", Setup: logIn, Do: messageView},
+		{Name: "pane", What: "message in the reading pane (a click in the list on a wide screen): the fragment and body document", Setup: logIn, Do: paneView},
 		{Name: "search", What: "search INBOX for two words (one message matches)", Setup: logIn, Do: search},
 		{Name: "send", What: "send: a new compose's page, then sending it to oneself (queued in the outbox; the SMTP hand-off follows after the undo delay)", Setup: logIn, Do: sendMessage},
 		{Name: "imap-fetch-50", What: "IMAP floor: FETCH of the list's 50 rows on an open connection", Setup: openIMAP, Do: fetchRows},
@@ -66,6 +67,18 @@ func listPage(ctx context.Context, w *worker) error {
 func messageView(ctx context.Context, w *worker) error {
 	uid := w.viewUID()
 	if _, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d", uid)); err != nil {
+		return err
+	}
+	_, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d/body", uid))
+	return err
+}
+
+// paneView is opening a message in the list's reading pane, as
+// list_pane.js does: the message fragment (X-Webmail-Fragment: pane),
+// then its body document.
+func paneView(ctx context.Context, w *worker) error {
+	uid := w.viewUID()
+	if _, err := w.getFragment(ctx, fmt.Sprintf("/mail/INBOX/%d", uid)); err != nil {
 		return err
 	}
 	_, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d/body", uid))

@@ -47,6 +47,16 @@ func (w *worker) get(ctx context.Context, path string) (string, error) {
 	return w.do(req)
 }
 
+// getFragment is get as the reading pane's fetch sends it.
+func (w *worker) getFragment(ctx context.Context, path string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.cfg.BaseURL+path, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("X-Webmail-Fragment", "pane")
+	return w.do(req)
+}
+
 // post sends a form as a same-origin browser page does.
 func (w *worker) post(ctx context.Context, path string, form url.Values) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.cfg.BaseURL+path, strings.NewReader(form.Encode()))
