@@ -53,6 +53,9 @@ func (l *Locale) format(text string, args []any) string {
 			args[i] = l.lookup(string(key)).other(string(key))
 		}
 	}
+	if filled, ok := fillStrings(text, args); ok {
+		return filled
+	}
 	return l.printer.Sprintf(text, args...)
 }
 
