@@ -54,6 +54,7 @@ func BenchmarkListRows(b *testing.B) {
 	for _, lang := range []string{"en", "de"} {
 		b.Run(lang, func(b *testing.B) {
 			ctx := i18n.WithLocale(context.Background(), i18n.Negotiate(lang, ""))
+			ctx = components.WithIconSprite(ctx, "/static/files/vendor/lucide-static/sprite.0123456789abcdef.svg")
 			f := rowFormat{ctx: ctx, now: now, loc: berlin, boxes: []app.Mailbox{{Name: "INBOX", SpecialUse: "inbox"}, {Name: "Sent", SpecialUse: "sent"}}}
 			columns := sortColumns(ctx, "INBOX", app.ListParams{Sort: app.SortDate, Desc: true, Page: 1})
 			b.ReportAllocs()
