@@ -2,7 +2,7 @@ package handlers
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,18 +11,22 @@ import (
 	"github.com/webmail/webmail/templates/components"
 )
 
-// formatSize is a byte count for people: 812 B, 14 KB, 3.2 MB.
+// formatSize is a byte count for people: 812 B, 14 KB, 3.2 MB. It is
+// written into a buffer on the stack, one string a list row.
 func formatSize(n int64) string {
+	var buf [24]byte
+	var b []byte
 	switch {
 	case n < 1000:
-		return fmt.Sprintf("%d B", n)
+		b = append(strconv.AppendInt(buf[:0], n, 10), " B"...)
 	case n < 1000*1000:
-		return fmt.Sprintf("%d KB", (n+500)/1000)
+		b = append(strconv.AppendInt(buf[:0], (n+500)/1000, 10), " KB"...)
 	case n < 10*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+		b = append(strconv.AppendFloat(buf[:0], float64(n)/1e6, 'f', 1, 64), " MB"...)
 	default:
-		return fmt.Sprintf("%d MB", (n+500000)/1000000)
+		b = append(strconv.AppendInt(buf[:0], (n+500000)/1000000, 10), " MB"...)
 	}
+	return string(b)
 }
 
 // mailTime is a message's date as every page shows it (the list, the
@@ -66,7 +70,8 @@ func shownTime(ctx context.Context, t, now time.Time, loc *time.Location) mailTi
 	}
 	out.Long = out.Short
 	if days != 0 {
-		out.Long += ", " + t.Format("15:04")
+		var buf [48]byte
+		out.Long = string(t.AppendFormat(append(append(buf[:0], out.Short...), ", "...), "15:04"))
 	}
 	return out
 }

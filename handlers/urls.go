@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,7 +15,7 @@ func mailboxURL(mailbox string) string {
 
 // messageURL is the stable URL of a message: /mail/{mailbox}/{uid}.
 func messageURL(mailbox string, uid uint32) string {
-	return fmt.Sprintf("/mail/%s/%d", url.PathEscape(mailbox), uid)
+	return "/mail/" + url.PathEscape(mailbox) + "/" + strconv.FormatUint(uint64(uid), 10)
 }
 
 var errBadAddress = &UserError{Status: http.StatusNotFound, Title: "Not found", Message: "There is nothing at this address."}

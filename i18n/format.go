@@ -59,54 +59,60 @@ func Weekday(ctx context.Context, d time.Weekday) string {
 // t is written in its own location: convert it to the user's time zone
 // first. Digits stay ASCII: a date is not a quantity.
 func Date(ctx context.Context, t time.Time, pattern string) string {
-	layout := T(ctx, pattern)
-	var b strings.Builder
+	loc := FromContext(ctx)
+	layout := loc.lookup(pattern).other(pattern)
+	// One string made at the end from a buffer on the stack: a list page
+	// writes two dates a row.
+	var buf [64]byte
+	b := buf[:0]
 	for {
 		open := strings.IndexByte(layout, '{')
 		if open < 0 {
-			b.WriteString(layout)
-			return b.String()
+			break
 		}
 		end := strings.IndexByte(layout[open:], '}')
 		if end < 0 {
-			b.WriteString(layout)
-			return b.String()
+			break
 		}
-		b.WriteString(layout[:open])
-		b.WriteString(datePart(ctx, t, layout[open+1:open+end]))
+		b = append(b, layout[:open]...)
+		b = loc.appendDatePart(b, t, layout[open+1:open+end])
 		layout = layout[open+end+1:]
 	}
+	return string(append(b, layout...))
 }
 
-func datePart(ctx context.Context, t time.Time, name string) string {
+func (l *Locale) appendDatePart(b []byte, t time.Time, name string) []byte {
 	switch name {
 	case "day":
-		return strconv.Itoa(t.Day())
+		return strconv.AppendInt(b, int64(t.Day()), 10)
 	case "dd":
-		return t.Format("02")
+		return t.AppendFormat(b, "02")
 	case "month":
-		return MonthShort(ctx, t.Month())
+		return append(b, l.text(t.Month().String()[:3])...)
 	case "monthLong":
-		return Month(ctx, t.Month())
+		return append(b, l.text(t.Month().String())...)
 	case "monthNum":
-		return strconv.Itoa(int(t.Month()))
+		return strconv.AppendInt(b, int64(t.Month()), 10)
 	case "mm":
-		return t.Format("01")
+		return t.AppendFormat(b, "01")
 	case "year":
-		return strconv.Itoa(t.Year())
+		return strconv.AppendInt(b, int64(t.Year()), 10)
 	case "weekday":
-		return WeekdayShort(ctx, t.Weekday())
+		return append(b, l.text(t.Weekday().String()[:3])...)
 	case "weekdayLong":
-		return Weekday(ctx, t.Weekday())
+		return append(b, l.text(t.Weekday().String())...)
 	case "time":
-		return t.Format("15:04")
+		return t.AppendFormat(b, "15:04")
 	case "zone":
-		return t.Format("-0700")
+		return t.AppendFormat(b, "-0700")
 	case "zoneName":
-		return t.Format("MST")
+		return t.AppendFormat(b, "MST")
 	}
-	return "{" + name + "}"
+	return append(append(append(b, '{'), name...), '}')
 }
+
+// text is key translated, with no args: what T returns for it.
+func (l *Locale) text(key string) string { return l.lookup(key).other(key) }
 
 // Size writes a byte count for people in ctx's language, in binary units
 // as upload limits are counted: "812 bytes", "14 KB", "3.2 MB" ("3,2 MB"
