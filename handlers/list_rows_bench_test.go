@@ -15,7 +15,8 @@ import (
 // benchSummaries are n list lines as an INBOX page holds them: newest
 // first over the last weeks (today, yesterday, this week, this year),
 // named senders and bare addresses, a preview each, a few unread,
-// flagged, answered or with attachments.
+// flagged, answered or with attachments, some subjects with characters
+// to escape.
 func benchSummaries(n int, now time.Time) []app.MessageSummary {
 	out := make([]app.MessageSummary, n)
 	for i := range out {
@@ -23,9 +24,13 @@ func benchSummaries(n int, now time.Time) []app.MessageSummary {
 		if i%4 == 0 {
 			from.Name = ""
 		}
+		subject := "Re: the quarterly report, draft " + strconv.Itoa(i)
+		if i%10 == 0 {
+			subject += " & \"the figures\"" // some need escaping
+		}
 		out[i] = app.MessageSummary{
 			UID:            uint32(5000 - i),
-			Subject:        "Re: the quarterly report, draft " + strconv.Itoa(i) + " <with> \"marks\" & more",
+			Subject:        subject,
 			From:           []app.Address{from},
 			To:             []app.Address{{Name: "Reader", Email: "reader@example.com"}},
 			Date:           now.Add(-time.Duration(i) * 9 * time.Hour),

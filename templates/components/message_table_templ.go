@@ -240,9 +240,9 @@ func MessageTable(rows []MessageRow, columns []SortColumn, withFolder bool) temp
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		words := newRowWords(ctx)
+		common := newRowCommon(ctx)
 		for i := range rows {
-			templ_7745c5c3_Err = messageRow(i, &rows[i], &words, withFolder).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = messageRow(i, &rows[i], &common, withFolder).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -259,7 +259,7 @@ func MessageTable(rows []MessageRow, columns []SortColumn, withFolder bool) temp
 // its subject are spread attributes rather than class={ ... }: templ runs
 // a class={ } value through a de-duplicating processor (two maps and a
 // join) that cost a row as much as all its text; the markup is the same.
-func messageRow(i int, m *MessageRow, words *rowWords, withFolder bool) templ.Component {
+func messageRow(i int, m *MessageRow, common *rowCommon, withFolder bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -404,9 +404,9 @@ func messageRow(i int, m *MessageRow, words *rowWords, withFolder bool) templ.Co
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var22 string
-			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(words.unread)
+			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(common.unread)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 78, Col: 49}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 78, Col: 50}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 			if templ_7745c5c3_Err != nil {
@@ -416,7 +416,7 @@ func messageRow(i int, m *MessageRow, words *rowWords, withFolder bool) templ.Co
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = text(words.unread).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = text(common.unread).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -425,7 +425,7 @@ func messageRow(i int, m *MessageRow, words *rowWords, withFolder bool) templ.Co
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = starButton(m, words).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = starButton(m, common).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -435,9 +435,9 @@ func messageRow(i int, m *MessageRow, words *rowWords, withFolder bool) templ.Co
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var23 string
-			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(words.answered)
+			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(common.answered)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 86, Col: 49}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 86, Col: 50}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 			if templ_7745c5c3_Err != nil {
@@ -447,7 +447,7 @@ func messageRow(i int, m *MessageRow, words *rowWords, withFolder bool) templ.Co
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = text(words.answered).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = text(common.answered).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -462,9 +462,9 @@ func messageRow(i int, m *MessageRow, words *rowWords, withFolder bool) templ.Co
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var24 string
-			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(words.attachments)
+			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(common.attachments)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 92, Col: 50}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 92, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 			if templ_7745c5c3_Err != nil {
@@ -482,7 +482,7 @@ func messageRow(i int, m *MessageRow, words *rowWords, withFolder bool) templ.Co
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = text(words.attachments).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = text(common.attachments).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -723,7 +723,7 @@ func messageRow(i int, m *MessageRow, words *rowWords, withFolder bool) templ.Co
 // starButton toggles the message's flag: a submit button of the list's
 // form (star-flag or star-unflag naming this message alone), which
 // list.js sends in place. Flagged, it also says so to screen readers.
-func starButton(m *MessageRow, words *rowWords) templ.Component {
+func starButton(m *MessageRow, common *rowCommon) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -763,9 +763,9 @@ func starButton(m *MessageRow, words *rowWords) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var37 string
-			templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(words.unflag)
+			templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(common.unflag)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 147, Col: 118}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 147, Col: 119}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 			if templ_7745c5c3_Err != nil {
@@ -775,7 +775,7 @@ func starButton(m *MessageRow, words *rowWords) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Icon("star").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = common.starIcon.Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -783,7 +783,7 @@ func starButton(m *MessageRow, words *rowWords) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = text(words.flagged).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = text(common.flagged).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -810,9 +810,9 @@ func starButton(m *MessageRow, words *rowWords) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var39 string
-			templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(words.flag)
+			templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(common.flag)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 154, Col: 112}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/message_table.templ`, Line: 154, Col: 113}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 			if templ_7745c5c3_Err != nil {
@@ -822,7 +822,7 @@ func starButton(m *MessageRow, words *rowWords) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Icon("star").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = common.starIcon.Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -830,7 +830,7 @@ func starButton(m *MessageRow, words *rowWords) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = text(words.flag).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = text(common.flag).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -906,22 +906,31 @@ func (t text) Render(_ context.Context, w io.Writer) error {
 	return err
 }
 
-// rowWords are the words every row of a table repeats, translated once a
-// table rather than once a row.
-type rowWords struct {
+// rowCommon is what every row of a table repeats: its words, translated,
+// and the star's icon, rendered once a table rather than once a row (an
+// Icon costs a row more than its words).
+type rowCommon struct {
 	unread, answered, attachments string
 	flag, flagged, unflag         string // the star button's
+	starIcon                      templ.Component
 }
 
-func newRowWords(ctx context.Context) rowWords {
-	return rowWords{
+func newRowCommon(ctx context.Context) rowCommon {
+	common := rowCommon{
 		unread:      i18n.T(ctx, "Unread"),
 		answered:    i18n.T(ctx, "Answered"),
 		attachments: i18n.T(ctx, "Has attachments"),
 		flag:        i18n.T(ctx, "Flag"),
 		flagged:     i18n.T(ctx, "Flagged"),
 		unflag:      i18n.T(ctx, "Flagged: remove the flag"),
+		starIcon:    Icon("star"),
 	}
+	// The markup is Icon's own, made here once; if it fails, each row
+	// renders the icon itself and meets the same error there.
+	if star, err := templ.ToGoHTML(ctx, common.starIcon); err == nil {
+		common.starIcon = templ.Raw(star)
+	}
+	return common
 }
 
 // classAttribute is a class attribute to spread onto an element (see
