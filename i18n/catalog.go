@@ -55,13 +55,16 @@ type catalogSet struct {
 // per plural form.
 type entry struct {
 	forms map[string]string
+	// text is forms["other"], kept beside the map: T reads it for every
+	// string of every page.
+	text string
 }
 
 func (e entry) other(key string) string {
-	if s, ok := e.forms["other"]; ok {
-		return s
+	if e.forms == nil {
+		return key
 	}
-	return key
+	return e.text
 }
 
 // form is the text for a plural form, falling back to "other" as CLDR does.
@@ -91,7 +94,7 @@ func formName(f plural.Form) string {
 func (e *entry) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		e.forms = map[string]string{"other": s}
+		e.forms, e.text = map[string]string{"other": s}, s
 		return nil
 	}
 	var forms map[string]string
@@ -108,7 +111,7 @@ func (e *entry) UnmarshalJSON(b []byte) error {
 	if _, ok := forms["other"]; !ok {
 		return fmt.Errorf("plural forms without \"other\"")
 	}
-	e.forms = forms
+	e.forms, e.text = forms, forms["other"]
 	return nil
 }
 
