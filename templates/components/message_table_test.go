@@ -1,7 +1,9 @@
 package components
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/a-h/templ"
@@ -29,6 +31,19 @@ func TestRowClassesAsTemplWroteThem(t *testing.T) {
 		want := templ.CSSClasses{"subject", fmt.Sprintf("indent-%d", min(max(depth, 0), 8))}.String()
 		if got := subjectClass(depth); got != want {
 			t.Errorf("depth %d: class %q, want %q", depth, got, want)
+		}
+	}
+}
+
+// TestTextEscapesAsTemplDoes: text writes what { s } wrote.
+func TestTextEscapesAsTemplDoes(t *testing.T) {
+	for _, s := range []string{"", "plain", `<script>alert("x")</script>`, "Tom & Jerry's “quote”"} {
+		var b strings.Builder
+		if err := text(s).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		if want := templ.EscapeString(s); b.String() != want {
+			t.Errorf("text(%q) = %q, want %q", s, b.String(), want)
 		}
 	}
 }
