@@ -7,7 +7,7 @@ GO ?= go
 export WEBMAIL_TEST_BIN ?= $(HOME)/.cache/webmail/bin
 SHELL := /bin/bash
 
-.PHONY: test test-deps check generate bench load idle fuzz screenshots
+.PHONY: test test-deps check generate bench load imapcost idle fuzz screenshots
 # Every test, as JSON through internal/testreport: one line per test, the
 # real servers the helpers started, full output of failures, and a closing
 # "N passed, N failed, N skipped" line.
@@ -76,6 +76,11 @@ bench: test-deps
 LOAD_ARGS ?= -load.users 4 -load.messages 5000 -load.c 1,8,32 -load.d 15s
 load: test-deps
 	$(GO) test -count=1 -v -timeout 90m -run '^TestLoadDriver$$' ./webmailcmd/ -args $(LOAD_ARGS) -load.out $(CURDIR)/load.md
+
+# Dovecot's CPU per IMAP command the webmail may send, on a 5,000-message
+# INBOX, to imapcost.md.
+imapcost: test-deps
+	$(GO) test -count=1 -v -timeout 30m -run '^TestIMAPCommandCosts$$' ./webmailcmd/ -args -imapcost.messages 5000 -imapcost.n 1000 -imapcost.out $(CURDIR)/imapcost.md
 
 # Memory of 1,000 idle sessions (Redis, webmail, Dovecot), to idle.md.
 idle: test-deps

@@ -101,6 +101,9 @@ func TestLineCacheAsksOnlyForWhatChanged(t *testing.T) {
 	if !strings.Contains(sent, "CHANGEDSINCE") || strings.Contains(sent, "HEADER.FIELDS") || strings.Contains(sent, "BODYSTRUCTURE") {
 		t.Fatalf("a flag change should cost one FETCH of the flags changed since:\n%s", sent)
 	}
+	if strings.Contains(sent, "SORT") {
+		t.Fatalf("a flag change made the list sort the mailbox again (the order by date does not depend on flags):\n%s", sent)
+	}
 	if sent := list("unchanged again", "Message 3: Message 2:F@ Message 1:R"); strings.Contains(sent, "FETCH") {
 		t.Fatalf("a list of an unchanged mailbox fetched:\n%s", sent)
 	}
@@ -123,6 +126,9 @@ func TestLineCacheAsksOnlyForWhatChanged(t *testing.T) {
 	// A delivery: only the new message is fetched whole.
 	uids[4] = env.AppendRaw(t, email, password, "INBOX", testMessage(4, false))
 	sent = list("after a delivery", "Message 4: Message 3: Message 2:@ Message 1:R")
+	if !strings.Contains(sent, "SORT") {
+		t.Fatalf("a delivery did not sort the mailbox again:\n%s", sent)
+	}
 	if n := strings.Count(sent, "HEADER.FIELDS"); n != 1 || !strings.Contains(sent, fmt.Sprintf("UID FETCH %d ", uids[4])) {
 		t.Fatalf("a delivery should fetch the new message's line alone:\n%s", sent)
 	}

@@ -15,11 +15,36 @@ type mailboxState struct {
 	uidNext       imap.UID
 	exists        uint32
 	highestModSeq uint64
+	// contentOnly marks a state that vouches only for which messages the
+	// mailbox holds, not for their flags (see forQuery).
+	contentOnly bool
 }
 
 // known reports whether the state can vouch for a cached list: without
 // CONDSTORE there is no HIGHESTMODSEQ and a flag change would go unseen.
-func (s mailboxState) known() bool { return s.highestModSeq != 0 && s.uidValidity != 0 }
+// A content-only state needs no CONDSTORE.
+func (s mailboxState) known() bool {
+	if s.contentOnly {
+		return s.uidValidity != 0 && s.uidNext != 0
+	}
+	return s.highestModSeq != 0 && s.uidValidity != 0
+}
+
+// forQuery is the state a sorted or threaded list for q is kept under.
+// Only a filter (unread, flagged) makes the list depend on flags: sorting,
+// threading and searching read the messages' content, which never changes
+// under a UID. So for the others the state leaves HIGHESTMODSEQ out, and
+// reading a message (a flag change) does not cost the next list page a
+// new SORT (~8 ms of Dovecot CPU on a 5,000-message INBOX). While
+// UIDVALIDITY, UIDNEXT and EXISTS stay the same the mailbox holds the same
+// messages: a new one raises UIDNEXT, an expunge alone lowers EXISTS.
+func (s mailboxState) forQuery(q ListQuery) mailboxState {
+	if q.Filter != FilterAll {
+		return s
+	}
+	s.highestModSeq, s.contentOnly = 0, true
+	return s
+}
 
 // selectForList selects mailbox for a list and returns its state, its
 // unseen count and its number of messages, in two commands: SELECT (or

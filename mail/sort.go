@@ -153,7 +153,7 @@ type uidOrder struct {
 func (c *Client) cachedOrder(ctx context.Context, mailbox string, q ListQuery, state mailboxState, total uint32) (uidOrder, error) {
 	key, cacheable := c.listCacheKey("sort", c.selected, q)
 	if cacheable {
-		if value, ok := c.lists.get(key, state); ok {
+		if value, ok := c.lists.get(key, state.forQuery(q)); ok {
 			return value.(uidOrder), nil
 		}
 	}
@@ -163,7 +163,7 @@ func (c *Client) cachedOrder(ctx context.Context, mailbox string, q ListQuery, s
 	}
 	if cacheable {
 		// Callers only read the list: one slice can serve every hit.
-		c.lists.put(key, state, order, 4*len(order.uids))
+		c.lists.put(key, state.forQuery(q), order, 4*len(order.uids))
 	}
 	return order, nil
 }

@@ -74,7 +74,7 @@ type threadOrder struct {
 func (c *Client) cachedThreads(ctx context.Context, mailbox string, q ListQuery, state mailboxState, total uint32) (threadOrder, error) {
 	key, cacheable := c.listCacheKey("thread", c.selected, q)
 	if cacheable {
-		if value, ok := c.lists.get(key, state); ok {
+		if value, ok := c.lists.get(key, state.forQuery(q)); ok {
 			return value.(threadOrder), nil
 		}
 	}
@@ -84,7 +84,7 @@ func (c *Client) cachedThreads(ctx context.Context, mailbox string, q ListQuery,
 	}
 	if cacheable {
 		// A node is ~64 bytes; the trees are only read once built.
-		c.lists.put(key, state, order, 64*order.messages)
+		c.lists.put(key, state.forQuery(q), order, 64*order.messages)
 	}
 	return order, nil
 }
