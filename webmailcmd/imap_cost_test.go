@@ -65,7 +65,7 @@ func TestIMAPCommandCosts(t *testing.T) {
 			ReturnStatus: &imap.StatusOptions{NumMessages: true, NumUnseen: true}})},
 		{`LIST "" "*" RETURN (SUBSCRIBED SPECIAL-USE)`, listAll(&imap.ListOptions{ReturnSubscribed: true, ReturnSpecialUse: true})},
 		{"UID SORT (REVERSE DATE) ALL", func() error {
-			_, err := c.UIDSort(&imapclient.SortOptions{SortCriteria: []imapclient.SortCriterion{{Key: imapclient.SortKeyDate, Reverse: true}}}).Wait()
+			_, err := c.UIDSort(&imapclient.SortOptions{SearchCriteria: &imap.SearchCriteria{}, SortCriteria: []imapclient.SortCriterion{{Key: imapclient.SortKeyDate, Reverse: true}}}).Wait()
 			return err
 		}},
 		{"UID FETCH <one> (FLAGS)", func() error {
