@@ -49,6 +49,12 @@ func TestIMAPCommandCosts(t *testing.T) {
 	newer.AddRange(mid+1, 0)
 	var around imap.SeqSet
 	around.AddNum(uint32(mid)-1, uint32(mid)+1)
+	var page imap.UIDSet // the list's first page: the 50 newest
+	page.AddRange(imap.UID(max(*costMessages-49, 1)), imap.UID(*costMessages))
+	status, err := c.Status("INBOX", &imap.StatusOptions{HighestModSeq: true}).Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
 	listAll := func(options *imap.ListOptions) func() error {
 		return func() error { _, err := c.List("", "*", options).Collect(); return err }
 	}
@@ -66,6 +72,16 @@ func TestIMAPCommandCosts(t *testing.T) {
 		{`LIST "" "*" RETURN (SUBSCRIBED SPECIAL-USE)`, listAll(&imap.ListOptions{ReturnSubscribed: true, ReturnSpecialUse: true})},
 		{"UID SORT (REVERSE DATE) ALL", func() error {
 			_, err := c.UIDSort(&imapclient.SortOptions{SearchCriteria: &imap.SearchCriteria{}, SortCriteria: []imapclient.SortCriterion{{Key: imapclient.SortKeyDate, Reverse: true}}}).Wait()
+			return err
+		}},
+		{"UID FETCH <50> (FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (Date From To Subject)]): a page's lines", func() error {
+			_, err := c.Fetch(page, &imap.FetchOptions{UID: true, Flags: true, RFC822Size: true, InternalDate: true,
+				BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
+				BodySection: []*imap.FetchItemBodySection{{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Date", "From", "To", "Subject"}, Peek: true}}}).Collect()
+			return err
+		}},
+		{"UID FETCH <50> (FLAGS) (CHANGEDSINCE <highest>): a page's flags, nothing changed", func() error {
+			_, err := c.Fetch(page, &imap.FetchOptions{UID: true, Flags: true, ChangedSince: status.HighestModSeq}).Collect()
 			return err
 		}},
 		{"UID FETCH <one> (FLAGS)", func() error {
