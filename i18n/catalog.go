@@ -61,10 +61,18 @@ type entry struct {
 }
 
 func (e entry) other(key string) string {
-	if e.forms == nil {
+	switch {
+	case e.forms == nil:
 		return key
+	case e.text != "":
+		return e.text
 	}
-	return e.text
+	// An entry made without its text beside the map (only UnmarshalJSON
+	// sets both) still reads as the map says.
+	if s, ok := e.forms["other"]; ok {
+		return s
+	}
+	return key
 }
 
 // form is the text for a plural form, falling back to "other" as CLDR does.

@@ -35,6 +35,38 @@ func TestRowClassesAsTemplWroteThem(t *testing.T) {
 	}
 }
 
+// TestMessageTableEscapesMailText renders the list with text a sender
+// chooses (sender, subject, preview, thread id) full of markup: every
+// piece shows as text, in the row's label, link and preview alike, and
+// no element or attribute of the sender's reaches the page.
+func TestMessageTableEscapesMailText(t *testing.T) {
+	hostile := `<script>alert("x")</script> & 'quote' <img src=x onerror=alert(1)>`
+	rows := []MessageRow{
+		{URL: "/mail/INBOX/7", From: hostile, Subject: hostile, Preview: hostile, Date: "<b>", Size: "1 KB",
+			UID: 7, Select: "7", SelectName: "uid", Unread: true, Flagged: true, Answered: true, Attachment: true},
+		{URL: "/mail/INBOX/8", From: "Ann", Subject: hostile, UID: 8, Select: "8", SelectName: "uid",
+			Depth: 2, ThreadID: `t8" onclick="alert(1)`, ThreadSize: 2},
+	}
+	var out strings.Builder
+	if err := MessageTable(rows, nil, false).Render(context.Background(), &out); err != nil {
+		t.Fatal(err)
+	}
+	page := out.String()
+	for _, raw := range []string{"<script", "<img", "<b>", `" onclick=`} {
+		if strings.Contains(page, raw) {
+			t.Errorf("the list carries the sender's %q as markup:\n%s", raw, page)
+		}
+	}
+	escaped := `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;quote&#39; &lt;img src=x onerror=alert(1)&gt;`
+	// From (row 1), subject (both rows), preview, and the label naming both.
+	if n := strings.Count(page, escaped); n < 5 {
+		t.Errorf("the sender's text shows escaped %d times, want at least 5 (from, subjects, preview, labels):\n%s", n, page)
+	}
+	if !strings.Contains(page, "↳ </span> "+escaped) {
+		t.Errorf("a reply's subject does not follow its mark and a space:\n%s", page)
+	}
+}
+
 // TestTextEscapesAsTemplDoes: text writes what { s } wrote.
 func TestTextEscapesAsTemplDoes(t *testing.T) {
 	for _, s := range []string{"", "plain", `<script>alert("x")</script>`, "Tom & Jerry's “quote”"} {
