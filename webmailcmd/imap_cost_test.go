@@ -77,7 +77,7 @@ func TestIMAPCommandCosts(t *testing.T) {
 		{"UID FETCH <50> (FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (Date From To Subject)]): a page's lines", func() error {
 			_, err := c.Fetch(page, &imap.FetchOptions{UID: true, Flags: true, RFC822Size: true, InternalDate: true,
 				BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
-				BodySection: []*imap.FetchItemBodySection{{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Date", "From", "To", "Subject"}, Peek: true}}}).Collect()
+				BodySection:   []*imap.FetchItemBodySection{{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Date", "From", "To", "Subject"}, Peek: true}}}).Collect()
 			return err
 		}},
 		{"UID FETCH <50> (FLAGS) (CHANGEDSINCE <highest>): a page's flags, nothing changed", func() error {
