@@ -149,6 +149,8 @@ var haproxyRequired = []string{
 	"http-request set-header X-Forwarded-For %[src]",
 	"http-request set-header X-Forwarded-Proto",
 	"http-request deny if internal_path",
+	"balance hash var(txn.webmail_user)",
+	"hash-type consistent",
 }
 
 // shippedErrorPage is where deploy/haproxy.cfg reads its 503 page from.

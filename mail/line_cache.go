@@ -83,6 +83,9 @@ func (lc *lineCache) put(key lineKey, line Summary, modSeq uint64) {
 		return
 	}
 	cost := lineCost(key, line)
+	if cost > lc.maxBytes {
+		return
+	}
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	if el, found := lc.entries[key]; found {

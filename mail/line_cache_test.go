@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +217,58 @@ func TestLineCacheBounded(t *testing.T) {
 	lc.confirm(key(1), 5, 9)
 	if _, at, _ := lc.get(key(1)); at != 9 {
 		t.Fatalf("confirm left the line at %d, want 9", at)
+	}
+}
+
+// TestLineCacheDropsLinesExpungedMeanwhile: a message expunged elsewhere
+// after the list read the mailbox's state, but before it asked for the
+// flags changed since, is not shown from the cache: CHANGEDSINCE says
+// nothing of it, so the lines it left out are asked again when the
+// mailbox lost messages meanwhile.
+func TestLineCacheDropsLinesExpungedMeanwhile(t *testing.T) {
+	env, ep, email, password := dovecotUser(t)
+	var uids []uint32
+	for n := 1; n <= 3; n++ {
+		uids = append(uids, uint32(env.AppendRaw(t, email, password, "INBOX", testMessage(n, false))))
+	}
+	c := dialDovecot(t, ep, email, password)
+	c.lines, c.owner = newLineCache(DefaultLineCacheBytes), "test"
+	ctx := context.Background()
+	if _, err := c.ListSorted(ctx, "INBOX", ListQuery{Page: 1}); err != nil {
+		t.Fatal(err)
+	}
+	other := env.IMAPClient(t, email, password)
+	if _, err := other.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	// A flag change: the cached lines' HIGHESTMODSEQ is now behind.
+	if err := other.Store(imap.UIDSetNum(imap.UID(uids[0])), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagFlagged}, Silent: true}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	c.synced = false
+	state, _, _, err := c.selectForList(ctx, "INBOX") // the list reads the state...
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ... then message 2 is expunged elsewhere, and this connection hears of it.
+	if err := other.Store(imap.UIDSetNum(imap.UID(uids[1])), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}, Silent: true}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.UIDExpunge(imap.UIDSetNum(imap.UID(uids[1]))).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := c.fetchSummaries(ctx, "INBOX", []uint32{uids[2], uids[1], uids[0]}, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range lines {
+		got = append(got, fmt.Sprintf("%s flagged=%t", l.Subject, l.Flagged))
+	}
+	if want := []string{"Message 3 flagged=false", "Message 1 flagged=true"}; !slices.Equal(got, want) {
+		t.Fatalf("lines %q, want %q", got, want)
 	}
 }

@@ -27,7 +27,7 @@ func (c *Client) fetchSummaries(ctx context.Context, mailbox string, uids []uint
 	// mailbox made anew under the same name: no cached line is its.
 	cacheable := c.lines != nil && c.owner != "" && c.selected != "" && c.uidValidity != 0 &&
 		(state.uidValidity == 0 || state.uidValidity == c.uidValidity)
-	key := func(uid uint32) lineKey { return lineKey{c.owner, c.selected, c.uidValidity, uid} }
+	key := c.lineKey
 
 	var missing []uint32
 	stale := map[uint32]uint64{} // cached lines whose flags need a look, with the modseq they were read at
@@ -51,44 +51,46 @@ func (c *Client) fetchSummaries(ctx context.Context, mailbox string, uids []uint
 	}
 
 	if len(stale) > 0 {
-		// CHANGEDSINCE names only the lines whose flags changed; without
-		// it every line still in the mailbox answers, and one that does
-		// not was expunged.
-		changedSince := modSeq != 0 && oldest != 0
-		options := &imap.FetchOptions{UID: true, Flags: true}
-		if changedSince {
-			options.ChangedSince = oldest
-		}
-		answered := make(map[uint32]bool, len(stale))
 		asked := make([]uint32, 0, len(stale))
 		for _, uid := range uids {
 			if _, ok := stale[uid]; ok {
 				asked = append(asked, uid)
 			}
 		}
-		for _, part := range chunks(asked, fetchChunk) {
-			err := c.fetchEach(ctx, "list flags in "+mailbox, uidSet(part), options, func(m *imapclient.FetchMessageBuffer) {
-				uid := uint32(m.UID)
-				line, ok := found[uid]
-				if _, wasStale := stale[uid]; !ok || !wasStale {
-					return
-				}
-				line.setFlags(m.Flags)
-				found[uid] = line
-				answered[uid] = true
-				c.lines.put(key(uid), line, modSeq)
-			})
+		// CHANGEDSINCE names only the lines whose flags changed; without
+		// it every line still in the mailbox answers, and one that does
+		// not was expunged.
+		changedSince := modSeq != 0 && oldest != 0
+		before := c.messageCount()
+		answered, err := c.fetchLineFlags(ctx, mailbox, asked, changedSince, oldest, modSeq, found)
+		if err != nil {
+			return nil, err
+		}
+		// A line CHANGEDSINCE leaves out is unchanged, or was expunged
+		// since the list's STATUS: when the mailbox lost messages
+		// meanwhile, those lines are asked again without it.
+		var recheck []uint32
+		lost := changedSince && (c.messageCount() < before || c.messageCount() < state.exists)
+		for _, uid := range asked {
+			switch {
+			case answered[uid]:
+			case changedSince && !lost:
+				c.lines.confirm(key(uid), stale[uid], modSeq)
+			case changedSince:
+				recheck = append(recheck, uid)
+			default:
+				delete(found, uid)
+			}
+		}
+		if len(recheck) > 0 {
+			answered, err := c.fetchLineFlags(ctx, mailbox, recheck, false, 0, modSeq, found)
 			if err != nil {
 				return nil, err
 			}
-		}
-		for uid, at := range stale {
-			switch {
-			case answered[uid]:
-			case changedSince:
-				c.lines.confirm(key(uid), at, modSeq)
-			default:
-				delete(found, uid)
+			for _, uid := range recheck {
+				if !answered[uid] {
+					delete(found, uid)
+				}
 			}
 		}
 	}
@@ -115,4 +117,51 @@ func (c *Client) fetchSummaries(ctx context.Context, mailbox string, uids []uint
 		}
 	}
 	return out, nil
+}
+
+// fetchLineFlags reads the flags of the cached lines uids (in found) into
+// found and the cache, at HIGHESTMODSEQ modSeq; with changedSince, only of
+// those changed since HIGHESTMODSEQ since. It returns the lines the server
+// answered for.
+func (c *Client) fetchLineFlags(ctx context.Context, mailbox string, uids []uint32, changedSince bool, since, modSeq uint64, found map[uint32]Summary) (map[uint32]bool, error) {
+	options := &imap.FetchOptions{UID: true, Flags: true}
+	if changedSince {
+		options.ChangedSince = since
+	}
+	asked := make(map[uint32]bool, len(uids))
+	for _, uid := range uids {
+		asked[uid] = true
+	}
+	answered := make(map[uint32]bool, len(uids))
+	for _, part := range chunks(uids, fetchChunk) {
+		err := c.fetchEach(ctx, "list flags in "+mailbox, uidSet(part), options, func(m *imapclient.FetchMessageBuffer) {
+			uid := uint32(m.UID)
+			line, ok := found[uid]
+			if !ok || !asked[uid] {
+				return
+			}
+			line.setFlags(m.Flags)
+			found[uid] = line
+			answered[uid] = true
+			c.lines.put(c.lineKey(uid), line, modSeq)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return answered, nil
+}
+
+// messageCount is the number of messages in the selected mailbox as the
+// server last told this connection (EXISTS, less the EXPUNGEs since).
+func (c *Client) messageCount() uint32 {
+	if cur := c.imap.Mailbox(); cur != nil {
+		return cur.NumMessages
+	}
+	return 0
+}
+
+// lineKey names the line of message uid of the selected mailbox.
+func (c *Client) lineKey(uid uint32) lineKey {
+	return lineKey{owner: c.owner, mailbox: c.selected, uidValidity: c.uidValidity, uid: uid}
 }

@@ -32,7 +32,9 @@ type MessageNav struct {
 // above and below, pipelined in one round trip, cost Dovecot ~0.9 ms on a
 // 5,000-message INBOX: it walks the messages in the range. The searches
 // remain for when the numbers do not fit (an expunge moved them between
-// the two commands).
+// the two commands). The price is a second round trip (the searches went
+// out with the flags' FETCH): ~0.15 ms to a mail server on the same network,
+// against ~0.8 ms of its CPU saved on every view.
 func (c *Client) MessageNav(ctx context.Context, mailbox string, uid uint32) (MessageNav, error) {
 	return c.messageNav(ctx, mailbox, uid, false)
 }

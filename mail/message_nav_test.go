@@ -113,6 +113,11 @@ func TestNeighboursBothWays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The usual way must work by itself, not through the fallback.
+		bySeqOlder, bySeqNewer, ok, err := c.neighboursBySeq(ctx, "INBOX", uid, uint32(i+1))
+		if err != nil || !ok || bySeqOlder != wantOlder || bySeqNewer != wantNewer {
+			t.Errorf("UID %d numbered %d: by number older %d newer %d ok %t (%v), want %d %d", uid, i+1, bySeqOlder, bySeqNewer, ok, err, wantOlder, wantNewer)
+		}
 		if nav.Older != wantOlder || nav.Newer != wantNewer || older != wantOlder || newer != wantNewer {
 			t.Errorf("UID %d: by number older %d newer %d, by search older %d newer %d, want %d %d",
 				uid, nav.Older, nav.Newer, older, newer, wantOlder, wantNewer)
