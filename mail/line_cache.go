@@ -1,12 +1,6 @@
 package mail
 
-import (
-	"container/list"
-	"sync"
-	"sync/atomic"
-
-	"github.com/webmail/webmail/mail/mime"
-)
+import "github.com/webmail/webmail/mail/mime"
 
 // DefaultLineCacheBytes bounds an instance's cache of list lines: about
 // 400 bytes a line, so 64 MiB holds some 160,000 lines (3,200 users'
@@ -27,13 +21,7 @@ const DefaultLineCacheBytes = 64 << 20
 //
 // Losing the cache costs time, never correctness. Safe for concurrent use.
 type lineCache struct {
-	maxBytes int
-	mu       sync.Mutex
-	bytes    int
-	order    *list.List // of *lineEntry, most recently used first
-	entries  map[lineKey]*list.Element
-
-	hits, misses atomic.Int64
+	entries *lru[lineKey, cachedLine]
 }
 
 // lineKey names one message of one user's mailbox.
@@ -44,17 +32,15 @@ type lineKey struct {
 	uid         uint32
 }
 
-type lineEntry struct {
-	key  lineKey
+type cachedLine struct {
 	line Summary
 	// modSeq is the mailbox's HIGHESTMODSEQ when line's flags were known
 	// to be current; 0 when unknown (no CONDSTORE).
 	modSeq uint64
-	cost   int
 }
 
 func newLineCache(maxBytes int) *lineCache {
-	return &lineCache{maxBytes: maxBytes, order: list.New(), entries: map[lineKey]*list.Element{}}
+	return &lineCache{entries: newLRU[lineKey, cachedLine](maxBytes)}
 }
 
 // get returns the line stored under key and the HIGHESTMODSEQ its flags
@@ -63,17 +49,8 @@ func (lc *lineCache) get(key lineKey) (line Summary, modSeq uint64, ok bool) {
 	if lc == nil {
 		return Summary{}, 0, false
 	}
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	el, found := lc.entries[key]
-	if !found {
-		lc.misses.Add(1)
-		return Summary{}, 0, false
-	}
-	lc.order.MoveToFront(el)
-	lc.hits.Add(1)
-	e := el.Value.(*lineEntry)
-	return e.line, e.modSeq, true
+	e, ok := lc.entries.get(key, nil)
+	return e.line, e.modSeq, ok
 }
 
 // put stores line with the HIGHESTMODSEQ its flags are current at,
@@ -82,42 +59,21 @@ func (lc *lineCache) put(key lineKey, line Summary, modSeq uint64) {
 	if lc == nil {
 		return
 	}
-	cost := lineCost(key, line)
-	if cost > lc.maxBytes {
-		return
-	}
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	if el, found := lc.entries[key]; found {
-		lc.bytes -= el.Value.(*lineEntry).cost
-		lc.order.Remove(el)
-		delete(lc.entries, key)
-	}
-	lc.entries[key] = lc.order.PushFront(&lineEntry{key: key, line: line, modSeq: modSeq, cost: cost})
-	lc.bytes += cost
-	for lc.bytes > lc.maxBytes {
-		oldest := lc.order.Back()
-		e := oldest.Value.(*lineEntry)
-		lc.order.Remove(oldest)
-		delete(lc.entries, e.key)
-		lc.bytes -= e.cost
-	}
+	lc.entries.put(key, cachedLine{line: line, modSeq: modSeq}, lineCost(key, line))
 }
 
 // confirm records that the line under key still had its flags at
 // HIGHESTMODSEQ modSeq (a CHANGEDSINCE fetch did not name it), unless the
-// entry was replaced meanwhile with a newer reading.
+// entry was replaced meanwhile with another reading.
 func (lc *lineCache) confirm(key lineKey, was, modSeq uint64) {
 	if lc == nil {
 		return
 	}
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	if el, found := lc.entries[key]; found {
-		if e := el.Value.(*lineEntry); e.modSeq == was {
+	lc.entries.update(key, func(e *cachedLine) {
+		if e.modSeq == was {
 			e.modSeq = modSeq
 		}
-	}
+	})
 }
 
 // lineCost estimates the bytes a cached line holds: the entry, its key,

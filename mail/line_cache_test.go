@@ -207,8 +207,8 @@ func TestLineCacheBounded(t *testing.T) {
 	if _, _, ok := lc.get(key(1)); !ok {
 		t.Fatal("a recently used line was dropped")
 	}
-	if lc.bytes > lc.maxBytes {
-		t.Fatalf("cache holds %d bytes, bound %d", lc.bytes, lc.maxBytes)
+	if lc.entries.bytes > lc.entries.maxBytes {
+		t.Fatalf("cache holds %d bytes, bound %d", lc.entries.bytes, lc.entries.maxBytes)
 	}
 	lc.confirm(key(1), 4, 9) // read at 5, not 4: left alone
 	if _, at, _ := lc.get(key(1)); at != 5 {

@@ -441,10 +441,10 @@ func (p *Pool) closeIdle(cutoff time.Time) {
 func (p *Pool) Stats() PoolStats {
 	s := PoolStats{Dialed: p.dialed.Load(), Reused: p.reused.Load(), DialErrors: p.dialErrors.Load(), Discarded: p.discarded.Load()}
 	if p.lists != nil {
-		s.ListHits, s.ListMisses = p.lists.hits.Load(), p.lists.misses.Load()
+		s.ListHits, s.ListMisses = p.lists.entries.hits.Load(), p.lists.entries.misses.Load()
 	}
 	if p.lines != nil {
-		s.LineHits, s.LineMisses = p.lines.hits.Load(), p.lines.misses.Load()
+		s.LineHits, s.LineMisses = p.lines.entries.hits.Load(), p.lines.entries.misses.Load()
 	}
 	p.mu.Lock()
 	for _, u := range p.users {

@@ -1,11 +1,6 @@
 package mail
 
-import (
-	"container/list"
-	"fmt"
-	"sync"
-	"sync/atomic"
-)
+import "fmt"
 
 // DefaultListCacheBytes bounds an instance's cache of sorted and threaded
 // UID lists: about 4 bytes a message, so 32 MiB holds the order of some
@@ -23,13 +18,7 @@ const DefaultListCacheBytes = 32 << 20
 // the state, and the list is asked for again. Losing the cache costs time,
 // never correctness. Safe for concurrent use.
 type listCache struct {
-	maxBytes int
-	mu       sync.Mutex
-	bytes    int
-	order    *list.List // of *listEntry, most recently used first
-	entries  map[listKey]*list.Element
-
-	hits, misses atomic.Int64
+	entries *lru[listKey, cachedList]
 }
 
 // listKey names one list: whose, which mailbox and which order, filter and
@@ -40,15 +29,13 @@ type listKey struct {
 	query   string
 }
 
-type listEntry struct {
-	key   listKey
+type cachedList struct {
 	state mailboxState
 	value any // uidOrder or threadOrder
-	cost  int
 }
 
 func newListCache(maxBytes int) *listCache {
-	return &listCache{maxBytes: maxBytes, order: list.New(), entries: map[listKey]*list.Element{}}
+	return &listCache{entries: newLRU[listKey, cachedList](maxBytes)}
 }
 
 // get returns the list stored under key if it was computed under state.
@@ -56,41 +43,17 @@ func (lc *listCache) get(key listKey, state mailboxState) (value any, ok bool) {
 	if lc == nil || !state.known() {
 		return nil, false
 	}
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	el, found := lc.entries[key]
-	if !found || el.Value.(*listEntry).state != state {
-		lc.misses.Add(1)
-		return nil, false
-	}
-	lc.order.MoveToFront(el)
-	lc.hits.Add(1)
-	return el.Value.(*listEntry).value, true
+	e, ok := lc.entries.get(key, func(e cachedList) bool { return e.state == state })
+	return e.value, ok
 }
 
 // put stores a list computed under state; cost is its size in bytes. A
 // list larger than the whole cache is not kept.
 func (lc *listCache) put(key listKey, state mailboxState, value any, cost int) {
-	if lc == nil || !state.known() || cost > lc.maxBytes {
+	if lc == nil || !state.known() {
 		return
 	}
-	cost += 128 // the entry, key and map slot
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	if el, found := lc.entries[key]; found {
-		lc.bytes -= el.Value.(*listEntry).cost
-		lc.order.Remove(el)
-		delete(lc.entries, key)
-	}
-	lc.entries[key] = lc.order.PushFront(&listEntry{key: key, state: state, value: value, cost: cost})
-	lc.bytes += cost
-	for lc.bytes > lc.maxBytes {
-		oldest := lc.order.Back()
-		e := oldest.Value.(*listEntry)
-		lc.order.Remove(oldest)
-		delete(lc.entries, e.key)
-		lc.bytes -= e.cost
-	}
+	lc.entries.put(key, cachedList{state: state, value: value}, cost+128) // the entry, key and map slot
 }
 
 // listCacheKey is the cache key of q's list of mailbox for this
