@@ -306,18 +306,32 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	resp, err = http.Get(f.metricsURL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	text := string(body)
-	for _, want := range []string{
+	wants := []string{
 		`webmail_http_requests_total{code="200",method="GET",route="/login"} 2`,
 		`webmail_http_requests_total{code="303",method="GET",route="/mail/:mailbox/:uid"} 1`,
 		`webmail_http_request_duration_seconds_count{method="GET",route="/login"} 2`,
-	} {
+	}
+	// A request is counted when its handler returns, which can be just
+	// after the client has read a page the handler flushed as it rendered:
+	// the counts are read again for up to 5 s before they are judged.
+	var text string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, err = http.Get(f.metricsURL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		text = string(body)
+		missing := false
+		for _, want := range wants {
+			missing = missing || !strings.Contains(text, want)
+		}
+		if !missing || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, want := range wants {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
