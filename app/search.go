@@ -54,9 +54,30 @@ func (a *App) SearchMessages(ctx context.Context, sess *session.Session, in Sear
 			if out.Results, err = client.SearchAll(ctx, out.Fields.Query, searchAllLimit); err != nil {
 				return err
 			}
+			if DisplayPrefsOf(sess).ListPreview {
+				a.fillHitPreviews(ctx, client, sess, out.Results.Hits)
+			}
 		}
 		out.Folders, err = a.sidebarFolders(ctx, sess, client)
 		return err
 	})
 	return out, err
+}
+
+// fillHitPreviews gives the hits of a search over every folder their
+// preview lines, as a list has them: one folder at a time, from the cache
+// or one FETCH of the folder's hits not seen before.
+func (a *App) fillHitPreviews(ctx context.Context, client *mail.Client, sess *session.Session, hits []mail.SearchHit) {
+	byMailbox := map[string][]*mail.Summary{}
+	var order []string
+	for i := range hits {
+		name := hits[i].Mailbox
+		if _, seen := byMailbox[name]; !seen {
+			order = append(order, name)
+		}
+		byMailbox[name] = append(byMailbox[name], &hits[i].Summary)
+	}
+	for _, name := range order {
+		a.fillPreviews(ctx, client, sess, name, byMailbox[name])
+	}
 }

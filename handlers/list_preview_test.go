@@ -124,6 +124,12 @@ func TestListPreviewLine(t *testing.T) {
 		t.Errorf("the second load shows %q, the first %q", again, got)
 	}
 
+	// A search of every folder shows the preview under its results too.
+	_, doc = f.page(t, "/search?run=1&q=trails")
+	if hit := previews(doc); hit[uidKey(uids[2])] != "This week & next Five new trails." {
+		t.Errorf("the search of every folder shows previews %q, want the HTML message's", hit)
+	}
+
 	form := url.Values{"csrf": {f.csrf(t)}}
 	for k, v := range settingsForm("theme", "auto", "density", "comfortable", "reading_pane", "right",
 		"list_preview", "off", "plain_font", "proportional") {
