@@ -104,6 +104,10 @@ type Config struct {
 	// MessageCacheBytes (WEBMAIL_MESSAGE_CACHE) bounds this instance's
 	// cache of parsed messages, in bytes; 0 turns it off.
 	MessageCacheBytes int64
+	// ListCacheBytes (WEBMAIL_LIST_CACHE) bounds this instance's caches of
+	// sorted message lists (a third) and list lines (two thirds), in
+	// bytes; 0 turns them off.
+	ListCacheBytes int64
 
 	// Drain (WEBMAIL_DRAIN) is how long an instance keeps serving after
 	// SIGTERM while /readyz answers 503, so the load balancer takes it out
@@ -150,6 +154,7 @@ func Default() Config {
 		MetricsListen:      DefaultMetricsListen,
 		MaxUpload:          25 << 20,
 		MessageCacheBytes:  64 << 20,
+		ListCacheBytes:     96 << 20,
 		Drain:              5 * time.Second,
 		SentCopy:           "append",
 		ComposeTTL:         7 * 24 * time.Hour,
@@ -213,6 +218,7 @@ func Variables() []Variable {
 		{"WEBMAIL_MAX_FORM_BYTES", "largest request body, refused with 413 before it is read; upload routes have their own limit (default 1048576)"},
 		{"WEBMAIL_MAX_UPLOAD", "most the attachments of one message may weigh altogether, in bytes or with a KiB, MiB or GiB suffix (default 25MiB; 1MiB to 4GiB); less when the SMTP server advertises a smaller SIZE"},
 		{"WEBMAIL_MESSAGE_CACHE", "how much parsed mail each instance keeps so a message's body and parts reuse what its page fetched, in bytes or with a KiB, MiB or GiB suffix (default 64MiB; 0 turns the cache off)"},
+		{"WEBMAIL_LIST_CACHE", "how much of the message lists each instance keeps (the sorted order of folders, a third; the lines of messages, two thirds) so a list page asks the mail server only for what changed, in bytes or with a KiB, MiB or GiB suffix (default 96MiB; 0 turns the caches off)"},
 		{"WEBMAIL_DRAIN", "after SIGTERM, keep serving this long with /readyz at 503 before shutting down (default 5s; longer than the load balancer needs to mark the instance down)"},
 		{"WEBMAIL_SENT_COPY", "append (default): a sent message is appended to the user's Sent folder; skip: for mail servers that file sent mail themselves"},
 		{"WEBMAIL_COMPOSE_TTL", "messages being written and never sent are deleted, with their uploads, this long after their last change (default 168h)"},
@@ -392,18 +398,24 @@ func fromVars(vars map[string]string) (Config, error) {
 			c.MaxUpload = n
 		}
 	}
-	if v, ok := vars["WEBMAIL_MESSAGE_CACHE"]; ok && v != "" {
+	cacheSize := func(name, example string, into *int64) {
+		v, ok := vars[name]
+		if !ok || v == "" {
+			return
+		}
 		// Unlike the other sizes, 0 is meaningful: no cache.
 		n, err := int64(0), error(nil)
 		if strings.TrimSpace(v) != "0" {
 			n, err = parseSize(v)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("WEBMAIL_MESSAGE_CACHE: %q is not a size like 64MiB or 67108864 (0 turns the cache off)", v))
+			errs = append(errs, fmt.Errorf("%s: %q is not a size like %s (0 turns the cache off)", name, v, example))
 		} else {
-			c.MessageCacheBytes = n
+			*into = n
 		}
 	}
+	cacheSize("WEBMAIL_MESSAGE_CACHE", "64MiB or 67108864", &c.MessageCacheBytes)
+	cacheSize("WEBMAIL_LIST_CACHE", "96MiB or 100663296", &c.ListCacheBytes)
 	dur("WEBMAIL_DRAIN", &c.Drain)
 	str("WEBMAIL_SENT_COPY", &c.SentCopy)
 	dur("WEBMAIL_COMPOSE_TTL", &c.ComposeTTL)

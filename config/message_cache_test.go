@@ -27,3 +27,23 @@ func TestMessageCacheBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestListCacheBytes: WEBMAIL_LIST_CACHE defaults to 96 MiB, takes a size
+// in bytes or with a binary suffix, 0 turns the caches off, and anything
+// else is refused by name.
+func TestListCacheBytes(t *testing.T) {
+	load := func(v string) (Config, error) {
+		return Load(func(string) string { return "" }, []string{"WEBMAIL_LIST_CACHE=" + v})
+	}
+	for v, want := range map[string]int64{"3145728": 3 << 20, "1GiB": 1 << 30, "0": 0, "": 96 << 20} {
+		c, err := load(v)
+		if err != nil || c.ListCacheBytes != want {
+			t.Errorf("WEBMAIL_LIST_CACHE=%q: %d, %v; want %d", v, c.ListCacheBytes, err, want)
+		}
+	}
+	for _, v := range []string{"-1", "lots"} {
+		if _, err := load(v); err == nil || !strings.Contains(err.Error(), "WEBMAIL_LIST_CACHE") {
+			t.Errorf("WEBMAIL_LIST_CACHE=%q: %v, want an error naming it", v, err)
+		}
+	}
+}

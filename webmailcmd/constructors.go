@@ -111,7 +111,8 @@ func (a *app) openAttachments(ctx context.Context) error {
 
 // openMailPool builds the per-instance IMAP connection pool.
 func (a *app) openMailPool(context.Context) error {
-	a.pool = mail.NewPool(mail.PoolOptions{MaxPerUser: a.cfg.IMAPMaxPerUser, IdleTimeout: a.cfg.IMAPIdleTimeout, MaxAge: a.cfg.IMAPMaxAge})
+	a.pool = mail.NewPool(mail.PoolOptions{MaxPerUser: a.cfg.IMAPMaxPerUser, IdleTimeout: a.cfg.IMAPIdleTimeout, MaxAge: a.cfg.IMAPMaxAge,
+		ListCacheBytes: listCacheShare(a.cfg.ListCacheBytes, 1), LineCacheBytes: listCacheShare(a.cfg.ListCacheBytes, 2)})
 	if a.metrics != nil {
 		a.metrics.WatchPool(a.pool)
 	}
@@ -272,4 +273,14 @@ func loginLimits(cfg config.Config) loginlimit.Limits {
 func redisConfig(cfg config.Config) session.RedisConfig {
 	return session.RedisConfig{URL: cfg.Redis, Sentinels: cfg.RedisSentinels, MasterName: cfg.RedisMaster,
 		Cluster: cfg.RedisCluster, Password: cfg.RedisPassword}
+}
+
+// listCacheShare is thirds of WEBMAIL_LIST_CACHE for one of the pool's
+// list caches (sorted lists one third, list lines two), in the pool's
+// terms: negative for off.
+func listCacheShare(total int64, thirds int64) int {
+	if total <= 0 {
+		return -1
+	}
+	return int(max(total*thirds/3, 1))
 }

@@ -180,6 +180,7 @@ func needsRestart(inForce, next config.Config) []string {
 		{"WEBMAIL_MAX_MESSAGE_BYTES", inForce.MaxMessageBytes, next.MaxMessageBytes},
 		{"WEBMAIL_MAX_FORM_BYTES", inForce.MaxFormBytes, next.MaxFormBytes},
 		{"WEBMAIL_MESSAGE_CACHE", inForce.MessageCacheBytes, next.MessageCacheBytes},
+		{"WEBMAIL_LIST_CACHE", inForce.ListCacheBytes, next.ListCacheBytes},
 		{"WEBMAIL_DRAIN", inForce.Drain, next.Drain},
 		{"WEBMAIL_LOG_FORMAT", inForce.LogFormat, next.LogFormat},
 		{"WEBMAIL_MAX_UPLOAD", inForce.MaxUpload, next.MaxUpload},
