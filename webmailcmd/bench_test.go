@@ -73,6 +73,24 @@ func benchMessage(i int, to string) []byte {
 		i%97, i%97, to, i, date.Format(time.RFC1123Z), i, body.String()))
 }
 
+// benchHTMLMessage is a ~7 KB newsletter: multipart/alternative with a
+// text part and an HTML part of tables, inline styles, links and remote
+// images, as the message view sanitizes it (the images blocked).
+func benchHTMLMessage(i int, to string) []byte {
+	date := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * 7 * time.Minute)
+	var text, html strings.Builder
+	html.WriteString(`<!doctype html><html><head><style>body{font-family:Arial,sans-serif;color:#222}.story h2{color:#0a5;margin:0 0 6px}</style></head><body style="margin:0;background:#f4f4f4">`)
+	html.WriteString(`<table width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f4"><tr><td align="center">`)
+	fmt.Fprintf(&html, `<table width="600" cellpadding="12" style="background:#ffffff;border:1px solid #ddd"><tr><td><img src="https://news.example.test/logo.png" width="120" height="40" alt="Weekly news"><h1 style="font-size:22px">Issue %d of the project newsletter</h1></td></tr>`, i)
+	for story := 0; story < 8; story++ {
+		fmt.Fprintf(&text, "Story %d: the quarterly numbers look fine, read more at https://news.example.test/%d/%d\r\n", story, i, story)
+		fmt.Fprintf(&html, `<tr><td class="story"><h2>Story %d of issue %d</h2><p style="font-size:14px;line-height:1.5">The quarterly numbers look fine: revenue is up, costs are down, and the team shipped <b>three</b> releases. <a href="https://news.example.test/%d/%d?utm_source=mail" style="color:#06c">Read more</a></p><img src="https://news.example.test/%d/%d.jpg" width="560" alt=""></td></tr>`, story, i, i, story, i, story)
+	}
+	html.WriteString(`<tr><td style="font-size:11px;color:#888">You get this because you subscribed. <a href="https://news.example.test/unsubscribe">Unsubscribe</a></td></tr></table></td></tr></table></body></html>`)
+	return []byte(fmt.Sprintf("From: Newsletter <news@example.test>\r\nTo: %s\r\nSubject: Benchmark newsletter %d\r\nDate: %s\r\nMessage-ID: <bench-%d@example.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b%d\"\r\n\r\n--b%d\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n--b%d\r\nContent-Type: text/html; charset=utf-8\r\n\r\n%s\r\n--b%d--\r\n",
+		to, i, date.Format(time.RFC1123Z), i, i, i, text.String(), i, html.String(), i))
+}
+
 // cpuMeter measures the CPU the webmail process and Dovecot (master and
 // all its workers) spend over a benchmark loop.
 type cpuMeter struct {

@@ -162,12 +162,17 @@ func fetchProfile(metricsBase string, seconds int, path string) error {
 	return f.Close()
 }
 
-// fillInbox appends n generated messages (benchMessage) to email's INBOX.
+// fillInbox appends n generated messages to email's INBOX: text
+// (benchMessage), every tenth an HTML newsletter (benchHTMLMessage).
 func fillInbox(t testing.TB, mailSrv *testenv.Mail, email, password string, n int) {
 	t.Helper()
 	raws := make([][]byte, 0, 500)
 	for i := 1; i <= n; i++ {
-		raws = append(raws, benchMessage(i, email))
+		if i%10 == 0 {
+			raws = append(raws, benchHTMLMessage(i, email))
+		} else {
+			raws = append(raws, benchMessage(i, email))
+		}
 		if len(raws) == cap(raws) || i == n {
 			mailSrv.AppendMessages(t, email, password, "INBOX", raws)
 			raws = raws[:0]

@@ -13,6 +13,7 @@ type worker struct {
 	cfg       Config
 	user      User
 	uids      []uint32 // the user's INBOX, newest first
+	htmlUIDs  []uint32 // its HTML messages (multipart/alternative), newest first; view-html only
 	index     int
 	iteration int
 	rand      *rand.Rand
@@ -25,6 +26,12 @@ type worker struct {
 func (w *worker) viewUID() uint32 {
 	spread := min(len(w.uids), w.cfg.ViewSpread)
 	return w.uids[(w.index*37+w.iteration)%spread]
+}
+
+// viewHTMLUID is viewUID among the HTML messages.
+func (w *worker) viewHTMLUID() uint32 {
+	spread := min(len(w.htmlUIDs), w.cfg.ViewSpread)
+	return w.htmlUIDs[(w.index*37+w.iteration)%spread]
 }
 
 func (w *worker) close() {
