@@ -105,8 +105,8 @@ type Config struct {
 	// cache of parsed messages, in bytes; 0 turns it off.
 	MessageCacheBytes int64
 	// ListCacheBytes (WEBMAIL_LIST_CACHE) bounds this instance's caches of
-	// sorted message lists (a third) and list lines (two thirds), in
-	// bytes; 0 turns them off.
+	// sorted message lists and list lines (half each), in bytes; 0 turns
+	// them off.
 	ListCacheBytes int64
 
 	// Drain (WEBMAIL_DRAIN) is how long an instance keeps serving after
@@ -218,7 +218,7 @@ func Variables() []Variable {
 		{"WEBMAIL_MAX_FORM_BYTES", "largest request body, refused with 413 before it is read; upload routes have their own limit (default 1048576)"},
 		{"WEBMAIL_MAX_UPLOAD", "most the attachments of one message may weigh altogether, in bytes or with a KiB, MiB or GiB suffix (default 25MiB; 1MiB to 4GiB); less when the SMTP server advertises a smaller SIZE"},
 		{"WEBMAIL_MESSAGE_CACHE", "how much parsed mail each instance keeps so a message's body and parts reuse what its page fetched, in bytes or with a KiB, MiB or GiB suffix (default 64MiB; 0 turns the cache off)"},
-		{"WEBMAIL_LIST_CACHE", "how much of the message lists each instance keeps (the sorted order of folders, a third; the lines of messages, two thirds) so a list page asks the mail server only for what changed, in bytes or with a KiB, MiB or GiB suffix (default 96MiB; 0 turns the caches off)"},
+		{"WEBMAIL_LIST_CACHE", "how much of the message lists each instance keeps (the sorted order of folders and the lines of messages, half each) so a list page asks the mail server only for what changed, in bytes or with a KiB, MiB or GiB suffix (default 96MiB; 0 turns the caches off)"},
 		{"WEBMAIL_DRAIN", "after SIGTERM, keep serving this long with /readyz at 503 before shutting down (default 5s; longer than the load balancer needs to mark the instance down)"},
 		{"WEBMAIL_SENT_COPY", "append (default): a sent message is appended to the user's Sent folder; skip: for mail servers that file sent mail themselves"},
 		{"WEBMAIL_COMPOSE_TTL", "messages being written and never sent are deleted, with their uploads, this long after their last change (default 168h)"},

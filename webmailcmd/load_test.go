@@ -124,6 +124,9 @@ func runLoad(t *testing.T, mailSrv *testenv.Mail, bin string, users []load.User,
 		if len(ops) > 0 && !slices.Contains(ops, op.Name) {
 			continue
 		}
+		if op.Name == "view-html" && len(ops) == 0 && *loadMessages < 10 {
+			continue // fillInbox makes every tenth message HTML: none here, and the driver leaves it out
+		}
 		for _, c := range levels {
 			row := fmt.Sprintf("| %s | %d |", op.Name, c)
 			if !strings.Contains(table, row) {

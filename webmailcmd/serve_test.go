@@ -83,13 +83,13 @@ func TestDrainKeepsBackgroundAndSurvivesSIGHUP(t *testing.T) {
 	}
 }
 
-// TestListCacheShare: WEBMAIL_LIST_CACHE splits into the pool's two list
-// caches, a third for sorted lists and two for lines; 0 turns both off.
+// TestListCacheShare: WEBMAIL_LIST_CACHE splits in half between the
+// pool's two list caches; 0 turns both off.
 func TestListCacheShare(t *testing.T) {
-	if got := [2]int{listCacheShare(96<<20, 1), listCacheShare(96<<20, 2)}; got != [2]int{32 << 20, 64 << 20} {
-		t.Errorf("96 MiB splits into %v, want 32 and 64 MiB", got)
+	if got := listCacheShare(96 << 20); got != 48<<20 {
+		t.Errorf("96 MiB gives each cache %d, want 48 MiB", got)
 	}
-	if got := [2]int{listCacheShare(0, 1), listCacheShare(0, 2)}; got != [2]int{-1, -1} {
-		t.Errorf("0 gives %v, want both off (-1)", got)
+	if got := listCacheShare(0); got != -1 {
+		t.Errorf("0 gives %d, want off (-1)", got)
 	}
 }

@@ -34,7 +34,7 @@ func main() {
 	flag.StringVar(&users, "users", "", "accounts as email:password, comma-separated")
 	flag.StringVar(&levels, "c", "1,8,32", "concurrencies, comma-separated")
 	flag.DurationVar(&cfg.Duration, "d", 15*time.Second, "how long each operation runs at each concurrency")
-	flag.StringVar(&ops, "ops", "", "operations to run, comma-separated (default all: login,list,view,search,send,imap-fetch-50,imap-fetch-message,imap-login-fetch)")
+	flag.StringVar(&ops, "ops", "", "operations to run, comma-separated (default all: login,list,view,view-html,pane,search,send,imap-fetch-50,imap-fetch-message,imap-login-fetch; view-html is left out when a user has no multipart/alternative message)")
 	flag.IntVar(&cfg.WebmailPID, "webmail-pid", 0, "the webmail's process ID, for its CPU")
 	flag.IntVar(&cfg.IMAPPID, "imap-pid", 0, "the IMAP server's master process ID, for its CPU (children included)")
 	flag.Parse()

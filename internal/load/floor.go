@@ -77,8 +77,12 @@ func loginFetch(ctx context.Context, w *worker) error {
 	return c.Logout().Wait()
 }
 
-// newestUIDs learns each user's INBOX UIDs, newest first.
-func newestUIDs(ctx context.Context, cfg Config) (map[string][]uint32, error) {
+// newestUIDs learns each user's INBOX UIDs that match criteria (nil:
+// all), newest first; a user with none has no entry.
+func newestUIDs(ctx context.Context, cfg Config, criteria *imap.SearchCriteria) (map[string][]uint32, error) {
+	if criteria == nil {
+		criteria = &imap.SearchCriteria{}
+	}
 	out := map[string][]uint32{}
 	for _, u := range cfg.Users {
 		if _, done := out[u.Email]; done {
@@ -88,7 +92,8 @@ func newestUIDs(ctx context.Context, cfg Config) (map[string][]uint32, error) {
 		if err != nil {
 			return nil, err
 		}
-		data, err := c.UIDSearch(&imap.SearchCriteria{}, nil).Wait()
+		data, err := c.UIDSearch(criteria, nil).Wait()
+		c.Logout().Wait()
 		c.Close()
 		if err != nil {
 			return nil, fmt.Errorf("load: imap search: %w", err)
@@ -99,10 +104,9 @@ func newestUIDs(ctx context.Context, cfg Config) (map[string][]uint32, error) {
 		}
 		slices.Sort(uids)
 		slices.Reverse(uids)
-		if len(uids) == 0 {
-			return nil, fmt.Errorf("load: %s has an empty INBOX", u.Email)
+		if len(uids) > 0 {
+			out[u.Email] = uids
 		}
-		out[u.Email] = uids
 	}
 	return out, nil
 }

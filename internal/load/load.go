@@ -97,14 +97,33 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		}
 		ops = picked
 	}
-	uids, err := newestUIDs(ctx, cfg)
+	uids, err := newestUIDs(ctx, cfg, nil)
 	if err != nil {
 		return Report{}, err
+	}
+	for _, u := range cfg.Users {
+		if len(uids[u.Email]) == 0 {
+			return Report{}, fmt.Errorf("load: %s has an empty INBOX", u.Email)
+		}
+	}
+	var htmlUIDs map[string][]uint32
+	if slices.ContainsFunc(ops, func(o Operation) bool { return o.Name == "view-html" }) {
+		if htmlUIDs, err = newestUIDs(ctx, cfg, htmlCriteria()); err != nil {
+			return Report{}, err
+		}
+		if missing := slices.ContainsFunc(cfg.Users, func(u User) bool { return len(htmlUIDs[u.Email]) == 0 }); missing {
+			if len(cfg.Ops) > 0 {
+				return Report{}, errors.New("load: view-html: a user has no HTML message (multipart/alternative) in the INBOX")
+			}
+			// Run by default, not asked for: left out where there is
+			// nothing to open.
+			ops = slices.DeleteFunc(ops, func(o Operation) bool { return o.Name == "view-html" })
+		}
 	}
 	report := Report{Started: time.Now(), LoadBefore: loadAverage()}
 	for _, op := range ops {
 		for _, c := range cfg.Concurrency {
-			res, err := runCell(ctx, cfg, op, c, uids)
+			res, err := runCell(ctx, cfg, op, c, uids, htmlUIDs)
 			if err != nil {
 				return report, err
 			}
@@ -133,11 +152,11 @@ func (cfg Config) withDefaults() Config {
 }
 
 // runCell runs op with c workers: set up, warm up, then measure.
-func runCell(ctx context.Context, cfg Config, op Operation, c int, uids map[string][]uint32) (Result, error) {
+func runCell(ctx context.Context, cfg Config, op Operation, c int, uids, htmlUIDs map[string][]uint32) (Result, error) {
 	workers := make([]*worker, c)
 	for i := range workers {
 		user := cfg.Users[i%len(cfg.Users)]
-		w := &worker{cfg: cfg, user: user, uids: uids[user.Email], index: i,
+		w := &worker{cfg: cfg, user: user, uids: uids[user.Email], htmlUIDs: htmlUIDs[user.Email], index: i,
 			rand: rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))}
 		if op.Setup != nil {
 			if err := op.Setup(ctx, w); err != nil {

@@ -13,7 +13,7 @@ type worker struct {
 	cfg       Config
 	user      User
 	uids      []uint32 // the user's INBOX, newest first
-	htmlUIDs  []uint32 // its HTML messages (multipart/alternative), newest first; view-html only
+	htmlUIDs  []uint32 // its HTML messages (htmlCriteria), newest first; view-html only
 	index     int
 	iteration int
 	rand      *rand.Rand
