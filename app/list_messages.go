@@ -82,7 +82,7 @@ func (a *App) ListMessages(ctx context.Context, sess *session.Session, in ListMe
 			if params.Threads {
 				lines = threadLines(&out.Threads)
 			}
-			a.fillPreviews(ctx, client, sess, in.Mailbox, lines)
+			a.fillPreviews(ctx, client, sess, in.Mailbox, 0, lines)
 		}
 		return err
 	})

@@ -16,15 +16,18 @@ const previewEntrySize = 160
 // UIDVALIDITY, so a preview is cached for good in the instance's message
 // cache; only the lines not seen before are fetched (mail.FetchPreviews),
 // and a page seen before costs no IMAP command at all (the UIDVALIDITY
-// comes from the SELECT the list itself made). Previews are a nicety: any
-// failure leaves the lines without one, never fails the list.
-func (a *App) fillPreviews(ctx context.Context, client *mail.Client, sess *session.Session, mailbox string, lines []*mail.Summary) {
+// comes from the SELECT the list itself made, or from the caller when it
+// knows it: uidValidity 0 asks). Previews are a nicety: any failure leaves
+// the lines without one, never fails the list.
+func (a *App) fillPreviews(ctx context.Context, client *mail.Client, sess *session.Session, mailbox string, uidValidity uint32, lines []*mail.Summary) {
 	if len(lines) == 0 {
 		return
 	}
-	uidValidity, err := client.UIDValidity(ctx, mailbox)
-	if err != nil {
-		return
+	if uidValidity == 0 {
+		var err error
+		if uidValidity, err = client.UIDValidity(ctx, mailbox); err != nil {
+			return
+		}
 	}
 	server := client.Endpoint().String()
 	key := func(uid uint32) cacheKey {
@@ -46,6 +49,9 @@ func (a *App) fillPreviews(ctx context.Context, client *mail.Client, sess *sessi
 	}
 	// A partial answer (one section's FETCH refused) still gives the others.
 	previews, _ := client.FetchPreviews(ctx, mailbox, missing)
+	if now, err := client.UIDValidity(ctx, mailbox); err != nil || now != uidValidity {
+		return // a mailbox made anew meanwhile: these UIDs name other messages
+	}
 	for _, line := range lines {
 		text, ok := previews[line.UID]
 		if !ok {

@@ -66,18 +66,23 @@ func (a *App) SearchMessages(ctx context.Context, sess *session.Session, in Sear
 
 // fillHitPreviews gives the hits of a search over every folder their
 // preview lines, as a list has them: one folder at a time, from the cache
-// or one FETCH of the folder's hits not seen before.
+// (with the UIDVALIDITY the search's SELECT gave, no command) or one FETCH
+// of the folder's hits not seen before.
 func (a *App) fillHitPreviews(ctx context.Context, client *mail.Client, sess *session.Session, hits []mail.SearchHit) {
-	byMailbox := map[string][]*mail.Summary{}
-	var order []string
-	for i := range hits {
-		name := hits[i].Mailbox
-		if _, seen := byMailbox[name]; !seen {
-			order = append(order, name)
-		}
-		byMailbox[name] = append(byMailbox[name], &hits[i].Summary)
+	type folder struct {
+		name        string
+		uidValidity uint32
 	}
-	for _, name := range order {
-		a.fillPreviews(ctx, client, sess, name, byMailbox[name])
+	byFolder := map[folder][]*mail.Summary{}
+	var order []folder
+	for i := range hits {
+		f := folder{hits[i].Mailbox, hits[i].UIDValidity}
+		if _, seen := byFolder[f]; !seen {
+			order = append(order, f)
+		}
+		byFolder[f] = append(byFolder[f], &hits[i].Summary)
+	}
+	for _, f := range order {
+		a.fillPreviews(ctx, client, sess, f.name, f.uidValidity, byFolder[f])
 	}
 }

@@ -124,10 +124,15 @@ func TestListPreviewLine(t *testing.T) {
 		t.Errorf("the second load shows %q, the first %q", again, got)
 	}
 
-	// A search of every folder shows the preview under its results too.
+	// A search of every folder shows the preview under its results too,
+	// from the cache: the list above fetched it.
+	recorder.take()
 	_, doc = f.page(t, "/search?run=1&q=trails")
 	if hit := previews(doc); hit[uidKey(uids[2])] != "This week & next Five new trails." {
 		t.Errorf("the search of every folder shows previews %q, want the HTML message's", hit)
+	}
+	if n := countPreviewFetches(recorder.take()); n != 0 {
+		t.Errorf("the search fetched previews %d times, want none (cached by the list)", n)
 	}
 
 	form := url.Values{"csrf": {f.csrf(t)}}

@@ -111,6 +111,9 @@ func day(t time.Time) time.Time {
 // SearchHit is one message found by SearchAll.
 type SearchHit struct {
 	Mailbox string
+	// UIDValidity is the mailbox's, as the search's SELECT reported it:
+	// with the UID, a key for what never changes (a preview).
+	UIDValidity uint32
 	Summary
 }
 
@@ -213,7 +216,7 @@ func (c *Client) searchMailbox(ctx context.Context, mailbox string, q SearchQuer
 		return nil, 0, false, err
 	}
 	for _, s := range summaries {
-		hits = append(hits, SearchHit{Mailbox: mailbox, Summary: s})
+		hits = append(hits, SearchHit{Mailbox: mailbox, UIDValidity: c.uidValidity, Summary: s})
 	}
 	return hits, matches, capped, nil
 }
