@@ -92,12 +92,18 @@ func (c *cluster) redisOutage(t *testing.T, what string) outage {
 	t.Helper()
 	l := startLoad(t, c.users)
 	time.Sleep(time.Second)
+	// The probe's session, taken while every user is signed in (the load
+	// may find it gone later, and sign in again).
+	session := c.users[0].sessionCookie()
+	if session == nil {
+		t.Fatal("user 0 has no session cookie before the outage")
+	}
 	watch := c.watchRotation()
 	stopped := time.Now()
 	c.redis.Stop(t)
 	time.Sleep(redisOutage)
 	c.redis.Start(t)
-	back := c.waitSessionsServed(t)
+	back := c.waitSessionsServed(t, session)
 	samples, notUp := watch()
 	time.Sleep(3 * time.Second)
 	results := l.stop()
@@ -163,25 +169,34 @@ func (c *cluster) watchRotation() func() (int, []string) {
 	}
 }
 
-// waitSessionsServed waits until a signed-in page through HAProxy is no
+// waitSessionsServed waits until a signed-in page on every instance is no
 // longer our sign-in-unavailable page (Redis answers the instances again:
 // the page is served, or the user is sent to sign in when Redis came back
-// empty), and returns when.
-func (c *cluster) waitSessionsServed(t *testing.T) time.Time {
+// empty) for a request with session, and returns when.
+func (c *cluster) waitSessionsServed(t *testing.T, session *http.Cookie) time.Time {
 	t.Helper()
-	probe := newUser(-1, "", "", c.lb.URL)
-	probe.client.Jar.SetCookies(mustParse(c.lb.URL), []*http.Cookie{c.users[0].sessionCookie()})
+	// Every instance is asked directly, not through HAProxy: each one's
+	// Redis client finds Redis back on its own (go-redis, after failed
+	// dials, tries again once a second while failing requests at once), so
+	// one instance serving again says nothing of the others. Redis
+	// "answers again" once all of them have seen it.
 	deadline := time.Now().Add(20 * time.Second)
-	for {
-		r := probe.get("/mail/INBOX", inboxMarker)
-		if !r.clear503() {
-			return time.Now()
+	for _, in := range c.instances {
+		base := "http://" + in.addr
+		probe := newUser(-1, "", "", base)
+		probe.client.Jar.SetCookies(mustParse(base), []*http.Cookie{session})
+		for {
+			r := probe.get("/mail/INBOX", inboxMarker)
+			if !r.clear503() {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("pages not served by %s 20 s after Redis started: %v", in.name, r)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pages not served 20 s after Redis started: %v", r)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
+	return time.Now()
 }
 
 func mustParse(raw string) *url.URL {
