@@ -36,6 +36,25 @@ func marks(page SortedPage) string {
 	return strings.Join(out, " ")
 }
 
+// wantMarks lists the INBOX through pool, newest first, and fails the
+// test at step unless its lines' marks are want.
+func wantMarks(t *testing.T, pool *Pool, ep Endpoint, user, password, step, want string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pool.Get(ctx, ep, user, password, DialOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	page, err := conn.ListSorted(ctx, "INBOX", ListQuery{Sort: SortDate, Descending: true, Page: 1, PageSize: 50})
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	if got := marks(page); got != want {
+		t.Fatalf("%s: the list shows %q, want %q", step, got, want)
+	}
+}
+
 // TestLineCacheAsksOnlyForWhatChanged lists a mailbox again and again
 // through a proxy recording the commands, while another instance and
 // another IMAP client change it: an unchanged mailbox's page sends no
@@ -65,18 +84,7 @@ func TestLineCacheAsksOnlyForWhatChanged(t *testing.T) {
 	list := func(step string, want string) string {
 		t.Helper()
 		proxy.Sent()
-		conn, err := instance.Get(ctx, ep, email, password, DialOptions{Timeout: 10 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Release()
-		page, err := conn.ListSorted(ctx, "INBOX", ListQuery{Sort: SortDate, Descending: true, Page: 1, PageSize: 50})
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		if got := marks(page); got != want {
-			t.Fatalf("%s: the list shows %q, want %q", step, got, want)
-		}
+		wantMarks(t, instance, ep, email, password, step, want)
 		return proxy.Sent()
 	}
 	store := func(n int, op imap.StoreFlagsOp, flag imap.Flag) {
@@ -158,18 +166,7 @@ func TestLineCacheWithoutCondStore(t *testing.T) {
 	ctx := context.Background()
 	list := func(step, want string) {
 		t.Helper()
-		conn, err := pool.Get(ctx, srv.endpoint, memUser, memPassword, DialOptions{Timeout: 5 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Release()
-		page, err := conn.ListSorted(ctx, "INBOX", ListQuery{Sort: SortDate, Descending: true, Page: 1, PageSize: 50})
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		if got := marks(page); got != want {
-			t.Fatalf("%s: the list shows %q, want %q", step, got, want)
-		}
+		wantMarks(t, pool, srv.endpoint, memUser, memPassword, step, want)
 	}
 	list("first list", "Message 3: Message 2: Message 1:")
 	other := srv.dial(t)

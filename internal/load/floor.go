@@ -58,7 +58,7 @@ func fetchRows(ctx context.Context, w *worker) error {
 
 func fetchMessage(ctx context.Context, w *worker) error {
 	var one imap.UIDSet
-	one.AddNum(imap.UID(w.viewUID()))
+	one.AddNum(imap.UID(w.viewUID(w.uids)))
 	_, err := w.imap.Fetch(one, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}).Collect()
 	return err
 }

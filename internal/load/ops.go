@@ -68,12 +68,7 @@ func listPage(ctx context.Context, w *worker) error {
 // messageView is opening a message: the page, then the sandboxed body
 // document the page embeds.
 func messageView(ctx context.Context, w *worker) error {
-	uid := w.viewUID()
-	if _, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d", uid)); err != nil {
-		return err
-	}
-	_, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d/body", uid))
-	return err
+	return openMessage(ctx, w, w.viewUID(w.uids), "")
 }
 
 // htmlCriteria finds the HTML messages view-html opens: those whose
@@ -85,20 +80,20 @@ func htmlCriteria() *imap.SearchCriteria {
 // htmlMessageView is messageView of an HTML message: the body document
 // is the sanitized HTML part.
 func htmlMessageView(ctx context.Context, w *worker) error {
-	uid := w.viewHTMLUID()
-	if _, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d", uid)); err != nil {
-		return err
-	}
-	_, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d/body", uid))
-	return err
+	return openMessage(ctx, w, w.viewUID(w.htmlUIDs), "")
 }
 
 // paneView is opening a message in the list's reading pane, as
 // list_pane.js does: the message fragment (X-Webmail-Fragment: pane),
 // then its body document.
 func paneView(ctx context.Context, w *worker) error {
-	uid := w.viewUID()
-	if _, err := w.getFragment(ctx, fmt.Sprintf("/mail/INBOX/%d", uid)); err != nil {
+	return openMessage(ctx, w, w.viewUID(w.uids), "pane")
+}
+
+// openMessage gets message uid's page (as fragment asks: "" for the whole
+// page), then its body document.
+func openMessage(ctx context.Context, w *worker, uid uint32, fragment string) error {
+	if _, err := w.getAs(ctx, fmt.Sprintf("/mail/INBOX/%d", uid), fragment); err != nil {
 		return err
 	}
 	_, err := w.get(ctx, fmt.Sprintf("/mail/INBOX/%d/body", uid))

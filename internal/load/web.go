@@ -40,20 +40,19 @@ func (w *worker) signIn(ctx context.Context) (string, error) {
 }
 
 func (w *worker) get(ctx context.Context, path string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.cfg.BaseURL+path, nil)
-	if err != nil {
-		return "", err
-	}
-	return w.do(req)
+	return w.getAs(ctx, path, "")
 }
 
-// getFragment is get as the reading pane's fetch sends it.
-func (w *worker) getFragment(ctx context.Context, path string) (string, error) {
+// getAs is get with the X-Webmail-Fragment header the reading pane's
+// fetch sends ("pane"); "" sends none, as a navigation.
+func (w *worker) getAs(ctx context.Context, path, fragment string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.cfg.BaseURL+path, nil)
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("X-Webmail-Fragment", "pane")
+	if fragment != "" {
+		req.Header.Set("X-Webmail-Fragment", fragment)
+	}
 	return w.do(req)
 }
 

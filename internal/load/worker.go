@@ -21,17 +21,12 @@ type worker struct {
 	imap      *imapclient.Client
 }
 
-// viewUID is the message this iteration opens: the workers walk the
-// newest ViewSpread messages from different starting points.
-func (w *worker) viewUID() uint32 {
-	spread := min(len(w.uids), w.cfg.ViewSpread)
-	return w.uids[(w.index*37+w.iteration)%spread]
-}
-
-// viewHTMLUID is viewUID among the HTML messages.
-func (w *worker) viewHTMLUID() uint32 {
-	spread := min(len(w.htmlUIDs), w.cfg.ViewSpread)
-	return w.htmlUIDs[(w.index*37+w.iteration)%spread]
+// viewUID is the message this iteration opens from uids (the user's
+// INBOX, or its HTML messages): the workers walk the newest ViewSpread of
+// them from different starting points.
+func (w *worker) viewUID(uids []uint32) uint32 {
+	spread := min(len(uids), w.cfg.ViewSpread)
+	return uids[(w.index*37+w.iteration)%spread]
 }
 
 func (w *worker) close() {
